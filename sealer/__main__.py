@@ -1,0 +1,7 @@
+"""`python -m sealer`."""
+
+import sys
+
+from sealer.cli import main
+
+sys.exit(main())

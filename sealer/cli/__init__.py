@@ -1,0 +1,101 @@
+"""The `sealer` command line: a click group whose subcommands load on first use.
+
+Start-up time matters (git filters, deploy scripts), so a command's module, and
+whatever it imports, is loaded only when that command runs. Every command module
+under `sealer/cli/` is thin: it parses options and calls the library.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from typing import Any
+
+import click
+
+from sealer import __version__
+from sealer.errors import Exit, SealerError
+
+# name -> "module:attribute" of a click.Command; keep sorted by name.
+COMMANDS: dict[str, str] = {
+    "decrypt": "sealer.cli.crypt:decrypt",
+    "edit": "sealer.cli.edit:edit",
+    "encrypt": "sealer.cli.crypt:encrypt",
+    "get": "sealer.cli.values:get",
+    "keygen": "sealer.cli.keygen:keygen",
+    "set": "sealer.cli.values:set_",
+    "status": "sealer.cli.status:status",
+    "unset": "sealer.cli.values:unset",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when it is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attr = target.partition(":")
+        command = getattr(import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sealer")
+def cli() -> None:
+    """Keep secrets in ordinary config files in git, sealed per value.
+
+    Files are SOPS-compatible: `sops -d` opens what sealer writes and sealer
+    opens what sops writes. Exit codes are listed in README.md.
+    """
+
+
+def report(error: SealerError) -> None:
+    """Print an error and its hint the way every sealer command does."""
+    click.echo(f"sealer: error: {error}", err=True)
+    if error.hint:
+        for line in error.hint.splitlines():
+            click.echo(f"sealer: hint: {line}", err=True)
+
+
+def warn(message: str) -> None:
+    click.echo(f"sealer: warning: {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `sealer` script; returns the process exit code."""
+    try:
+        rv: Any = cli.main(args=argv, prog_name="sealer", standalone_mode=False)
+    except SealerError as error:
+        report(error)
+        return int(error.exit_code)
+    except click.exceptions.Exit as e:
+        return int(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        return int(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("sealer: interrupted", err=True)
+        return int(Exit.INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("sealer: interrupted", err=True)
+        return int(Exit.INTERRUPTED)
+    except BrokenPipeError:
+        return int(Exit.ERROR)
+    except Exception as error:  # noqa: BLE001 - the one place that maps bugs to exit 3
+        from sealer.crashlog import write_crash_log
+
+        path = write_crash_log(error)
+        click.echo(f"sealer: error: unexpected {type(error).__name__}; this is a bug", err=True)
+        click.echo(f"sealer: hint: details are in {path}; please report them", err=True)
+        return int(Exit.UNEXPECTED)
+    return int(rv) if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

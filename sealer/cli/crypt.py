@@ -1,0 +1,157 @@
+"""`sealer encrypt` and `sealer decrypt`."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sealer.cli.common import (
+    cli_recipients,
+    filename_override_option,
+    format_for,
+    input_type_option,
+    recipient_options,
+    rules_path,
+)
+from sealer.selection import RULES
+
+
+def _selection_options(f: Any) -> Any:
+    for rule in reversed(RULES):
+        flag = "--" + rule.replace("_", "-")
+        f = click.option(flag, rule, metavar="TEXT", help=f"Key selection: {rule}.")(f)
+    return f
+
+
+@click.command()
+@click.argument("file", default="-", metavar="[FILE]")
+@click.option("-i", "--in-place", is_flag=True, help="Replace FILE with the sealed file.")
+@click.option("-o", "--output", metavar="PATH", help="Write the sealed file here.")
+@recipient_options
+@click.option("--config", metavar="PATH", help="Rules file to use instead of searching.")
+@_selection_options
+@click.option("--mac-only-encrypted", is_flag=True, default=None, help="MAC only encrypted values.")
+@click.option(
+    "--shamir-secret-sharing-threshold", "threshold", type=int, help="Key groups needed to open."
+)
+@input_type_option
+@filename_override_option
+def encrypt(file: str, in_place: bool, output: str | None, config: str | None, **options: Any) -> int:
+    """Seal FILE (or stdin) and print it, or write it with -i / --output.
+
+    Recipients come from --age (one key group), else from the .sealer.yaml or
+    .sops.yaml rule that matches the file. An already sealed file is refused
+    (exit 203).
+    """
+    from sealer import document, fileio, rules
+    from sealer.selection import Selection
+
+    name = options["filename_override"] or file
+    fmt = format_for(file, options["input_type"], options["filename_override"])
+    _check_output(file, in_place, output)
+    text = fileio.read(file)
+    direct = cli_recipients(options)
+    if direct:
+        policy = document.Policy(groups=(tuple(direct),))
+    else:
+        policy = rules.policy_for(Path(name if name != "-" else "stdin"), rules_path(config))
+    overrides = {r: options[r] for r in RULES if options.get(r) is not None}
+    changes: dict[str, Any] = {}
+    if overrides:
+        changes["selection"] = Selection.from_fields(overrides, where="command line")
+    if options["mac_only_encrypted"] is not None:
+        changes["mac_only_encrypted"] = options["mac_only_encrypted"]
+    if options["threshold"] is not None:
+        changes["shamir_threshold"] = options["threshold"]
+    if changes:
+        policy = dataclasses.replace(policy, **changes)
+    sealed = document.seal_text(fmt, text, policy=policy, file=name)
+    fileio.write_output(file if in_place else output, sealed)
+    return 0
+
+
+def _check_output(file: str, in_place: bool, output: str | None) -> None:
+    if in_place and output:
+        raise click.UsageError("use either --in-place or --output, not both")
+    if in_place and file == "-":
+        raise click.UsageError("--in-place needs a FILE")
+
+
+@click.command()
+@click.argument("file", default="-", metavar="[FILE]")
+@click.option("-i", "--in-place", is_flag=True, help="Replace FILE with its plaintext.")
+@click.option("-o", "--output", metavar="PATH", help="Write the plaintext here (mode 0600).")
+@click.option("--extract", metavar="PATH", help="""Print one value: '["a"][0]["b"]' or a.0.b.""")
+@click.option("--ignore-mac", is_flag=True, help="Open even if the MAC does not match (recovery).")
+@click.option("--decryption-order", metavar="TYPES", help="Key types to try first, e.g. age,pgp.")
+@input_type_option
+@filename_override_option
+def decrypt(
+    file: str,
+    in_place: bool,
+    output: str | None,
+    extract: str | None,
+    ignore_mac: bool,
+    decryption_order: str | None,
+    input_type: str | None,
+    filename_override: str | None,
+) -> int:
+    """Open a sealed FILE (or stdin) and print the plaintext.
+
+    Only the sealed values change; comments, order and layout stay as they are.
+    """
+    from sealer import document, fileio
+    from sealer.datakey import Keyring
+
+    _check_output(file, in_place, output)
+    name = filename_override or file
+    fmt = format_for(file, input_type, filename_override)
+    text = fileio.read(file)
+    order = decryption_order.split(",") if decryption_order else None
+    opened = document.open_text(fmt, text, Keyring(order), file=name, ignore_mac=ignore_mac)
+    for warning in opened.warnings:
+        click.echo(f"sealer: warning: {name}: {warning}", err=True)
+    if extract is not None:
+        fileio.write_output(output, _extract(fmt, opened.plaintext, extract), private=True)
+        return 0
+    fileio.write_output(file if in_place else output, opened.plaintext, private=not in_place)
+    return 0
+
+
+def _extract(fmt: Any, plaintext: str, path_text: str) -> str:
+    from sealer import paths
+    from sealer.tree import to_python
+
+    path = paths.parse(path_text)
+    data = to_python(fmt.parse(plaintext).docs[0])
+    value = paths.lookup(data, path)
+    return render_subtree(fmt.name, value)
+
+
+def render_subtree(fmt_name: str, value: Any) -> str:
+    """A value as `--extract` prints it: strings raw, the rest in the file's format."""
+    import json
+
+    from sealer.formats import yamlscalar as ys
+    from sealer.values import GoTime, Raw
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Raw):
+        return value.data.decode("utf-8", "surrogateescape")
+    if fmt_name == "yaml":
+        if isinstance(value, dict):
+            return "\n".join(ys.emit_block(value, 4)) + "\n"
+        if isinstance(value, list):
+            return "\n".join(ys.emit_sequence(value, 4)) + "\n"
+        return ys.scalar(value) + "\n"
+
+    def default(o: Any) -> Any:
+        if isinstance(o, GoTime):
+            return o.text
+        raise TypeError
+
+    return json.dumps(value, indent=4, ensure_ascii=False, default=default) + "\n"

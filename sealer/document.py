@@ -1,0 +1,176 @@
+"""Seal and open whole files: format + envelope + metadata, with stable bytes.
+
+`open_text` decrypts a sealed file and remembers what re-sealing needs (data
+key, metadata, every old ciphertext). `seal_text` seals plaintext, either for
+new recipients or against an opened previous version, in which case every
+unchanged value keeps its ciphertext and an unchanged file keeps its
+`lastmodified` and `mac` (DESIGN decision 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sealer import datakey, envelope, metadata
+from sealer.errors import AlreadySealedError, FormatError, SealerError
+from sealer.formats import Format, Parsed, splice
+from sealer.metadata import Metadata, Stanza
+from sealer.recipients import Recipient
+from sealer.selection import Selection
+from sealer.values import rfc3339_now
+
+
+@dataclass
+class Opened:
+    """A decrypted file and what re-sealing it needs."""
+
+    plaintext: str
+    meta: Metadata
+    key: bytes
+    stash: envelope.Stash
+    mac_hex: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a new file is sealed for and how (from rules or the command line)."""
+
+    groups: tuple[tuple[Recipient, ...], ...]
+    selection: Selection = Selection()
+    shamir_threshold: int = 0
+    mac_only_encrypted: bool = False
+
+
+def parse(fmt: Format, text: str, file: str | None = None) -> Parsed:
+    try:
+        return fmt.parse(text)
+    except SealerError as e:
+        raise e.with_file(file) if file else e
+
+
+def is_sealed(fmt: Format, text: str) -> bool:
+    return parse(fmt, text).metadata is not None
+
+
+def read_metadata(fmt: Format, text: str, file: str | None = None) -> tuple[Parsed, Metadata]:
+    parsed = parse(fmt, text, file)
+    if parsed.metadata is None:
+        raise FormatError(
+            "the file is not sealed (it has no sops metadata)",
+            hint="seal it with `sealer encrypt -i`",
+            file=file,
+        )
+    try:
+        return parsed, metadata.from_dict(parsed.metadata)
+    except SealerError as e:
+        raise e.with_file(file) if file else e
+
+
+def open_text(
+    fmt: Format,
+    text: str,
+    keyring: datakey.Keyring,
+    *,
+    file: str | None = None,
+    ignore_mac: bool = False,
+) -> Opened:
+    parsed, meta = read_metadata(fmt, text, file)
+    key = keyring.unwrap(meta, file=file)
+    return open_parsed(fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac)
+
+
+def open_parsed(
+    fmt: Format,
+    parsed: Parsed,
+    meta: Metadata,
+    key: bytes,
+    *,
+    file: str | None = None,
+    ignore_mac: bool = False,
+) -> Opened:
+    try:
+        result = envelope.open_tree(parsed.docs, key, meta.selection, meta.mac_only_encrypted)
+        if not ignore_mac:
+            envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
+        edits = [(*span, repl) for span, repl in (fmt.render_plain(n, v) for n, v in result.replacements)]
+        edits += fmt.metadata_edits(parsed, None)
+    except SealerError as e:
+        raise e.with_file(file) if file else e
+    plaintext = splice(parsed.text, edits)
+    return Opened(plaintext, meta, key, result.stash, result.mac_hex, result.warnings)
+
+
+def seal_text(
+    fmt: Format,
+    plaintext: str,
+    *,
+    policy: Policy | None = None,
+    previous: Opened | None = None,
+    file: str | None = None,
+) -> str:
+    """Seal `plaintext` for `policy`, or against `previous` (same key and recipients)."""
+    try:
+        parsed = fmt.parse(plaintext)
+        if parsed.metadata is not None:
+            raise AlreadySealedError(
+                "the input is already sealed", hint="decrypt it first, or use `sealer edit`"
+            )
+        if previous is not None:
+            return _reseal(fmt, parsed, previous)
+        assert policy is not None
+        return _seal_new(fmt, parsed, policy)
+    except SealerError as e:
+        raise e.with_file(file) if file else e
+
+
+def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
+    key = datakey.new_data_key()
+    groups = datakey.wrap(key, policy.groups, policy.shamir_threshold)
+    result = envelope.seal_tree(
+        parsed.docs, key, policy.selection, policy.mac_only_encrypted, stash=None
+    )
+    lastmodified = rfc3339_now()
+    meta = Metadata(
+        groups=groups,
+        lastmodified=lastmodified,
+        mac=envelope.seal_mac(result.mac_hex, key, lastmodified),
+        selection=policy.selection,
+        shamir_threshold=policy.shamir_threshold if len(groups) > 1 else 0,
+        mac_only_encrypted=policy.mac_only_encrypted,
+    )
+    return _emit(fmt, parsed, result, meta)
+
+
+def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
+    meta = previous.meta
+    result = envelope.seal_tree(
+        parsed.docs, previous.key, meta.selection, meta.mac_only_encrypted, previous.stash
+    )
+    if result.mac_hex != previous.mac_hex:
+        lastmodified = rfc3339_now()
+        meta = meta.with_(
+            lastmodified=lastmodified,
+            mac=envelope.seal_mac(result.mac_hex, previous.key, lastmodified),
+            version=metadata.WRITE_VERSION,
+        )
+    return _emit(fmt, parsed, result, meta)
+
+
+def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata) -> str:
+    edits = [
+        (*span, repl)
+        for span, repl in (fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
+    ]
+    edits += fmt.metadata_edits(parsed, metadata.to_dict(meta))
+    return splice(parsed.text, edits)
+
+
+def rekeyed(opened: Opened, groups: Sequence[Sequence[Recipient]], threshold: int) -> Opened:
+    """The same file and data key, wrapped for other recipients (updatekeys)."""
+    stanzas: tuple[tuple[Stanza, ...], ...] = datakey.wrap(opened.key, groups, threshold)
+    meta = opened.meta.with_(
+        groups=stanzas, shamir_threshold=threshold if len(stanzas) > 1 else 0
+    )
+    return Opened(opened.plaintext, meta, opened.key, opened.stash, opened.mac_hex)

@@ -1,0 +1,318 @@
+"""The SOPS envelope over a document tree: which leaves to seal, their AAD, the MAC.
+
+A port of sops' `walkBranch`/`walkSlice` and `Tree.Encrypt`/`Tree.Decrypt`:
+leaves are visited depth-first in document order; a leaf's additional data is
+its mapping keys joined by `:` plus a trailing `:` (list indices are left out);
+the MAC is SHA-512 over every leaf's SOPS bytes (or only the encrypted ones with
+`mac_only_encrypted`), upper-case hex, itself sealed with `lastmodified` as AAD.
+
+Sealing reuses, from a `Stash`, the exact ciphertext of every value whose
+(AAD, type, bytes) did not change, so unchanged plaintext seals to unchanged
+bytes (DESIGN decision 2). Nothing here touches file text: results are
+(node, replacement) pairs that a format renders and splices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sealer import enc
+from sealer.errors import FormatError, IntegrityError
+from sealer.primitives import AuthenticationFailed
+from sealer.selection import Selection
+from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
+from sealer.values import Comment, Value, from_bytes, mac_aad, to_bytes
+
+# sha256("sops"): fed first when the MAC covers only encrypted values.
+MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(
+    "8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69"
+)
+
+UserPath = tuple[str | int, ...]
+Leaf = Scalar | CommentNode
+Visit = Callable[[Leaf, tuple[str, ...], UserPath, bool], None]
+
+
+def show_path(path: UserPath) -> str:
+    """`db.hosts[0].password`-style path for messages (keys only, never values)."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+class _Walker:
+    def __init__(self, selection: Selection, visit: Visit):
+        self.sel = selection
+        self.visit = visit
+        self.by_comments = selection.uses_comments
+        rule = selection.rule
+        self.root_flag = rule.startswith("unencrypted")
+        if rule.endswith("suffix"):
+            suffix = selection.value
+            self.key_matches: Callable[[str], bool] = lambda k: k.endswith(suffix)
+        elif not self.by_comments:
+            search = selection.pattern.search
+            self.key_matches = lambda k: search(k) is not None
+
+    def _flag(self, flag: bool, key: str) -> bool:
+        if self.by_comments:
+            return flag
+        if self.root_flag:
+            return flag and not self.key_matches(key)
+        return flag or self.key_matches(key)
+
+    def _leaf(
+        self, node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
+    ) -> None:
+        is_comment = isinstance(node, CommentNode)
+        if self.by_comments:
+            flag = self.sel.encrypts(path, stack, is_comment)
+        self.visit(node, path, upath, flag)
+
+    def walk(self, docs: list[Mapping]) -> None:
+        for doc in docs:
+            self.mapping(doc, (), (), self.root_flag, [])
+
+    def mapping(
+        self, m: Mapping, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
+    ) -> None:
+        stack = [*stack, []]
+        for key, value in m.items:
+            if isinstance(key, CommentNode):
+                stack[-1].append(key.text)
+                self._leaf(key, path, upath, flag, stack)
+                continue
+            self.value(value, (*path, key), (*upath, key), self._flag(flag, key), stack)
+            stack[-1] = []
+
+    def sequence(
+        self,
+        s: Sequence,
+        path: tuple[str, ...],
+        upath: UserPath,
+        flag: bool,
+        stack: list[list[str]],
+    ) -> None:
+        stack = [*stack, []]
+        index = 0
+        for item in s.items:
+            if isinstance(item, CommentNode):
+                stack[-1].append(item.text)
+                self._leaf(item, path, upath, flag, stack)
+                continue
+            self.value(item, path, (*upath, index), flag, stack)
+            index += 1
+            stack[-1] = []
+
+    def value(
+        self,
+        node: Node | None,
+        path: tuple[str, ...],
+        upath: UserPath,
+        flag: bool,
+        stack: list[list[str]],
+    ) -> None:
+        if isinstance(node, Scalar):
+            if node.value is not None:
+                self._leaf(node, path, upath, flag, stack)
+        elif isinstance(node, Mapping):
+            self.mapping(node, path, upath, flag, stack)
+        elif isinstance(node, Sequence):
+            self.sequence(node, path, upath, flag, stack)
+        elif isinstance(node, CommentNode):
+            self._leaf(node, path, upath, flag, stack)
+
+
+def aad_of(path: tuple[str, ...]) -> str:
+    return ":".join(path) + ":"
+
+
+@dataclass
+class Stash:
+    """Ciphertexts of a previous version, by (AAD, type, bytes), under one data key."""
+
+    key: bytes
+    entries: dict[tuple[str, str, bytes], deque[str]] = field(default_factory=dict)
+
+    def put(self, aad: str, tag: str, data: bytes, sealed: str) -> None:
+        self.entries.setdefault((aad, tag, data), deque()).append(sealed)
+
+    def take(self, aad: str, tag: str, data: bytes) -> str | None:
+        queue = self.entries.get((aad, tag, data))
+        return queue.popleft() if queue else None
+
+
+@dataclass
+class SealResult:
+    replacements: list[tuple[Leaf, str]]  # node -> ENC[...] text (or "" for empty)
+    mac_hex: str
+    reused: int = 0  # values whose old ciphertext was kept
+
+
+def seal_tree(
+    docs: list[Mapping],
+    key: bytes,
+    selection: Selection,
+    mac_only_encrypted: bool = False,
+    stash: Stash | None = None,
+) -> SealResult:
+    """Seal every leaf the selection rule covers; compute the plaintext MAC."""
+    h = hashlib.sha512()
+    if mac_only_encrypted:
+        h.update(MAC_ONLY_ENCRYPTED_INIT)
+    out: list[tuple[Leaf, str]] = []
+    reused = 0
+    if stash is not None and stash.key != key:
+        stash = None
+
+    def visit(node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool) -> None:
+        nonlocal reused
+        if isinstance(node, CommentNode):
+            value: Value = Comment(node.text)
+        else:
+            value = node.value
+            if flag and (node.span is None or node.aliased):  # an alias copy, or its anchor
+                raise _alias_error(upath)
+        tag, data = to_bytes(value)
+        if (flag or not mac_only_encrypted) and not isinstance(node, CommentNode):
+            h.update(data)
+        if not flag:
+            return
+        aad = aad_of(path)
+        sealed = stash.take(aad, tag, data) if stash is not None else None
+        if sealed is None:
+            sealed = enc.encrypt(value, key, aad)
+        else:
+            reused += 1
+        out.append((node, sealed))
+
+    _Walker(selection, visit).walk(docs)
+    return SealResult(out, h.hexdigest().upper(), reused)
+
+
+def _alias_error(upath: UserPath) -> FormatError:
+    return FormatError(
+        f"{show_path(upath)}: an alias refers to a value that must be encrypted",
+        hint="sops expands aliases and could not decrypt such a copy; keep anchored "
+        "values out of the encrypted keys (e.g. with encrypted_regex) or write them out",
+    )
+
+
+@dataclass
+class OpenResult:
+    replacements: list[tuple[Leaf, Value]]  # node -> plaintext value
+    mac_hex: str
+    stash: Stash
+    warnings: list[str]
+
+
+def open_tree(
+    docs: list[Mapping],
+    key: bytes,
+    selection: Selection,
+    mac_only_encrypted: bool = False,
+) -> OpenResult:
+    """Decrypt every sealed leaf; compute the MAC over the plaintext."""
+    h = hashlib.sha512()
+    if mac_only_encrypted:
+        h.update(MAC_ONLY_ENCRYPTED_INIT)
+    out: list[tuple[Leaf, Value]] = []
+    stash = Stash(key)
+    warnings: list[str] = []
+
+    def visit(node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool) -> None:
+        if isinstance(node, CommentNode):
+            if flag:
+                opened = _open_comment(node.text, key, path)
+                if opened is None:
+                    warnings.append(
+                        f"{show_path(upath)}: a comment is not sealed (or not for this "
+                        "path); kept as it is"
+                    )
+                else:
+                    text, used = opened
+                    out.append((node, Comment(text)))
+                    stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
+            return
+        value: Any = node.value
+        if flag:
+            if not isinstance(value, str):
+                raise FormatError(
+                    f"{show_path(upath)}: value should be sealed but is a plain "
+                    f"{type(value).__name__}",
+                    hint="the file was changed by hand; restore it, or seal it again",
+                )
+            if value != "":
+                aad = aad_of(path)
+                try:
+                    tag, data = enc.decrypt_bytes(value, key, aad)
+                    plain = from_bytes(tag, data)
+                except enc.BadValue:
+                    raise FormatError(
+                        f"{show_path(upath)}: value should be sealed but is not an ENC[...] value",
+                        hint="the file was changed by hand; restore it, or seal it again",
+                    ) from None
+                except AuthenticationFailed:
+                    raise IntegrityError(
+                        f"{show_path(upath)}: a sealed value failed authentication",
+                        hint="the file was tampered with or damaged; restore it from git",
+                    ) from None
+                except (ValueError, KeyError, UnicodeDecodeError):
+                    raise FormatError(
+                        f"{show_path(upath)}: a sealed value has a bad type or payload"
+                    ) from None
+                stash.put(aad, tag, data, value)
+                out.append((node, plain))
+                value = plain
+        if flag or not mac_only_encrypted:
+            h.update(to_bytes(value)[1])
+
+    _Walker(selection, visit).walk(docs)
+    return OpenResult(out, h.hexdigest().upper(), stash, warnings)
+
+
+def _open_comment(
+    text: str, key: bytes, path: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]] | None:
+    """A sealed comment's text and the path whose AAD opened it, or None.
+
+    Where a comment belongs is a matter of layout (go-yaml and sealer may place
+    a comment between two levels differently), so every enclosing path is tried.
+    """
+    if not text.startswith(enc.PREFIX):
+        return None
+    for i in range(len(path), -1, -1):
+        try:
+            tag, data = enc.decrypt_bytes(text, key, aad_of(path[:i]))
+        except (enc.BadValue, AuthenticationFailed):
+            continue
+        if tag == "comment":
+            return data.decode("utf-8", "surrogateescape"), path[:i]
+    return None
+
+
+def seal_mac(mac_hex: str, key: bytes, lastmodified: str) -> str:
+    return enc.encrypt(mac_hex, key, mac_aad(lastmodified))
+
+
+def check_mac(sealed_mac: str, mac_hex: str, key: bytes, lastmodified: str) -> None:
+    """Raise IntegrityError unless the stored MAC opens and equals `mac_hex`."""
+    if not sealed_mac:
+        raise IntegrityError(
+            "the file has no MAC", hint="--ignore-mac opens it anyway, for recovery"
+        )
+    try:
+        stored = enc.decrypt(sealed_mac, key, mac_aad(lastmodified))
+    except (enc.BadValue, AuthenticationFailed, ValueError):
+        stored = None
+    if stored != mac_hex:
+        raise IntegrityError(
+            "MAC mismatch: the values do not match the file's MAC",
+            hint="the file was tampered with or damaged; restore it from git, "
+            "or use --ignore-mac to recover what opens",
+        )

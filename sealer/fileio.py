@@ -1,0 +1,118 @@
+"""Reading inputs and writing outputs: atomic writes, private files, honest errors.
+
+Text is decoded as UTF-8 with `surrogateescape`, so binary files pass through
+losslessly and text formats can refuse bytes that are not UTF-8. Every write is
+atomic: a temp file in the same directory, fsync, rename, fsync of the
+directory. A failed write leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from sealer.errors import FileError, FormatError
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def require_utf8(text: str) -> None:
+    """Text formats refuse input that is not UTF-8 (binary files are sealed whole)."""
+    if not text.isascii():
+        m = _SURROGATE.search(text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            raise FormatError(
+                f"line {line}: the file is not UTF-8 text",
+                hint="convert it to UTF-8, or seal it whole with --input-type binary",
+            )
+
+
+def read(path: str) -> str:
+    """A file's content ('-' is stdin), decoded for the formats."""
+    try:
+        if path == "-":
+            return decode(sys.stdin.buffer.read())
+        return decode(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise FileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FileError(f"{path}: is a directory") from None
+    except OSError as e:
+        raise FileError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def write_atomic(path: str, data: bytes, *, mode: int | None = None) -> None:
+    """Replace `path` with `data` atomically; keeps the old file's mode unless given one."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        except OSError as e:
+            raise FileError(f"{path}: cannot write: {e.strerror}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".sealer-tmp", dir=directory)
+    except OSError as e:
+        raise FileError(f"{path}: cannot write: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise FileError(f"{path}: cannot write: {e.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_output(path: str | None, text: str, *, private: bool = False) -> None:
+    """stdout when `path` is None or '-', else an atomic write (0600 if `private`)."""
+    data = encode(text)
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(path, data, mode=0o600 if private and not Path(path).exists() else None)
+
+
+def private_dir() -> Path:
+    """A fresh 0700 directory for plaintext, on /dev/shm (memory) when it exists."""
+    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="sealer-", dir=base))

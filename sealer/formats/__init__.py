@@ -1,0 +1,97 @@
+"""File formats: parse text into the sops tree with spans, render values, place metadata.
+
+A format never re-serialises a document. It reports where every leaf sits, and
+sealing or opening replaces exactly those spans (and adds or removes the
+metadata block); every other byte stays as the user wrote it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Protocol
+
+from sealer.errors import FormatError
+from sealer.tree import CommentNode, Mapping, Scalar, Span
+from sealer.values import Value
+
+Leaf = Scalar | CommentNode
+
+
+@dataclass
+class Parsed:
+    text: str
+    docs: list[Mapping]  # data only; the metadata entry is not in here
+    metadata: dict[str, Any] | None  # the raw sops mapping, None for a plaintext file
+    meta_spans: list[Span] = field(default_factory=list)  # where metadata sits, per document
+    ctx: Any = None  # format-specific: where to insert metadata, indentation, ...
+
+
+class Format(Protocol):
+    name: str
+
+    def parse(self, text: str) -> Parsed: ...
+
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+        """The span to replace and its text for a leaf sealed as `sealed`."""
+        ...
+
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+        """The span to replace and its text for a leaf opened to `value`."""
+        ...
+
+    def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
+        ...
+
+
+Edit = tuple[int, int, str]
+
+# format name -> module (each module has FORMAT, an object satisfying Format)
+MODULES = {
+    "yaml": "sealer.formats.yaml",
+    "json": "sealer.formats.json",
+    "dotenv": "sealer.formats.dotenv",
+    "ini": "sealer.formats.ini",
+    "binary": "sealer.formats.binary",
+}
+EXTENSIONS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".env": "dotenv",
+    ".ini": "ini",
+}
+
+
+def get(name: str) -> Format:
+    if name not in MODULES:
+        raise FormatError(f"unknown format {name!r}", hint=f"known: {', '.join(MODULES)}")
+    fmt: Format = import_module(MODULES[name]).FORMAT
+    return fmt
+
+
+def name_for_path(path: str) -> str:
+    """The format sops would pick for a file name; anything unknown is binary."""
+    lower = path.lower()
+    for ext, name in EXTENSIONS.items():
+        if lower.endswith(ext):
+            return name
+    return "binary"
+
+
+def splice(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping (start, end, replacement) edits to `text`."""
+    if not edits:
+        return text
+    edits.sort(key=lambda e: (e[0], e[1]))
+    out: list[str] = []
+    pos = 0
+    for start, end, repl in edits:
+        if start < pos:
+            raise AssertionError("overlapping edits")
+        out.append(text[pos:start])
+        out.append(repl)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,465 @@
+"""YAML: structure and byte positions from libyaml's event parser, then splicing.
+
+libyaml (through `ruamel.yaml.clib`) reports every scalar with its marks but no
+comments, so comments are found in the text between scalars and attached to the
+mapping or sequence go-yaml would put them in (that decides their AAD). Aliases
+are expanded for the MAC as sops expands them. The `sops:` entry is removed from
+every document; the first document's copy is the metadata.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sealer.errors import FormatError
+from sealer.formats import Edit, Leaf, Parsed
+from sealer.formats import yamlscalar as ys
+from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
+from sealer.values import Comment, Value
+
+SOPS_KEY = "sops"
+META_INDENT = 4  # sops' default YAML indent
+MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+_PROPERTY = re.compile(r"\S+[ \t\r\n]*")
+_DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
+
+
+@dataclass(slots=True)
+class Style:
+    """How a scalar was written, so an opened value is written the same way."""
+
+    style: str  # '' plain, '"', "'", '|', '>'
+    flow: bool  # inside a flow collection
+    indent: int  # block scalar content column; else the parent's column + 2
+    tag_start: int | None = None  # a resolvable non-str tag, dropped when sealing
+    newline_end: bool = True  # a block scalar's text ended with a line break
+
+
+@dataclass(slots=True, eq=False)
+class _Box:
+    """A collection while parsing, with what comment placement needs."""
+
+    node: Mapping | Sequence
+    start: int
+    indent: int
+    flow: bool
+    parent: _Box | None
+    end: int = 1 << 62
+    starts: list[int] = field(default_factory=list)  # where each item starts
+    pending_key: str | None = None
+    key_start: int = 0
+    is_meta: bool = False
+    comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class _Doc:
+    root: Mapping
+    region_end: int = 0
+    box: _Box | None = None
+    end: int = 0  # where a new top-level entry (the metadata) goes
+    root_indent: int = 0
+    meta_span: Span | None = None
+    meta: Any = None
+    meta_key_start: int = 0
+    comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
+
+
+class YamlFormat:
+    name = "yaml"
+
+    def parse(self, text: str) -> Parsed:
+        return _Parser(text).run()
+
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+        assert node.span is not None
+        if isinstance(node, CommentNode):
+            return node.span, sealed
+        st: Style = node.style
+        start, end = node.span
+        if st.tag_start is not None:
+            start = st.tag_start
+        if st.style in ("|", ">"):
+            tail = "\n" if st.newline_end else ""
+            return (start, end), f"{st.style}-\n{' ' * st.indent}{sealed}{tail}"
+        if st.style == '"':
+            return (start, end), f'"{sealed}"'
+        if st.style == "'" or st.flow:  # plain ENC[...] cannot stand in a flow collection
+            return (start, end), f"'{sealed}'"
+        return (start, end), sealed
+
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+        assert node.span is not None
+        if isinstance(node, CommentNode):
+            assert isinstance(value, Comment)
+            return node.span, value.text
+        return node.span, _render_plain(value, node.style)
+
+    def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
+        if meta is None:
+            return edits
+        for doc in parsed.ctx:
+            if doc.box is not None and doc.box.flow:
+                raise FormatError(
+                    "a document whose top level is a flow mapping ({...}) cannot hold metadata",
+                    hint="write the top-level mapping in block style",
+                )
+            pad = " " * doc.root_indent
+            body = ys.emit_block(meta, META_INDENT, doc.root_indent + META_INDENT)
+            block = "\n".join([pad + "sops:", *body]) + "\n"
+            if doc.end and parsed.text[doc.end - 1] != "\n":
+                block = "\n" + block
+            edits.append((doc.end, doc.end, block))
+        return edits
+
+
+FORMAT = YamlFormat()
+
+
+def _render_plain(value: Value, st: Style) -> str:
+    if not isinstance(value, str):
+        ys.check_value(value)
+        return ys.render_value(value, st.flow)
+    block = st.style in ("|", ">")
+    tail = "" if block and st.newline_end else None  # None: the span had no line break
+    if st.style == "" or st.style == "'" and st.flow:
+        if ys.plain_ok(value, st.flow):
+            return value
+    if st.style == "'" and ys.single_quoted_ok(value):
+        return ys.single_quoted(value)
+    if st.style == '"':
+        return ys.double_quoted(value)
+    if not st.flow and ys.block_ok(value) and (block or "\n" in value.rstrip("\n")):
+        text = ys.folded(value, st.indent) if st.style == ">" else None
+        text = text or ys.literal(value, st.indent)
+        return text if tail is not None else text.removesuffix("\n")
+    return ys.double_quoted(value) + ("\n" if tail is not None else "")
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.anchors: dict[str, Node] = {}
+        self.copies = 0
+        self.excluded: list[Span] = []  # scalar text and metadata: no comments in there
+        self.tokens: list[tuple[int, int, _Box]] = []  # (start, column, container)
+        self.docs: list[_Doc] = []
+        self.doc: _Doc = _Doc(Mapping())
+        self.stack: list[_Box] = []
+        self.boxes: list[_Box] = []
+        self.line_starts: list[int] = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def col(self, index: int) -> int:
+        return index - self.line_starts[bisect.bisect_right(self.line_starts, index) - 1]
+
+    def line_of(self, index: int) -> int:
+        return bisect.bisect_right(self.line_starts, index)
+
+    def run(self) -> Parsed:
+        from _ruamel_yaml import CParser
+
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        parser = CParser(self.text)
+        try:
+            self._events(parser)
+        except MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            raise FormatError(f"{where}{e.problem or 'invalid YAML'}", hint="fix the YAML syntax") from None
+        except YAMLError:
+            raise FormatError("invalid YAML", hint="fix the YAML syntax") from None
+        self._attach_comments()
+        return Parsed(
+            text=self.text,
+            docs=[d.root for d in self.docs],
+            metadata=self.docs[0].meta if self.docs else None,
+            meta_spans=[d.meta_span for d in self.docs if d.meta_span is not None],
+            ctx=self.docs,
+        )
+
+    # -- events --------------------------------------------------------------
+
+    def _events(self, parser: Any) -> None:
+        while True:
+            ev = parser.get_event()
+            kind = type(ev).__name__
+            if kind == "ScalarEvent":
+                self._scalar(ev)
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                self._start(ev, kind == "MappingStartEvent")
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                self._end(ev)
+            elif kind == "AliasEvent":
+                self._alias(ev)
+            elif kind == "DocumentStartEvent":
+                self.doc = _Doc(Mapping())
+                self.anchors = {}
+            elif kind == "DocumentEndEvent":
+                if self.doc.box is None:
+                    self.doc.end = ev.start_mark.index
+                self.doc.region_end = ev.end_mark.index
+                self.docs.append(self.doc)
+            elif kind == "StreamEndEvent":
+                if self.docs:
+                    self.docs[-1].region_end = len(self.text)
+                return
+
+    def _start(self, ev: Any, is_mapping: bool) -> None:
+        start = ev.start_mark.index
+        parent = self.stack[-1] if self.stack else None
+        node: Mapping | Sequence = Mapping() if is_mapping else Sequence()
+        flow = bool(ev.flow_style) or (parent is not None and parent.flow)
+        box = _Box(node, start, self.col(start), flow, parent)
+        if parent is None:
+            if not is_mapping:
+                raise FormatError("YAML documents whose top level is a sequence are not supported")
+            assert isinstance(node, Mapping)
+            self.doc.root, self.doc.box, self.doc.root_indent = node, box, box.indent
+        elif parent.is_meta:
+            box.is_meta = True
+            self._add(parent, node, start, ev)
+        elif parent.parent is None and parent.pending_key == SOPS_KEY:
+            parent.pending_key = None
+            box.is_meta = True
+            if not is_mapping:
+                raise FormatError("the sops metadata entry is not a mapping")
+            self.doc.meta_key_start = parent.key_start
+        else:
+            self._add(parent, node, start, ev)
+        if ev.anchor:
+            self.anchors[ev.anchor] = node
+        self.stack.append(box)
+        self.boxes.append(box)
+
+    def _end(self, ev: Any) -> None:
+        box = self.stack.pop()
+        box.end = ev.start_mark.index
+        box.node.span = (box.start, ev.end_mark.index)
+        if box.parent is None:
+            self.doc.end = ev.end_mark.index if box.flow else ev.start_mark.index
+        elif box.is_meta and not box.parent.is_meta:
+            self._meta_done(box)
+
+    def _scalar(self, ev: Any) -> None:
+        start, end = ev.start_mark.index, ev.end_mark.index
+        style, tag = ev.style or "", ev.tag
+        tag_start = None
+        if ev.anchor is not None or tag is not None:
+            start, tag_start = self._skip_properties(start, ev.anchor is not None, tag is not None)
+        box = self.stack[-1] if self.stack else None
+        value = ys.resolve(ev.value, style, tag) if box is None or not box.is_meta else None
+        if box is None:
+            if value is not None:
+                raise FormatError("YAML documents whose top level is a scalar are not supported")
+            self.doc.end = ev.start_mark.index
+            return
+        if box.is_meta:
+            value = ys.resolve(ev.value, style, tag)
+            self._add(box, Scalar(value, (start, end)), start, ev)
+            return
+        newline_end = True
+        if style in ("|", ">"):
+            end = self._block_end(start, end)
+            newline_end = self.text[end - 1 : end] == "\n"
+        self.excluded.append((ev.start_mark.index, end))
+        indent = self._content_indent(start, style, box)
+        drop = tag_start if tag in _DROP_TAGS else None
+        node = Scalar(value, (start, end), Style(style, box.flow, indent, drop, newline_end))
+        if not (isinstance(box.node, Mapping) and box.pending_key is None):
+            self.tokens.append((start, self.col(start), box))
+        self._add(box, node, start, ev)
+        if ev.anchor:
+            self.anchors[ev.anchor] = node
+
+    def _skip_properties(self, start: int, anchor: bool, tag: bool) -> tuple[int, int | None]:
+        tag_start = None
+        i = start
+        for _ in range(int(anchor) + int(tag)):
+            if self.text.startswith("!", i):
+                tag_start = i
+            m = _PROPERTY.match(self.text, i)
+            assert m is not None
+            i = m.end()
+        return i, tag_start
+
+    def _block_end(self, start: int, end: int) -> int:
+        """A block scalar's own text ends after its last content line, unless it keeps (`+`)."""
+        nl = self.text.find("\n", start, end)
+        header = self.text[start : nl if nl >= 0 else end].split("#", 1)[0]
+        if "+" in header:
+            return end
+        content = self.text[start:end].rstrip(" \t\r\n")
+        nl = self.text.find("\n", start + len(content), end)
+        return nl + 1 if nl >= 0 else end
+
+    def _content_indent(self, start: int, style: str, box: _Box) -> int:
+        if style in ("|", ">"):
+            nl = self.text.find("\n", start)
+            m = re.compile(r"(?:[ \t]*\r?\n)*( *)").match(self.text, nl + 1) if nl >= 0 else None
+            if m and m.group(1):
+                return len(m.group(1))
+        return box.indent + 2
+
+    def _alias(self, ev: Any) -> None:
+        box = self.stack[-1] if self.stack else None
+        if box is None:
+            raise FormatError("YAML documents whose top level is an alias are not supported")
+        source = self.anchors.get(ev.anchor)
+        if source is None:
+            raise FormatError(f"line {ev.start_mark.line + 1}: unknown alias *{ev.anchor}")
+        start = ev.start_mark.index
+        if not box.is_meta:
+            self.tokens.append((start, self.col(start), box))
+        self._add(box, self._copy(source), start, ev)
+
+    def _copy(self, node: Node) -> Node:
+        self.copies += 1
+        if self.copies > MAX_ALIAS_COPIES:
+            raise FormatError("aliases expand to too many values (an alias bomb?)")
+        if isinstance(node, Scalar):
+            node.aliased = True
+            return Scalar(node.value, None, node.style)
+        if isinstance(node, Mapping):
+            items = [(k, self._copy(v) if v is not None else None) for k, v in node.items]
+            return Mapping([(k, v) for k, v in items if isinstance(k, str)], None, node.style)
+        if isinstance(node, Sequence):
+            copies = [self._copy(v) for v in node.items if not isinstance(v, CommentNode)]
+            return Sequence(copies, None, node.style)
+        return node
+
+    def _add(self, box: _Box, node: Node, start: int, ev: Any) -> None:
+        if isinstance(box.node, Sequence):
+            box.node.items.append(node)
+            box.starts.append(start)
+            return
+        if box.pending_key is None:  # this node is a key
+            key = node.value if isinstance(node, Scalar) and node.span is not None else None
+            if not isinstance(key, str):
+                shown = "a collection or alias" if key is None else repr(key)
+                raise FormatError(
+                    f"line {ev.start_mark.line + 1}: mapping key {shown} is not a string",
+                    hint="sops supports only string keys; quote the key",
+                )
+            box.pending_key, box.key_start = key, start
+            if not box.is_meta:
+                self.tokens.append((start, self.col(start), box))
+            return
+        key, box.pending_key = box.pending_key, None
+        if box.parent is None and key == SOPS_KEY:
+            raise FormatError("the sops metadata entry is not a mapping")
+        if any(k == key for k, _ in box.node.items):
+            raise FormatError(
+                f"line {self.line_of(box.key_start)}: duplicate key {key!r}",
+                hint="sops refuses duplicate keys; remove one of them",
+            )
+        box.node.items.append((key, node))
+        box.starts.append(box.key_start)
+
+    def _meta_done(self, box: _Box) -> None:
+        last = max((n.span[1] for n in _scalars(box.node) if n.span), default=box.start)
+        nl = self.text.find("\n", last - 1 if self.text[last - 1 : last] == "\n" else last)
+        end = len(self.text) if nl < 0 else nl + 1
+        start = self.line_starts[self.line_of(self.doc.meta_key_start) - 1]
+        if self.doc.meta_span is not None:
+            raise FormatError("the file has two sops metadata entries")
+        self.doc.meta_span = (start, end)
+        self.doc.meta = to_python(box.node)
+        self.excluded.append((start, end))
+
+    # -- comments ----------------------------------------------------------------
+
+    def _attach_comments(self) -> None:
+        if not self.docs:
+            return
+        excluded = sorted(self.excluded)
+        ex_starts = [s for s, _ in excluded]
+        starts = [t[0] for t in self.tokens]
+        text = self.text
+        d = 0
+        for m in _COMMENT.finditer(text):
+            pos = m.start()
+            i = bisect.bisect_right(ex_starts, pos) - 1
+            if i >= 0 and pos < excluded[i][1]:
+                continue
+            while d < len(self.docs) - 1 and pos >= self.docs[d].region_end:
+                d += 1
+            doc = self.docs[d]
+            eol = text.find("\n", pos)
+            eol = len(text) if eol < 0 else eol
+            if text[eol - 1 : eol] == "\r":
+                eol -= 1
+            node = CommentNode(text[pos + 1 : eol], (pos + 1, eol))
+            inline = text[self.line_starts[self.line_of(pos) - 1] : pos].strip() != ""
+            node.inline = inline
+            k = bisect.bisect_left(starts, pos)
+            owner = self._owner(pos, k, doc)
+            target = owner.comments if owner is not None else doc.comments
+            item_starts = owner.starts if owner is not None else []
+            index = bisect.bisect_right(item_starts, pos)
+            if inline and index > 0:
+                index -= 1
+            target.append((index, pos, node))
+        for doc in self.docs:
+            if doc.box is None:
+                doc.root.items.extend((c, None) for _, _, c in doc.comments)
+        for box in self.boxes:
+            _merge(box)
+
+    def _owner(self, pos: int, k: int, doc: _Doc) -> _Box | None:
+        """The collection go-yaml would file a comment under (its AAD is that path)."""
+        if doc.box is None:
+            return None
+        prev = self.tokens[k - 1] if k > 0 and self.tokens[k - 1][0] >= doc.box.start else None
+        nxt = self.tokens[k] if k < len(self.tokens) else None
+        if nxt is not None and nxt[0] >= doc.region_end:
+            nxt = None
+        col = self.col(pos)
+        if nxt is not None and col <= nxt[1]:
+            # a head comment: it belongs with the next key or item
+            box: _Box | None = nxt[2]
+            while box is not None and box.flow:
+                box = box.parent
+            return box or doc.box
+        # a foot (or line) comment: the deepest open collection it is indented into
+        box = prev[2] if prev is not None else None
+        while box is not None:
+            if not box.flow and box.start <= pos < box.end and box.indent <= col:
+                if nxt is None or box.start <= nxt[0] < box.end or col > nxt[1]:
+                    return box
+            box = box.parent
+        return doc.box
+
+
+def _scalars(node: Node) -> list[Scalar]:
+    if isinstance(node, Scalar):
+        return [node]
+    if isinstance(node, Mapping):
+        return [s for _, v in node.items if v is not None for s in _scalars(v)]
+    if isinstance(node, Sequence):
+        return [s for v in node.items for s in _scalars(v)]
+    return []
+
+
+def _merge(box: _Box) -> None:
+    if not box.comments:
+        return
+    box.comments.sort(key=lambda c: (c[0], c[1]))
+    items: list[Any] = []
+    old = box.node.items
+    ci = 0
+    comments = box.comments
+    is_mapping = isinstance(box.node, Mapping)
+    for i in range(len(old) + 1):
+        while ci < len(comments) and comments[ci][0] == i:
+            c = comments[ci][2]
+            items.append((c, None) if is_mapping else c)
+            ci += 1
+        if i < len(old):
+            items.append(old[i])
+    box.node.items = items

@@ -1,0 +1,313 @@
+"""YAML scalars as go-yaml v3 (and so sops) reads them, and how sealer writes them back.
+
+Resolution follows go-yaml v3's `resolve.go`: `yes`/`on` stay strings (YAML
+1.2), `017` is octal and `0x1F` hex (YAML 1.1 habits), bare dates are
+timestamps, integers beyond 64 bits are refused. Rendering picks the user's
+original style where the value allows it, so an opened file matches what was
+sealed; FORMAT.md ("YAML") lists the cases where it cannot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from binascii import Error as BinasciiError
+from typing import Any
+
+from sealer.errors import FormatError
+from sealer.values import GoTime, Raw, Value, parse_yaml_timestamp
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVABLE = {
+    "tag:yaml.org,2002:" + t: "!!" + t for t in ("str", "bool", "int", "float", "null", "timestamp")
+}
+BINARY_TAG = "tag:yaml.org,2002:binary"
+
+_MAP: dict[str, Value] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INT64 = range(-(2**63), 2**63)
+_UINT64_MAX = 2**64 - 1
+
+
+def _go_parse_int(text: str) -> int | None:
+    """`strconv.ParseInt(text, 0, 64)` or ParseUint, as go-yaml tries them; None if neither."""
+    m = re.fullmatch(r"([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)", text)
+    if not m:
+        return None
+    sign, digits = m.groups()
+    low = digits.lower()
+    if low.startswith(("0x", "0o", "0b")):
+        value = int(digits[2:], {"x": 16, "o": 8, "b": 2}[low[1]])
+    elif len(digits) > 1:
+        value = int(digits, 8)
+    else:
+        value = int(digits)
+    if sign == "-":
+        value = -value
+    if value in _INT64 or 0 <= value <= _UINT64_MAX and sign != "-":
+        return value
+    return None
+
+
+def _go_parse_float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return None if math.isinf(value) and "inf" not in text.lower() else value
+
+
+def resolve_plain(text: str) -> Value:
+    """The value of an untagged plain scalar (go-yaml's `resolve("", text)`)."""
+    if text in _MAP:
+        return _MAP[text]
+    hint = text[:1]
+    if hint == ".":
+        return _go_parse_float(text) if re.fullmatch(r"\.[0-9_]*([eE][-+]?[0-9]+)?", text) else text
+    if hint.isdigit() or hint in "+-":
+        stamp = parse_yaml_timestamp(text)
+        if stamp is not None:
+            return stamp
+        plain = text.replace("_", "")
+        value = _go_parse_int(plain)
+        if value is not None:
+            return value
+        if _YAML_FLOAT.match(plain):
+            f = _go_parse_float(plain)
+            if f is not None:
+                return f
+        if plain.startswith(("0b", "-0b", "0o", "-0o")):
+            value = _go_parse_int(plain)
+            if value is not None:
+                return value
+    return text
+
+
+def resolve(text: str, style: str, tag: str | None) -> Value:
+    """A scalar's value given its text, style ('' plain) and explicit tag (or None)."""
+    if tag in (None, "!") and style != "":
+        return text
+    if tag is None:
+        return resolve_plain(text)
+    if tag == _STR_TAG:
+        return text
+    if tag == BINARY_TAG:
+        raise FormatError(
+            "!!binary scalars are not supported",
+            hint="sops decodes them and cannot write them back; keep the base64 text as a string",
+        )
+    short = _RESOLVABLE.get(tag)
+    if short is None:
+        return text  # a custom tag: go-yaml hands over the string
+    value = resolve_plain(text)
+    kind = _kind(value)
+    if short == "!!float" and kind == "!!int":
+        return float(value)  # type: ignore[arg-type]
+    if kind != short:
+        raise FormatError(f"a scalar tagged {short} does not hold a {short[2:]}")
+    return value
+
+
+def _kind(value: Value) -> str:
+    if value is None:
+        return "!!null"
+    if isinstance(value, bool):
+        return "!!bool"
+    if isinstance(value, int):
+        return "!!int"
+    if isinstance(value, float):
+        return "!!float"
+    if isinstance(value, GoTime):
+        return "!!timestamp"
+    return "!!str"
+
+
+def check_value(value: Value) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        raise FormatError(
+            "an integer does not fit in 64 bits",
+            hint="sops cannot seal it; quote it so it is a string",
+        )
+
+
+# --- writing ---------------------------------------------------------------
+
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_CHARS = set(",[]{}")
+_PRINTABLE = re.compile(r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+
+
+def plain_ok(text: str, flow: bool) -> bool:
+    """Whether `text` can be written as a plain scalar and still read as this string."""
+    if not text or text != text.strip(" \t") or "\n" in text or "\r" in text:
+        return False
+    if not _PRINTABLE.fullmatch(text) or "\t" in text:
+        return False
+    first = text[0]
+    if first in _INDICATORS and not (first in "-?:" and len(text) > 1 and text[1] not in " \t"):
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if flow and (_FLOW_CHARS & set(text) or ":" in text):
+        return False
+    if text.startswith(("---", "...")):
+        return False
+    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
+
+
+_ESCAPES = {
+    "\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t",
+    "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
+    "\x85": "\\N", "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
+}  # fmt: skip
+
+
+def double_quoted(text: str) -> str:
+    out = []
+    for ch in text:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ch < " " or ch == "\x7f" or "\x80" <= ch < "\xa0":
+            out.append(f"\\x{ord(ch):02x}")
+        elif "\ud800" <= ch <= "\udfff":
+            raise FormatError("a value is not valid UTF-8 text")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def single_quoted_ok(text: str) -> bool:
+    return "\n" not in text and _PRINTABLE.fullmatch(text) is not None and "\t" not in text
+
+
+def single_quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def block_ok(text: str) -> bool:
+    """A literal/folded block can hold it: printable, not empty, no leading blank on line 1."""
+    if not text or "\r" in text or not _PRINTABLE.fullmatch(text.replace("\n", "")):
+        return False
+    first = text.lstrip("\n")
+    return bool(first) and first[0] not in " \t" and text.strip("\n") != ""
+
+
+def _chomp(text: str) -> tuple[str, str]:
+    """(chomping indicator, body without trailing newlines)."""
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    return ("-" if trailing == 0 else "" if trailing == 1 else "+"), body
+
+
+def literal(text: str, indent: int) -> str:
+    """`|` block with the content at column `indent`; ends with a newline."""
+    chomp, body = _chomp(text)
+    pad = " " * indent
+    lines = [pad + line if line else "" for line in body.split("\n")]
+    extra = "\n" * (len(text) - len(body) - 1) if chomp == "+" else ""
+    return f"|{chomp}\n" + "\n".join(lines) + "\n" + extra
+
+
+def folded(text: str, indent: int) -> str | None:
+    """`>` block, or None when the value's lines cannot be folded back exactly."""
+    chomp, body = _chomp(text)
+    pieces = re.split(r"(\n+)", body)
+    if any(p[:1] in (" ", "\t") for p in pieces[::2]):
+        return None
+    pad = " " * indent
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            if piece:
+                out.append(pad + piece + "\n")
+        else:
+            # n newlines in the value are n empty lines in the source (a lone
+            # line break would fold to a space).
+            out.append("\n" * len(piece))
+    extra = "\n" * (len(text) - len(body) - 1) if chomp == "+" else ""
+    return f">{chomp}\n" + "".join(out) + extra
+
+
+def render_value(value: Value, flow: bool) -> str:
+    """A typed value as plain text that resolves back to the same value and type."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        return text if any(c in text for c in ".en") else text + ".0"
+    if isinstance(value, GoTime):
+        # a bare date reads back as this same midnight-UTC time
+        return value.text.removesuffix("T00:00:00Z")
+    if isinstance(value, Raw):
+        raise FormatError("a value is not valid UTF-8 text")
+    raise TypeError(type(value).__name__)
+
+
+def b64_check(text: str) -> None:
+    import base64
+
+    try:
+        base64.b64decode(text, validate=True)
+    except (BinasciiError, ValueError):
+        raise FormatError("!!binary value contains invalid base64 data") from None
+
+
+def emit_block(data: dict[str, Any], indent: int, base: int = 0) -> list[str]:
+    """Lines of a block mapping (the metadata), in go-yaml's layout with `indent`."""
+    lines: list[str] = []
+    pad = " " * base
+    for key, value in data.items():
+        lines.extend(_emit_entry(pad + key + ":", value, indent, base))
+    return lines
+
+
+def emit_sequence(items: list[Any], indent: int) -> list[str]:
+    """Lines of a top-level block sequence."""
+    return _emit_entry("", items, indent, -indent)[1:]
+
+
+def _emit_entry(head: str, value: Any, indent: int, col: int) -> list[str]:
+    if isinstance(value, dict):
+        if not value:
+            return [head + " {}"]
+        return [head, *emit_block(value, indent, col + indent)]
+    if isinstance(value, list):
+        if not value:
+            return [head + " []"]
+        lines = [head]
+        for item in value:
+            dash = " " * (col + indent) + "- "
+            if isinstance(item, dict) and item:
+                sub = emit_block(item, indent, col + indent + 2)
+                lines.append(dash + sub[0].lstrip(" "))
+                lines.extend(sub[1:])
+            else:
+                lines.extend(_emit_entry(dash.rstrip(), item, indent, col + indent))
+        return lines
+    if isinstance(value, str) and "\n" in value:
+        block = literal(value, col + indent).rstrip("\n").split("\n")
+        return [f"{head} {block[0]}", *block[1:]]
+    return [f"{head} {scalar(value)}"]
+
+
+def scalar(value: Any) -> str:
+    """A metadata scalar: plain where safe, else double-quoted (as go-yaml emits)."""
+    if isinstance(value, str):
+        return value if plain_ok(value, flow=False) else double_quoted(value)
+    if value is None:
+        return "null"
+    return render_value(value, flow=False)

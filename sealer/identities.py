@@ -1,0 +1,94 @@
+"""Where private keys come from: sealer's key file and variables, and sops'.
+
+All sources are read and merged, as sops does:
+`SEALER_AGE_KEY`, `SEALER_AGE_KEY_FILE`, `SEALER_AGE_KEY_CMD`, sealer's key file
+(`$XDG_CONFIG_HOME/sealer/age/keys.txt`), then `SOPS_AGE_KEY`,
+`SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD` and sops' key file
+(`$XDG_CONFIG_HOME/sops/age/keys.txt`). A named source that cannot be read is an
+error; a default key file that does not exist is not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from sealer.errors import ConfigError, FileError
+
+_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]+")
+
+
+def config_home() -> Path:
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    return Path(xdg) if xdg else Path.home() / ".config"
+
+
+def sealer_key_file() -> Path:
+    return config_home() / "sealer" / "age" / "keys.txt"
+
+
+def sops_key_file() -> Path:
+    return config_home() / "sops" / "age" / "keys.txt"
+
+
+def _keys_in(text: str, source: str) -> list[str]:
+    keys: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for word in line.split():
+            if not _AGE_SECRET.fullmatch(word):
+                raise ConfigError(
+                    f"{source}: a line is not an age secret key",
+                    hint="key files hold AGE-SECRET-KEY-1… lines and # comments",
+                )
+            keys.append(word)
+    return keys
+
+
+def _read_key_file(path: Path, source: str, *, required: bool) -> list[str]:
+    try:
+        return _keys_in(path.read_text(encoding="utf-8"), f"{source} {path}")
+    except FileNotFoundError:
+        if required:
+            raise FileError(f"{source}: key file {path} does not exist") from None
+        return []
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+        raise FileError(f"{source}: cannot read key file {path}: {reason}") from None
+
+
+def _run_key_cmd(cmd: str, source: str) -> list[str]:
+    try:
+        out = subprocess.run(
+            shlex.split(cmd), capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ConfigError(f"{source}: could not run the key command: {e}") from None
+    if out.returncode != 0:
+        raise ConfigError(
+            f"{source}: the key command exited with status {out.returncode}",
+            hint="run it by hand to see why; its output must be age secret keys",
+        )
+    return _keys_in(out.stdout, source)
+
+
+def age_secret_keys() -> list[str]:
+    """Every age secret key available, deduplicated, in source order."""
+    env = os.environ
+    keys: list[str] = []
+    for prefix in ("SEALER", "SOPS"):
+        if env.get(f"{prefix}_AGE_KEY"):
+            keys += _keys_in(env[f"{prefix}_AGE_KEY"], f"{prefix}_AGE_KEY")
+        if env.get(f"{prefix}_AGE_KEY_FILE"):
+            path = Path(env[f"{prefix}_AGE_KEY_FILE"]).expanduser()
+            keys += _read_key_file(path, f"{prefix}_AGE_KEY_FILE", required=True)
+        if env.get(f"{prefix}_AGE_KEY_CMD"):
+            keys += _run_key_cmd(env[f"{prefix}_AGE_KEY_CMD"], f"{prefix}_AGE_KEY_CMD")
+        default = sealer_key_file() if prefix == "SEALER" else sops_key_file()
+        keys += _read_key_file(default, "key file", required=False)
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,53 @@
+"""The one module that touches cryptography's hazmat layer: AES-256-GCM and randomness.
+
+sops uses a 32-byte nonce (Go's `NewGCMWithNonceSize(..., 32)`) and a 16-byte tag
+split off the ciphertext; decryption accepts whatever nonce length a value has.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEY_SIZE = 32
+NONCE_SIZE = 32
+TAG_SIZE = 16
+
+
+class AuthenticationFailed(Exception):
+    """A ciphertext failed GCM authentication (wrong key, AAD or tampered bytes)."""
+
+
+def random_bytes(n: int) -> bytes:
+    return os.urandom(n)
+
+
+@lru_cache(maxsize=8)
+def _aead(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
+    """AES-256-GCM; returns (ciphertext, tag)."""
+    if not isinstance(key, bytes) or len(key) != KEY_SIZE:
+        raise TypeError("key must be 32 bytes")
+    out = _aead(key).encrypt(nonce, plaintext, aad)
+    return out[:-TAG_SIZE], out[-TAG_SIZE:]
+
+
+def open_(key: bytes, nonce: bytes, ciphertext: bytes, tag: bytes, aad: bytes) -> bytes:
+    """Inverse of `seal`; raises AuthenticationFailed whatever went wrong."""
+    from cryptography.exceptions import InvalidTag
+
+    if len(tag) != TAG_SIZE or not nonce:
+        raise AuthenticationFailed()
+    try:
+        return _aead(key).decrypt(nonce, ciphertext + tag, aad)
+    except (InvalidTag, ValueError, OverflowError) as e:
+        raise AuthenticationFailed() from e

@@ -1,0 +1,103 @@
+"""age X25519 recipients (`age1…`), the `age` list of the sops metadata.
+
+The stanza is sops' `{recipient, enc}` where `enc` is an ASCII-armored age file
+holding the data key (or the group's Shamir share). Identities come from
+identities.py (sealer's and sops' key files and variables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sealer.errors import ConfigError, NotMine
+from sealer.metadata import Stanza
+from sealer.recipients import LOCAL, Recipient, split_list
+
+NAME = "age"
+STANZA_TYPES = ("age",)
+
+
+@dataclass(frozen=True)
+class AgeRecipient:
+    key_type: ClassVar[str] = "age"
+    recipient: str
+
+    @property
+    def id(self) -> str:
+        return self.recipient
+
+    def wrap(self, file_key: bytes) -> Stanza:
+        import pyrage
+
+        enc = pyrage.encrypt(file_key, [_parse(self.recipient)], armored=True).decode("ascii")
+        return Stanza("age", {"enc": enc, "recipient": self.recipient})
+
+
+def _parse(recipient: str) -> object:
+    from pyrage import x25519
+
+    try:
+        return x25519.Recipient.from_str(recipient)
+    except Exception:  # pyrage raises its own RecipientError or ValueError
+        raise ConfigError(
+            f"not an age recipient: {recipient[:80]}",
+            hint="age recipients look like age1… (see `sealer keygen`)",
+        ) from None
+
+
+def parse_recipients(value: object) -> list[Recipient]:
+    out: list[Recipient] = []
+    for item in split_list(value):
+        _parse(item)
+        out.append(AgeRecipient(item))
+    return out
+
+
+class AgeIdentities:
+    """All X25519 identities found; tries those whose recipient matches first."""
+
+    kind = LOCAL
+
+    def __init__(self, secret_keys: list[str]):
+        from pyrage import x25519
+
+        self._ids: dict[str, object] = {}
+        for text in secret_keys:
+            ident = x25519.Identity.from_str(text)
+            self._ids[str(ident.to_public())] = ident
+
+    def __bool__(self) -> bool:
+        return bool(self._ids)
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self._ids)
+
+    def unwrap(self, stanza: Stanza) -> bytes:
+        import pyrage
+
+        if stanza.type != "age" or not self._ids:
+            raise NotMine()
+        enc = stanza.enc.encode("ascii", "replace")
+        mine = self._ids.get(str(stanza.fields.get("recipient", "")))
+        # A matching recipient is the common case; a hand-edited recipient
+        # field still opens with any identity, as in sops.
+        candidates = [mine] if mine is not None else list(self._ids.values())
+        try:
+            data: bytes = pyrage.decrypt(enc, candidates)
+        except Exception:  # pyrage.DecryptError and friends: not ours
+            raise NotMine() from None
+        return data
+
+
+def load_identities() -> list[AgeIdentities]:
+    from sealer import identities
+
+    keys = identities.age_secret_keys()
+    ids = AgeIdentities(keys)
+    return [ids] if ids else []
+
+
+def stanza_id(stanza: Stanza) -> str:
+    return str(stanza.fields.get("recipient", "age"))

@@ -1,0 +1,151 @@
+"""`.sealer.yaml` rules (sops' `creation_rules` schema): who a file is sealed for.
+
+The rules file is found by walking up from the file's directory; at each level
+`.sealer.yaml` wins over `.sops.yaml`. `--config`, `SEALER_CONFIG` or
+`SOPS_CONFIG` name one directly. The first rule whose `path_regex` (an
+unanchored regex over the path relative to the rules file's directory) matches
+applies; a rule without `path_regex` matches every file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sealer import recipients
+from sealer.document import Policy
+from sealer.errors import ConfigError, FormatError
+from sealer.recipients import Recipient
+from sealer.selection import RULES, Selection
+
+NAMES = (".sealer.yaml", ".sops.yaml")
+_RULE_KEYS = {
+    "path_regex", "key_groups", "shamir_threshold", "mac_only_encrypted", "aws_profile",
+    *RULES,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: Path
+    rules: list[dict[str, Any]]
+    raw: dict[str, Any]
+
+
+def find(start: Path) -> Path | None:
+    """The rules file that governs files in `start` (a directory), if any."""
+    for var in ("SEALER_CONFIG", "SOPS_CONFIG"):
+        if os.environ.get(var):
+            return Path(os.environ[var])
+    directory = start.resolve()
+    for d in (directory, *directory.parents):
+        for name in NAMES:
+            candidate = d / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load(path: Path) -> Rules:
+    from sealer.formats import yaml as yaml_format
+    from sealer.tree import to_python
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the rules file: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the rules file is not UTF-8 text") from None
+    try:
+        parsed = yaml_format.FORMAT.parse(text)
+    except FormatError as e:
+        raise ConfigError(f"{path}: {e.message}", hint=e.hint) from None
+    data = to_python(parsed.docs[0]) if parsed.docs else {}
+    rules = data.get("creation_rules") or []
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise ConfigError(f"{path}: creation_rules must be a list of mappings")
+    return Rules(path, rules, data)
+
+
+def policy_for(file: Path, config: Path | None = None) -> Policy:
+    """The sealing policy for `file`, from the governing rules file."""
+    path = config or find(file.parent)
+    if path is None:
+        raise ConfigError(
+            "no recipients: no .sealer.yaml or .sops.yaml governs this file",
+            hint="pass --age RECIPIENT, or add a creation rule (see README)",
+            file=str(file),
+        )
+    rules = load(path)
+    try:
+        rel = os.path.relpath(file.resolve(), path.parent.resolve())
+    except ValueError:
+        rel = str(file)
+    for i, rule in enumerate(rules.rules):
+        regex = rule.get("path_regex")
+        if regex is not None:
+            try:
+                if not re.search(str(regex), rel):
+                    continue
+            except re.error as e:
+                raise ConfigError(f"{path}: creation_rules[{i}].path_regex: {e}") from None
+        return policy_from_rule(rule, where=f"{path}: creation_rules[{i}]")
+    raise ConfigError(
+        f"no creation rule in {path} matches this file",
+        hint="add a rule whose path_regex matches it, or pass --age",
+        file=str(file),
+    )
+
+
+def _group(spec: dict[str, Any], where: str) -> list[Recipient]:
+    out: list[Recipient] = []
+    for name, value in spec.items():
+        if name in _RULE_KEYS or name == "merge":
+            continue
+        kt = recipients.key_type(name)
+        out.extend(kt.parse_recipients(value))
+    if isinstance(spec.get("merge"), list):
+        for j, sub in enumerate(spec["merge"]):
+            if not isinstance(sub, dict):
+                raise ConfigError(f"{where}.merge[{j}] must be a key group mapping")
+            out.extend(_group(sub, f"{where}.merge[{j}]"))
+    unique: dict[tuple[str, str], Recipient] = {}
+    for r in out:
+        unique.setdefault((r.key_type, r.id), r)
+    return list(unique.values())
+
+
+def policy_from_rule(rule: dict[str, Any], where: str) -> Policy:
+    groups: list[list[Recipient]] = []
+    if rule.get("key_groups"):
+        if not isinstance(rule["key_groups"], list):
+            raise ConfigError(f"{where}.key_groups must be a list")
+        for i, spec in enumerate(rule["key_groups"]):
+            if not isinstance(spec, dict):
+                raise ConfigError(f"{where}.key_groups[{i}] must be a mapping")
+            group = _group(spec, f"{where}.key_groups[{i}]")
+            if not group:
+                raise ConfigError(f"{where}.key_groups[{i}] names no recipients")
+            groups.append(group)
+    else:
+        group = _group({k: v for k, v in rule.items()}, where)
+        if group:
+            groups.append(group)
+    if not groups:
+        raise ConfigError(f"{where}: the rule names no recipients")
+    threshold = rule.get("shamir_threshold") or 0
+    if not isinstance(threshold, int) or threshold < 0:
+        raise ConfigError(f"{where}.shamir_threshold must be a whole number")
+    if len(groups) > 1 and threshold > len(groups):
+        raise ConfigError(f"{where}.shamir_threshold is larger than the number of key groups")
+    if len(groups) > 1 and threshold == 1:
+        raise ConfigError(f"{where}.shamir_threshold must be 0 or at least 2")
+    return Policy(
+        groups=tuple(tuple(g) for g in groups),
+        selection=Selection.from_fields(rule, where=where),
+        shamir_threshold=threshold if len(groups) > 1 else 0,
+        mac_only_encrypted=bool(rule.get("mac_only_encrypted", False)),
+    )
