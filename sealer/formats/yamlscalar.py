@@ -45,7 +45,7 @@ def _go_parse_int(text: str) -> int | None:
     low = digits.lower()
     if low.startswith(("0x", "0o", "0b")):
         value = int(digits[2:], {"x": 16, "o": 8, "b": 2}[low[1]])
-    elif len(digits) > 1:
+    elif len(digits) > 1 and digits[0] == "0":
         value = int(digits, 8)
     else:
         value = int(digits)
