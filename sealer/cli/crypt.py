@@ -39,7 +39,9 @@ def _selection_options(f: Any) -> Any:
 )
 @input_type_option
 @filename_override_option
-def encrypt(file: str, in_place: bool, output: str | None, config: str | None, **options: Any) -> int:
+def encrypt(
+    file: str, in_place: bool, output: str | None, config: str | None, **options: Any
+) -> int:
     """Seal FILE (or stdin) and print it, or write it with -i / --output.
 
     Recipients come from --age (one key group), else from the .sealer.yaml or

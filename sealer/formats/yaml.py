@@ -127,7 +127,7 @@ def _render_plain(value: Value, st: Style) -> str:
         return ys.render_value(value, st.flow)
     block = st.style in ("|", ">")
     tail = "" if block and st.newline_end else None  # None: the span had no line break
-    if st.style == "" or st.style == "'" and st.flow:
+    if st.style == "" or (st.style == "'" and st.flow):
         if ys.plain_ok(value, st.flow):
             return value
     if st.style == "'" and ys.single_quoted_ok(value):
@@ -162,7 +162,6 @@ class _Parser:
 
     def run(self) -> Parsed:
         from _ruamel_yaml import CParser
-
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         parser = CParser(self.text)
@@ -171,7 +170,9 @@ class _Parser:
         except MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-            raise FormatError(f"{where}{e.problem or 'invalid YAML'}", hint="fix the YAML syntax") from None
+            raise FormatError(
+                f"{where}{e.problem or 'invalid YAML'}", hint="fix the YAML syntax"
+            ) from None
         except YAMLError:
             raise FormatError("invalid YAML", hint="fix the YAML syntax") from None
         self._attach_comments()

@@ -51,7 +51,7 @@ def _go_parse_int(text: str) -> int | None:
         value = int(digits)
     if sign == "-":
         value = -value
-    if value in _INT64 or 0 <= value <= _UINT64_MAX and sign != "-":
+    if value in _INT64 or (0 <= value <= _UINT64_MAX and sign != "-"):
         return value
     return None
 
@@ -141,7 +141,9 @@ def check_value(value: Value) -> None:
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
-_PRINTABLE = re.compile(r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+_PRINTABLE = re.compile(
+    r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
 
 
 def plain_ok(text: str, flow: bool) -> bool:

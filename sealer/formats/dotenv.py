@@ -1,0 +1,99 @@
+"""`.env` files exactly as sops reads them: `KEY=VALUE` lines and `#` comment lines.
+
+Split at the first `=`; no trimming, no quote handling, no `export` prefix; the
+two characters `\\n` in a value are a newline. Metadata is a block of
+`sops_…=…` lines at the end (sops' flattened form).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sealer import metadata
+from sealer.errors import FormatError
+from sealer.fileio import require_utf8
+from sealer.formats import Edit, Leaf, Parsed
+from sealer.tree import CommentNode, Mapping, Scalar, Span
+from sealer.values import Comment, Raw, Value
+
+PREFIX = "sops_"
+
+
+class DotenvFormat:
+    name = "dotenv"
+
+    def parse(self, text: str) -> Parsed:
+        require_utf8(text)
+        root = Mapping()
+        meta_items: list[tuple[str, Any]] = []
+        meta_spans: list[Span] = []
+        pos = 0
+        number = 0
+        while pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            number += 1
+            line = text[pos:end]
+            if line.startswith("#"):
+                root.items.append((CommentNode(line[1:], (pos + 1, end)), None))
+            elif line:
+                eq = line.find("=")
+                if eq < 0:
+                    raise FormatError(
+                        f"line {number}: not KEY=VALUE and not a # comment",
+                        hint="sops' .env format has one KEY=VALUE per line",
+                    )
+                key, value = line[:eq], line[eq + 1 :].replace("\\n", "\n")
+                if key.startswith(PREFIX):
+                    meta_items.append((key[len(PREFIX) :], value))
+                    meta_spans.append((pos, min(end + 1, len(text))))
+                elif any(k == key for k, _ in root.items):
+                    raise FormatError(f"line {number}: duplicate key {key!r}")
+                else:
+                    root.items.append((key, Scalar(value, (pos + eq + 1, end))))
+            pos = end + 1
+        meta = metadata.unflatten(meta_items) if meta_items else None
+        return Parsed(text, [root], meta, meta_spans, None)
+
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+        assert node.span is not None
+        return node.span, sealed
+
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+        assert node.span is not None
+        if isinstance(value, Comment):
+            return node.span, value.text
+        return node.span, to_text(value).replace("\n", "\\n")
+
+    def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
+        if meta is None:
+            return edits
+        lines = [
+            PREFIX + key + "=" + to_text(value).replace("\n", "\\n") + "\n"
+            for key, value in metadata.flatten(meta)
+        ]
+        text = parsed.text
+        at = len(text)
+        lead = "\n" if text and not text.endswith("\n") else ""
+        edits.append((at, at, lead + "".join(lines)))
+        return edits
+
+
+FORMAT = DotenvFormat()
+
+
+def to_text(value: Any) -> str:
+    """A value as .env text (sops' `ValToString` for what is not a string)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Raw):
+        raise FormatError("a value is not valid UTF-8 text")
+    if isinstance(value, float):
+        text = repr(value)
+        return text if any(c in text for c in ".e") else text + ".0"
+    if value is None:
+        return ""
+    return str(getattr(value, "text", value))
