@@ -47,7 +47,9 @@ def parse(fmt: Format, text: str, file: str | None = None) -> Parsed:
     try:
         return fmt.parse(text)
     except SealerError as e:
-        raise e.with_file(file) if file else e
+        if file:
+            e.with_file(file)
+        raise
 
 
 def is_sealed(fmt: Format, text: str) -> bool:
@@ -65,7 +67,9 @@ def read_metadata(fmt: Format, text: str, file: str | None = None) -> tuple[Pars
     try:
         return parsed, metadata.from_dict(parsed.metadata)
     except SealerError as e:
-        raise e.with_file(file) if file else e
+        if file:
+            e.with_file(file)
+        raise
 
 
 def open_text(
@@ -94,10 +98,14 @@ def open_parsed(
         result = envelope.open_tree(parsed.docs, key, meta.selection, meta.mac_only_encrypted)
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
-        edits = [(*span, repl) for span, repl in (fmt.render_plain(n, v) for n, v in result.replacements)]
+        edits = [
+            (*span, repl) for span, repl in (fmt.render_plain(n, v) for n, v in result.replacements)
+        ]
         edits += fmt.metadata_edits(parsed, None)
     except SealerError as e:
-        raise e.with_file(file) if file else e
+        if file:
+            e.with_file(file)
+        raise
     plaintext = splice(parsed.text, edits)
     return Opened(plaintext, meta, key, result.stash, result.mac_hex, result.warnings)
 
@@ -122,7 +130,9 @@ def seal_text(
         assert policy is not None
         return _seal_new(fmt, parsed, policy)
     except SealerError as e:
-        raise e.with_file(file) if file else e
+        if file:
+            e.with_file(file)
+        raise
 
 
 def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
@@ -170,7 +180,5 @@ def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metada
 def rekeyed(opened: Opened, groups: Sequence[Sequence[Recipient]], threshold: int) -> Opened:
     """The same file and data key, wrapped for other recipients (updatekeys)."""
     stanzas: tuple[tuple[Stanza, ...], ...] = datakey.wrap(opened.key, groups, threshold)
-    meta = opened.meta.with_(
-        groups=stanzas, shamir_threshold=threshold if len(stanzas) > 1 else 0
-    )
+    meta = opened.meta.with_(groups=stanzas, shamir_threshold=threshold if len(stanzas) > 1 else 0)
     return Opened(opened.plaintext, meta, opened.key, opened.stash, opened.mac_hex)

@@ -229,7 +229,7 @@ class _Parser:
     def multiline(self, i: int, q: str) -> tuple[str, Span, str, CommentNode | None]:
         start = i + len(q)
         while (got := self.line()) is not None:
-            lstart, lend, raw = got
+            lstart, _, raw = got
             close = raw.rfind(q)
             if close >= 0:
                 return self.text[start : lstart + close], (start, lstart + close), q, None
@@ -239,7 +239,7 @@ class _Parser:
         value = body[:-1]
         span_end = i + len(body)
         while (got := self.line()) is not None:
-            lstart, lend, raw = got
+            lstart, _, raw = got
             nxt = raw.strip()
             if not nxt:
                 break

@@ -137,7 +137,7 @@ class _Parser:
         return kind, m.group(kind), m.start(kind), m.end(kind)
 
     def run(self) -> Parsed:
-        kind, tok, start, _ = self.next()
+        _, tok, start, _ = self.next()
         if tok != "{":
             raise self.error("the top level must be an object", start)
         root, ctx = self.obj(start, top=True)
@@ -232,7 +232,7 @@ class _Parser:
             self.pos = save
             while True:
                 node.items.append(self.value())
-                kind, tok, start, end = self.next()
+                _, tok, start, end = self.next()
                 if tok == "]":
                     break
                 if tok != ",":

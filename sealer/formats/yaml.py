@@ -127,9 +127,8 @@ def _render_plain(value: Value, st: Style) -> str:
         return ys.render_value(value, st.flow)
     block = st.style in ("|", ">")
     tail = "" if block and st.newline_end else None  # None: the span had no line break
-    if st.style == "" or (st.style == "'" and st.flow):
-        if ys.plain_ok(value, st.flow):
-            return value
+    if (st.style == "" or (st.style == "'" and st.flow)) and ys.plain_ok(value, st.flow):
+        return value
     if st.style == "'" and ys.single_quoted_ok(value):
         return ys.single_quoted(value)
     if st.style == '"':
@@ -430,9 +429,9 @@ class _Parser:
         # a foot (or line) comment: the deepest open collection it is indented into
         box = prev[2] if prev is not None else None
         while box is not None:
-            if not box.flow and box.start <= pos < box.end and box.indent <= col:
-                if nxt is None or box.start <= nxt[0] < box.end or col > nxt[1]:
-                    return box
+            open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
+            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt[1]):
+                return box
             box = box.parent
         return doc.box
 
