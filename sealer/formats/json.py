@@ -227,7 +227,7 @@ class _Parser:
         self.enter()
         node = Sequence()
         save = self.pos
-        kind, tok, start, end = self.next()
+        _, tok, start, end = self.next()
         if tok != "]":
             self.pos = save
             while True:

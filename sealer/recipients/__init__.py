@@ -77,7 +77,7 @@ def key_type(name: str) -> KeyType:
         modules = BUILTIN if name in BUILTIN else _modules()
         if name not in modules:
             raise ConfigError(f"unknown key type {name!r}", hint=f"known: {', '.join(names())}")
-        _loaded[name] = import_module(modules[name].partition(":")[0])  # type: ignore[assignment]
+        _loaded[name] = import_module(modules[name].partition(":")[0])
     return _loaded[name]
 
 
