@@ -44,6 +44,14 @@ class Format(Protocol):
         """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
         ...
 
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        """Edits of plaintext that give `path` the (JSON-like) `value`, adding keys as needed."""
+        ...
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        """Edits of plaintext that remove `path`."""
+        ...
+
 
 Edit = tuple[int, int, str]
 

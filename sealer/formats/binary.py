@@ -43,6 +43,12 @@ class BinaryFormat:
             raise FormatError("a sealed binary file holds a non-string value")
         return (0, 0), value
 
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        raise FormatError("a binary file is sealed whole; it has no keys to set")
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        raise FormatError("a binary file is sealed whole; it has no keys to unset")
+
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
         if meta is None:  # opening: drop the whole JSON envelope
             return [(0, len(parsed.text), "")]

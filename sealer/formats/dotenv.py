@@ -65,6 +65,30 @@ class DotenvFormat:
             return node.span, value.text
         return node.span, to_text(value).replace("\n", "\\n")
 
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        key = _single_key(path)
+        if isinstance(value, dict | list):
+            raise FormatError(f"{key}: a .env value cannot be a list or mapping")
+        text = to_text(value).replace("\n", "\\n")
+        for k, node in parsed.docs[0].items:
+            if k == key and isinstance(node, Scalar) and node.span is not None:
+                return [(*node.span, text)]
+        if key.startswith(PREFIX) or "=" in key or "\n" in key or key.startswith("#") or not key:
+            raise FormatError(f"{key!r} cannot be a .env key")
+        at = len(parsed.text)
+        lead = "\n" if parsed.text and not parsed.text.endswith("\n") else ""
+        return [(at, at, f"{lead}{key}={text}\n")]
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        key = _single_key(path)
+        for k, node in parsed.docs[0].items:
+            if k == key and isinstance(node, Scalar) and node.span is not None:
+                start = parsed.text.rfind("\n", 0, node.span[0]) + 1
+                return [(start, min(node.span[1] + 1, len(parsed.text)), "")]
+        from sealer.paths import PathError
+
+        raise PathError(f"{key}: no such key")
+
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
         if meta is None:
@@ -81,6 +105,12 @@ class DotenvFormat:
 
 
 FORMAT = DotenvFormat()
+
+
+def _single_key(path: Any) -> str:
+    if len(path) != 1:
+        raise FormatError(".env files are flat: a key path has one component")
+    return str(path[0])
 
 
 def to_text(value: Any) -> str:

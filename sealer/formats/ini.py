@@ -53,6 +53,41 @@ class IniFormat:
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
         return metadata_edits(parsed, meta)
 
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        section, key = _section_key(path)
+        if isinstance(value, dict | list) or value is None:
+            raise FormatError(f"{section}.{key}: an INI value must be a string or number")
+        text = metadata_text(value)
+        sect = _find_section(parsed, section)
+        if sect is not None:
+            for k, node in sect.items:
+                if k == key and isinstance(node, Scalar) and node.span is not None:
+                    return [(*node.span, _quote_for(text, node.style.quote))]
+        line = f"{key} = {_quote_for(text, '') if _plain_ok(text) else f'`{text}`'}\n"
+        if sect is not None:
+            at = sect.style
+            at = at + 1 if at < len(parsed.text) else at
+            lead = "\n" if at and parsed.text[at - 1] != "\n" else ""
+            return [(at, at, lead + line)]
+        if section == DEFAULT:
+            return [(0, 0, line)]
+        at = len(parsed.text)
+        lead = "" if not parsed.text else ("\n" if parsed.text.endswith("\n") else "\n\n")
+        return [(at, at, f"{lead}[{section}]\n{line}")]
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        section, key = _section_key(path)
+        sect = _find_section(parsed, section)
+        for k, node in sect.items if sect is not None else []:
+            if k == key and isinstance(node, Scalar) and node.span is not None:
+                text = parsed.text
+                start = text.rfind("\n", 0, node.span[0]) + 1
+                nl = text.find("\n", node.span[1])
+                return [(start, len(text) if nl < 0 else nl + 1, "")]
+        from sealer.paths import PathError
+
+        raise PathError(f"{section}.{key}: no such key")
+
 
 FORMAT = IniFormat()
 
@@ -75,6 +110,29 @@ def _quote_for(value: str, quote: str) -> str:
     if value.endswith("\\"):
         raise FormatError("a value ending in \\ would continue on the next line")
     return value
+
+
+def _plain_ok(value: str) -> bool:
+    try:
+        _quote_for(value, "")
+    except FormatError:
+        return False
+    return True
+
+
+def _section_key(path: Any) -> tuple[str, str]:
+    if len(path) == 1:
+        return DEFAULT, str(path[0])
+    if len(path) == 2:
+        return str(path[0]), str(path[1])
+    raise FormatError("INI key paths are SECTION.KEY (or KEY for the default section)")
+
+
+def _find_section(parsed: Parsed, name: str) -> Mapping | None:
+    for k, node in parsed.docs[0].items:
+        if k == name and isinstance(node, Mapping):
+            return node
+    return None
 
 
 def _surrounded(value: str) -> bool:
@@ -268,6 +326,7 @@ class _Parser:
                 continue
             if s.name == DEFAULT and not s.node.items:
                 continue
+            s.node.style = s.end  # where the section's last line ends
             root.items.append((s.name, s.node))
         return Parsed(self.text, [root], meta, spans, None)
 

@@ -55,6 +55,12 @@ class JsonFormat:
         assert node.span is not None
         return node.span, render_value(value)
 
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        return set_value(parsed, path, value)
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        return unset_value(parsed, path)
+
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
         if meta is None:
@@ -172,6 +178,7 @@ class _Parser:
         last_end: int | None = None
         indent: str | None = None
         members: list[tuple[int, int]] = []  # (key start, value end) per member
+        positions: list[tuple[int, int]] = []  # the same, data members only
         kind, tok, start, end = self.next()
         if tok != "}":
             while True:
@@ -194,6 +201,7 @@ class _Parser:
                     if any(k == key for k, _ in node.items):
                         raise self.error(f"duplicate key {key!r}", key_start)
                     node.items.append((key, value))
+                    positions.append((key_start, value_end))
                     last_end = value_end
                 members.append((key_start, value_end))
                 kind, tok, start, end = self.next()
@@ -203,6 +211,7 @@ class _Parser:
                     raise self.error("expected ',' or '}'", start)
                 kind, tok, start, end = self.next()
         node.span = (open_at, end)
+        node.style = positions
         self.depth -= 1
         if not top:
             return node, None
@@ -226,18 +235,23 @@ class _Parser:
     def arr(self, open_at: int) -> Sequence:
         self.enter()
         node = Sequence()
+        positions: list[tuple[int, int]] = []
         save = self.pos
         _, tok, start, end = self.next()
         if tok != "]":
             self.pos = save
             while True:
-                node.items.append(self.value())
+                item = self.value()
+                node.items.append(item)
+                assert item.span is not None
+                positions.append(item.span)
                 _, tok, start, end = self.next()
                 if tok == "]":
                     break
                 if tok != ",":
                     raise self.error("expected ',' or ']'", start)
         node.span = (open_at, end)
+        node.style = positions
         self.depth -= 1
         return node
 
@@ -254,3 +268,77 @@ def _indent_before(text: str, index: int) -> str | None:
     if "\n" not in ws:
         return None
     return ws.rsplit("\n", 1)[1] or None
+
+
+# -- set and unset -------------------------------------------------------------
+
+
+def _line_indent(text: str, at: int) -> str:
+    start = text.rfind("\n", 0, at) + 1
+    line = text[start:at]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _render_at(parsed: Parsed, at: int, value: Any) -> str:
+    """A JSON value written at position `at`, indented like the file."""
+    ctx: _Ctx = parsed.ctx
+    if not isinstance(value, dict | list) or not value or ctx.indent is None:
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return render_value(value)
+    body = json.dumps(value, indent=ctx.indent, ensure_ascii=False)
+    return body.replace("\n", "\n" + _line_indent(parsed.text, at))
+
+
+def set_value(parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+    from sealer.formats.navigate import find, nested
+
+    found = find(parsed.docs[0], path)
+    text = parsed.text
+    if found.complete:
+        assert found.node.span is not None
+        start, end = found.node.span
+        return [(start, end, _render_at(parsed, start, value))]
+    container = found.node
+    positions: list[tuple[int, int]] = container.style or []
+    assert container.span is not None
+    if isinstance(container, Mapping):
+        key = str(found.missing[0])
+        member_value = nested(found.missing, value)
+        entry_head = json.dumps(key, ensure_ascii=False) + ": "
+    elif isinstance(container, Sequence) and len(found.missing) == 1:
+        member_value, entry_head = value, ""
+    else:
+        raise FormatError("the path goes through a missing list element")
+    if positions:
+        at = positions[-1][1]
+        first = positions[0][0]
+        ws = _ws_before(text, first)
+        sep = ("\n" + ws.rsplit("\n", 1)[1]) if "\n" in ws else " "
+        entry = entry_head + _render_at(parsed, first, member_value)
+        return [(at, at, "," + sep + entry)]
+    at = container.span[0] + 1
+    return [(at, at, entry_head + _render_at(parsed, at, member_value))]
+
+
+def unset_value(parsed: Parsed, path: Any) -> list[Edit]:
+    from sealer.formats.navigate import find
+    from sealer.paths import PathError, show
+
+    found = find(parsed.docs[0], path)
+    if not found.complete:
+        raise PathError(f"{show(path)}: no such key")
+    container, key = found.parents[-1]
+    positions: list[tuple[int, int]] = container.style
+    index = (
+        [k for k, _ in container.items].index(str(key))
+        if isinstance(container, Mapping)
+        else int(key)
+    )
+    start, end = positions[index]
+    if index > 0:
+        return [(positions[index - 1][1], end, "")]
+    if len(positions) > 1:
+        return [(start, positions[1][0], "")]
+    assert container.span is not None
+    return [(container.span[0] + 1, container.span[1] - 1, "")]

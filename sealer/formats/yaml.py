@@ -39,6 +39,15 @@ class Style:
     newline_end: bool = True  # a block scalar's text ended with a line break
 
 
+@dataclass(slots=True)
+class CollStyle:
+    """Where a mapping or sequence sits: its column, flow or block, where items start."""
+
+    indent: int
+    flow: bool
+    starts: list[int]  # per key or item (comments not counted)
+
+
 @dataclass(slots=True, eq=False)
 class _Box:
     """A collection while parsing, with what comment placement needs."""
@@ -98,6 +107,16 @@ class YamlFormat:
             assert isinstance(value, Comment)
             return node.span, value.text
         return node.span, _render_plain(value, node.style)
+
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        from sealer.formats import yamledit
+
+        return yamledit.set_value(parsed, path, value)
+
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        from sealer.formats import yamledit
+
+        return yamledit.unset_value(parsed, path)
 
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
@@ -241,6 +260,7 @@ class _Parser:
         box = self.stack.pop()
         box.end = ev.start_mark.index
         box.node.span = (box.start, ev.end_mark.index)
+        box.node.style = CollStyle(box.indent, box.flow, box.starts)
         if box.parent is None:
             self.doc.end = ev.end_mark.index if box.flow else ev.start_mark.index
         elif box.is_meta and not box.parent.is_meta:

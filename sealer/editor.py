@@ -1,0 +1,153 @@
+"""`sealer edit`: the plaintext in an editor, on a private file, never losing work.
+
+The plaintext goes to a 0600 file in a fresh 0700 directory (on /dev/shm when
+there is one). After the editor exits: no change, nothing written; content that
+no longer parses sends the user back to the editor (on a terminal) or keeps the
+edits in the private file and says where; any failure leaves the sealed file
+as it was. The file is written atomically, and only if nobody changed it while
+the editor was open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sealer import document, fileio
+from sealer.datakey import Keyring
+from sealer.errors import FileError, SealerError
+from sealer.filelock import locked
+from sealer.formats import Format
+
+
+class EditorFailed(SealerError):
+    pass
+
+
+def editor_command() -> list[str]:
+    for var in ("SEALER_EDITOR", "SOPS_EDITOR", "EDITOR", "VISUAL"):
+        value = os.environ.get(var)
+        if value:
+            return shlex.split(value)
+    for name in ("vim", "nano", "vi"):
+        if shutil.which(name):
+            return [name]
+    raise EditorFailed("no editor found", hint="set SEALER_EDITOR or EDITOR, e.g. EDITOR=nano")
+
+
+def edit(
+    path: str,
+    fmt: Format,
+    keyring: Keyring,
+    *,
+    new_policy: Callable[[], document.Policy],
+    ignore_mac: bool = False,
+    interactive: bool | None = None,
+) -> bool:
+    """Edit a sealed file (or create one); True if it was written."""
+    interactive = sys.stdin.isatty() if interactive is None else interactive
+    exists = os.path.exists(path)
+    original = fileio.read(path) if exists else None
+    opened = None
+    if original is not None:
+        opened = document.open_text(fmt, original, keyring, file=path, ignore_mac=ignore_mac)
+    plaintext = opened.plaintext if opened else ""
+    workdir = fileio.private_dir()
+    keep = False
+    try:
+        scratch = workdir / Path(path).name
+        _write_private(scratch, plaintext)
+        while True:
+            _run_editor(scratch)
+            edited = fileio.read(str(scratch))
+            if edited == plaintext:
+                return False
+            try:
+                if opened is not None:
+                    sealed = document.seal_text(fmt, edited, previous=opened, file=path)
+                else:
+                    sealed = document.seal_text(fmt, edited, policy=new_policy(), file=path)
+            except SealerError as e:
+                if interactive and _ask_again(e):
+                    continue
+                keep = True
+                failed = EditorFailed(
+                    f"{e}; the sealed file is unchanged",
+                    hint=f"your edits are kept in {scratch} (readable only by you); "
+                    "fix them and run `sealer encrypt` on it, then delete it",
+                )
+                failed.exit_code = e.exit_code
+                raise failed from None
+            break
+        if sealed == original:
+            return False
+        try:
+            _write_if_unchanged(path, original, sealed)
+        except SealerError as e:
+            keep = True
+            e.hint = f"your edits are kept in {scratch} (readable only by you)"
+            raise
+        return True
+    except KeyboardInterrupt:
+        keep = _differs(workdir, Path(path).name, plaintext)
+        if keep:
+            sys.stderr.write(f"sealer: interrupted; your edits are kept in {workdir}\n")
+        raise
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _differs(workdir: Path, name: str, plaintext: str) -> bool:
+    try:
+        return fileio.read(str(workdir / name)) != plaintext
+    except SealerError:
+        return False
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(fileio.encode(text))
+
+
+def _run_editor(path: Path) -> None:
+    command = [*editor_command(), str(path)]
+    try:
+        status = subprocess.call(command)
+    except OSError as e:
+        raise EditorFailed(
+            f"cannot run the editor {command[0]!r}: {e.strerror}; the file is unchanged",
+            hint="set SEALER_EDITOR or EDITOR to an editor that exists",
+        ) from None
+    if status != 0:
+        raise EditorFailed(f"the editor exited with status {status}; the file is unchanged")
+
+
+def _ask_again(error: SealerError) -> bool:
+    sys.stderr.write(f"sealer: error: {error}\n")
+    if error.hint:
+        sys.stderr.write(f"sealer: hint: {error.hint}\n")
+    sys.stderr.write("sealer: press Enter to edit again, or Ctrl-C to give up (edits are kept)\n")
+    try:
+        return sys.stdin.readline() != ""
+    except KeyboardInterrupt:
+        return False
+
+
+def _write_if_unchanged(path: str, original: str | None, sealed: str) -> None:
+    with locked(path):
+        current = None
+        with contextlib.suppress(FileError):
+            current = fileio.read(path) if os.path.exists(path) else None
+        if current != original:
+            raise FileError(
+                f"{path}: the file changed while you were editing it; it was not overwritten"
+            )
+        fileio.write_atomic(path, fileio.encode(sealed))
