@@ -134,8 +134,7 @@ def _normalise(fmt: str, text: str) -> Any:
         if fmt == "ini" and s.startswith("["):
             section = s[1:-1]
             continue
-        sep = "=" if fmt == "dotenv" else "="
-        key, _, value = (line if fmt == "dotenv" else s).partition(sep)
+        key, _, value = (line if fmt == "dotenv" else s).partition("=")
         pairs.append(
             (
                 f"{section}.{key.strip() if fmt == 'ini' else key}",
