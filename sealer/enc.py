@@ -43,7 +43,12 @@ def parse(text: str) -> Sealed:
         data, iv, tag = (base64.b64decode(m[i], validate=True) for i in (1, 2, 3))
     except (binascii.Error, ValueError) as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
-    return Sealed(data, iv, tag, m[4])
+    sealed = Sealed(data, iv, tag, m[4])
+    if render(sealed) != text:
+        # Go's decoder would accept stray bits or trailing text; a changed byte
+        # of a sealed value is damage, so sealer does not.
+        raise BadValue("an ENC[...] value is not in canonical form")
+    return sealed
 
 
 def render(sealed: Sealed) -> str:

@@ -252,20 +252,18 @@ def open_tree(
                 try:
                     tag, data = enc.decrypt_bytes(value, key, aad)
                     plain = from_bytes(tag, data)
+                    if isinstance(plain, Comment):
+                        raise ValueError("a comment in a value's place")
                 except enc.BadValue:
+                    if value.startswith(enc.PREFIX):
+                        raise _damaged(upath) from None
                     raise FormatError(
-                        f"{show_path(upath)}: value should be sealed but is not an ENC[...] value",
+                        f"{show_path(upath)}: value should be sealed but is not "
+                        "an ENC[...] value",
                         hint="the file was changed by hand; restore it, or seal it again",
                     ) from None
-                except AuthenticationFailed:
-                    raise IntegrityError(
-                        f"{show_path(upath)}: a sealed value failed authentication",
-                        hint="the file was tampered with or damaged; restore it from git",
-                    ) from None
-                except (ValueError, KeyError, UnicodeDecodeError):
-                    raise FormatError(
-                        f"{show_path(upath)}: a sealed value has a bad type or payload"
-                    ) from None
+                except (AuthenticationFailed, ValueError, KeyError, UnicodeDecodeError):
+                    raise _damaged(upath) from None
                 stash.put(aad, tag, data, value)
                 out.append((node, plain))
                 value = plain
@@ -274,6 +272,13 @@ def open_tree(
 
     _Walker(selection, visit).walk(docs)
     return OpenResult(out, h.hexdigest().upper(), stash, warnings)
+
+
+def _damaged(upath: UserPath) -> IntegrityError:
+    return IntegrityError(
+        f"{show_path(upath)}: a sealed value failed authentication",
+        hint="the file was tampered with or damaged; restore it from git",
+    )
 
 
 def _open_comment(

@@ -107,6 +107,7 @@ def decrypt(
     """
     from sealer import document, fileio
     from sealer.datakey import Keyring
+    from sealer.errors import SealerError
 
     _check_output(file, in_place, output)
     name = filename_override or file
@@ -117,7 +118,11 @@ def decrypt(
     for warning in opened.warnings:
         click.echo(f"sealer: warning: {name}: {warning}", err=True)
     if extract is not None:
-        fileio.write_output(output, _extract(fmt, opened.plaintext, extract), private=True)
+        try:
+            value = _extract(fmt, opened.plaintext, extract)
+        except SealerError as e:
+            raise e.with_file(name) from None
+        fileio.write_output(output, value, private=True)
         return 0
     fileio.write_output(file if in_place else output, opened.plaintext, private=not in_place)
     return 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sealer.errors import FormatError
+from sealer.fileio import require_utf8
 from sealer.formats import Edit, Leaf, Parsed
 from sealer.formats import yamlscalar as ys
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
@@ -82,6 +83,7 @@ class YamlFormat:
     name = "yaml"
 
     def parse(self, text: str) -> Parsed:
+        require_utf8(text)
         return _Parser(text).run()
 
     def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
