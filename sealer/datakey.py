@@ -50,58 +50,86 @@ class Keyring:
         return self._identities[kt.NAME]
 
     def _rank(self, stanza: Stanza) -> tuple[int, int]:
-        kt = recipients.for_stanza_type(stanza.type)
-        name = kt.NAME if kt else stanza.type
-        named = self.order.index(name) if name in self.order else len(self.order)
-        return named, int(getattr(kt, "KIND", recipients.LOCAL))
+        """Key types named in the decryption order first, then local, network, hardware.
 
-    def _open_group(self, group: tuple[Stanza, ...], size: int) -> bytes | None:
-        for stanza in sorted(group, key=self._rank):
-            kt = recipients.for_stanza_type(stanza.type)
-            if kt is None:
+        A stanza is named by its key type or by its metadata list, so `age` in
+        SOPS_DECRYPTION_ORDER also covers SSH recipients, as in sops.
+        """
+        kt = recipients.for_stanza(stanza)
+        names = [n for n in (kt.NAME if kt else None, stanza.type) if n in self.order]
+        named = min((self.order.index(n) for n in names), default=len(self.order))
+        return named, recipients.kind(kt)
+
+    def _try(self, stanza: Stanza, size: int, failures: list[str]) -> bytes | None:
+        """The secret a stanza holds, or None; why an identity failed goes to `failures`."""
+        kt = recipients.for_stanza(stanza)
+        if kt is None:
+            return None
+        for identity in self.identities(kt):
+            try:
+                secret = identity.unwrap(stanza)
+            except NotMine:
                 continue
-            for identity in self.identities(kt):
-                try:
-                    secret = identity.unwrap(stanza)
-                except NotMine:
-                    continue
-                if len(secret) == size:
-                    return secret
+            except SealerError as e:  # the key is ours but could not be used (service, token, …)
+                why = f"{e.message} ({e.hint})" if e.hint else e.message
+                failures.append(f"{recipients.stanza_id(stanza)}: {why}")
+                continue
+            if len(secret) == size:
+                return secret
         return None
 
     def unwrap(self, meta: Metadata, *, file: str | None = None) -> bytes:
-        """The file's data key, or NoKeyError naming the recipients the file wants."""
+        """The file's data key, or NoKeyError naming the recipients the file wants.
+
+        Stanzas of all groups are tried in one order (see `_rank`), so a group
+        that opens locally spares a network call or a PIN prompt elsewhere; the
+        first failure of a network or hardware key is noted, not fatal, since
+        another stanza or group may still open the file.
+        """
         if not meta.groups:
             raise NoKeyError("the file names no recipients", file=file)
-        if len(meta.groups) == 1:
-            key = self._open_group(meta.groups[0], primitives.KEY_SIZE)
-            if key is not None:
-                return key
-            raise self._missing(meta, [0], file)
-        shares: list[bytes] = []
-        failed: list[int] = []
-        for i, group in enumerate(meta.groups):
-            share = self._open_group(group, primitives.KEY_SIZE + 1)
-            if share is None:
-                failed.append(i)
-            else:
-                shares.append(share)
-                if len(shares) >= meta.threshold:
-                    try:
-                        return shamir.combine(shares)
-                    except ValueError:
-                        break
-        raise self._missing(meta, failed, file, opened=len(shares))
+        multi = len(meta.groups) > 1
+        size = primitives.KEY_SIZE + (1 if multi else 0)
+        need = meta.threshold if multi else 1
+        attempts = sorted(
+            ((gi, si, s) for gi, g in enumerate(meta.groups) for si, s in enumerate(g)),
+            key=lambda t: (*self._rank(t[2]), t[0], t[1]),
+        )
+        opened: dict[int, bytes] = {}
+        failures: dict[int, list[str]] = {i: [] for i in range(len(meta.groups))}
+        for gi, _, stanza in attempts:
+            if gi in opened:
+                continue
+            secret = self._try(stanza, size, failures[gi])
+            if secret is not None:
+                opened[gi] = secret
+                if len(opened) >= need:
+                    break
+        if len(opened) >= need:
+            if not multi:
+                return opened[0]
+            try:
+                return shamir.combine(list(opened.values()))
+            except ValueError:
+                pass
+        missing = [i for i in range(len(meta.groups)) if i not in opened]
+        raise self._missing(meta, missing, file, len(opened), failures)
 
     def _missing(
-        self, meta: Metadata, groups: list[int], file: str | None, opened: int = 0
+        self,
+        meta: Metadata,
+        groups: list[int],
+        file: str | None,
+        opened: int = 0,
+        failures: dict[int, list[str]] | None = None,
     ) -> SealerError:
         wanted = []
         for i in groups:
             ids = ", ".join(recipients.stanza_id(s) for s in meta.groups[i])
             label = f"group {i + 1}: " if len(meta.groups) > 1 else ""
             wanted.append(f"{label}{ids or 'no recipients'}")
-        types = sorted({s.type for i in groups for s in meta.groups[i]})
+            wanted += [f"  {why}" for why in (failures or {}).get(i, [])]
+        types = sorted({_type_name(s) for i in groups for s in meta.groups[i]})
         if len(meta.groups) > 1:
             message = (
                 f"no identity opens enough key groups ({opened} of the {meta.threshold} needed)"
@@ -113,3 +141,8 @@ class Keyring:
             hint="the file wants a key for one of:\n" + "\n".join(wanted),
             file=file,
         )
+
+
+def _type_name(stanza: Stanza) -> str:
+    kt = recipients.for_stanza(stanza)
+    return kt.NAME if kt else stanza.type

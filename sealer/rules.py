@@ -106,7 +106,7 @@ def _group(spec: dict[str, Any], where: str) -> list[Recipient]:
         if name in _RULE_KEYS or name == "merge":
             continue
         kt = recipients.key_type(name)
-        out.extend(kt.parse_recipients(value))
+        out.extend(recipients.parse_with(kt, value, spec))
     if isinstance(spec.get("merge"), list):
         for j, sub in enumerate(spec["merge"]):
             if not isinstance(sub, dict):

@@ -17,6 +17,16 @@ FORMAT_NAMES = list(formats.MODULES)
 # comma-separated list and may be repeated.
 RECIPIENT_FLAGS: dict[str, str] = {
     "age": "age recipients (age1…)",
+    "ssh": "SSH public keys (ssh-ed25519/ssh-rsa AAAA…, or a .pub file)",
+    "kms": "AWS KMS key ARNs (arn[+role_arn]; aliases as alias ARNs)",
+    "pgp": "PGP fingerprints (gpg)",
+    "pkcs11": "PKCS#11 token keys (pkcs11:token=…;object=…?module-path=…)",
+}
+# Settings that apply to the recipients of the flags above (key types read
+# them through `parse_recipients_with`).
+RECIPIENT_SETTINGS: dict[str, str] = {
+    "encryption_context": "AWS KMS encryption context for --kms keys: k:v[,k2:v2]",
+    "aws_profile": "AWS profile for --kms keys",
 }
 
 
@@ -37,6 +47,8 @@ def filename_override_option(f: F) -> F:
 
 
 def recipient_options(f: F) -> F:
+    for name, text in reversed(RECIPIENT_SETTINGS.items()):
+        f = click.option(f"--{name.replace('_', '-')}", name, metavar="TEXT", help=text + ".")(f)
     for name, text in reversed(RECIPIENT_FLAGS.items()):
         f = click.option(
             f"--{name}",
@@ -60,7 +72,8 @@ def cli_recipients(options: dict[str, Any]) -> list[Any]:
     found: list[Any] = []
     for name in RECIPIENT_FLAGS:
         for value in options.get(f"{name}_recipients") or ():
-            found.extend(recipients.key_type(name).parse_recipients(value))
+            kt = recipients.key_type(name)
+            found.extend(recipients.parse_with(kt, value, options))
     return found
 
 

@@ -9,7 +9,7 @@ third parties add theirs through the `sealer.recipients` entry-point group.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -50,9 +50,23 @@ class KeyType(Protocol):
     def stanza_id(self, stanza: Stanza) -> str: ...
 
 
+# Optional abilities a key-type module may add (looked up with getattr):
+#   KIND: int                      LOCAL (default), NETWORK or HARDWARE
+#   claims(stanza) -> bool         for a metadata list shared by several key
+#                                  types (sops keeps SSH recipients in `age`)
+#   parse_recipients_with(value, settings) -> list[Recipient]
+#                                  recipients plus their sibling settings: the
+#                                  rule's keys (`aws_profile`) or the command
+#                                  line's (`--encryption-context`)
+
+
 # key type -> module; the module satisfies KeyType
 BUILTIN: dict[str, str] = {
     "age": "sealer.recipients.age",
+    "ssh": "sealer.recipients.ssh",
+    "pgp": "sealer.recipients.pgp",
+    "kms": "sealer.recipients.awskms",
+    "pkcs11": "sealer.recipients.pkcs11",
 }
 ENTRY_POINT_GROUP = "sealer.recipients"
 
@@ -96,10 +110,38 @@ def for_stanza_type(stanza_type: str) -> KeyType | None:
     return None
 
 
+def _claims(kt: KeyType, stanza: Stanza) -> bool:
+    claims = getattr(kt, "claims", None)
+    return stanza.type in kt.STANZA_TYPES and (claims is None or bool(claims(stanza)))
+
+
+def for_stanza(stanza: Stanza) -> KeyType | None:
+    """The key type that opens this stanza: by its list, then by the key type's `claims`."""
+    for name in BUILTIN:
+        if _claims(key_type(name), stanza):
+            return key_type(name)
+    for name in _modules():
+        if name not in BUILTIN and _claims(key_type(name), stanza):
+            return key_type(name)
+    return None
+
+
 def stanza_id(stanza: Stanza) -> str:
     """How a stanza's recipient is shown (`age1…`, an ARN, …)."""
-    kt = for_stanza_type(stanza.type)
+    kt = for_stanza(stanza)
     return kt.stanza_id(stanza) if kt else stanza.type
+
+
+def kind(kt: KeyType | None) -> int:
+    return int(getattr(kt, "KIND", LOCAL))
+
+
+def parse_with(kt: KeyType, value: object, settings: Mapping[str, object]) -> list[Recipient]:
+    """Recipients of one key type, given the settings beside them (rule or command line)."""
+    ability = getattr(kt, "parse_recipients_with", None)
+    if ability is not None:
+        return list(ability(value, settings))
+    return kt.parse_recipients(value)
 
 
 def split_list(value: object) -> Iterator[str]:

@@ -49,9 +49,19 @@ def _parse(recipient: str) -> object:
 def parse_recipients(value: object) -> list[Recipient]:
     out: list[Recipient] = []
     for item in split_list(value):
+        if item.startswith("ssh-"):  # sops takes SSH keys in its age list too
+            from sealer.recipients import ssh
+
+            out += ssh.parse_recipients(item)
+            continue
         _parse(item)
         out.append(AgeRecipient(item))
     return out
+
+
+def claims(stanza: Stanza) -> bool:
+    """The `age` list also holds SSH recipients; those belong to recipients/ssh.py."""
+    return not str(stanza.fields.get("recipient", "")).startswith("ssh-")
 
 
 class AgeIdentities:
