@@ -20,6 +20,7 @@ class Exit(IntEnum):
     CONFIG = 5  # rules file invalid, or no recipients to seal for
     IO = 6  # file missing, unreadable or unwritable
     INTEGRITY = 51  # MAC mismatch or a value that fails authentication (as sops)
+    AUDIT = 52  # the audit trail fails verification (sealer audit verify)
     CANNOT_RUN = 126  # `sealer exec`: the command is not executable (as env(1))
     COMMAND_NOT_FOUND = 127  # `sealer exec`: no such command (as env(1))
     NO_KEY = 128  # no identity could unwrap the data key (as sops)

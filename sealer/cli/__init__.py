@@ -23,9 +23,11 @@ COMMANDS: dict[str, str] = {
     "encrypt": "sealer.cli.crypt:encrypt",
     "get": "sealer.cli.values:get",
     "keygen": "sealer.cli.keygen:keygen",
+    "rotate": "sealer.cli.rekey:rotate",
     "set": "sealer.cli.values:set_",
     "status": "sealer.cli.status:status",
     "unset": "sealer.cli.values:unset",
+    "updatekeys": "sealer.cli.rekey:updatekeys",
 }
 
 

@@ -1,0 +1,325 @@
+"""Entries of `.sealer/audit.jsonl`: their schema, the hash chain, signing and appending.
+
+A line is exactly the RFC 8785 bytes of one entry, then `\\n`. `prev` is the
+SHA-256 of the previous line's bytes (without its newline); `seq` is the line's
+index. The signature covers the canonical bytes of the entry without `sig`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sealer import __version__
+from sealer.audit import NAMESPACE, canonical, sshsig
+from sealer.errors import ConfigError, FileError, SealerError
+
+VERSION = 1
+GENESIS = "sha256:" + "0" * 64
+DATA_KEY_ID_PREFIX = b"sealer-audit data-key-id v1\x00"
+REKEY_ACTIONS = ("file.create", "recipients.update", "datakey.rotate")
+ACTIONS = (*REKEY_ACTIONS, "signers.update", "carry")
+_COMMON = {"v", "seq", "prev", "time", "actor", "action", "base_commit", "tool", "sig"}
+_FIELDS = {
+    **{a: {"file", "recipients", "rotated", "data_key_id"} for a in REKEY_ACTIONS},
+    "signers.update": {"file", "signers"},
+    "carry": {"carried"},
+}
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+class LogError(SealerError):
+    """A line of the log that is malformed; `seq` says which (0-based)."""
+
+    def __init__(self, seq: int, message: str):
+        super().__init__(f"entry {seq}: {message}")
+        self.seq = seq
+        self.reason = message
+
+
+def line_hash(line: bytes) -> str:
+    return "sha256:" + hashlib.sha256(line).hexdigest()
+
+
+def data_key_id(key: bytes) -> str:
+    """A public name for a data key: SHA-256 over a domain prefix and the key."""
+    return "sha256:" + hashlib.sha256(DATA_KEY_ID_PREFIX + key).hexdigest()
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parsed line; `data` is the JSON object, `line` its exact bytes."""
+
+    line: bytes
+    data: dict[str, Any]
+
+    @property
+    def seq(self) -> int:
+        return int(self.data["seq"])
+
+    @property
+    def action(self) -> str:
+        return str(self.data["action"])
+
+    @property
+    def file(self) -> str | None:
+        value = self.data.get("file")
+        return str(value) if value is not None else None
+
+    @property
+    def email(self) -> str:
+        return str(self.data["actor"]["email"])
+
+    @property
+    def signature(self) -> bytes:
+        return base64.b64decode(self.data["sig"])
+
+    def payload(self) -> bytes:
+        return canonical.dumps({k: v for k, v in self.data.items() if k != "sig"})
+
+    def effective(self) -> Entry:
+        """The entry this one stands for: a carry entry's carried original, else itself."""
+        entry = self
+        while entry.action == "carry":
+            entry = parse_line(entry.data["carried"].encode(), entry.seq, check_seq=False)
+        return entry
+
+
+def _type_problem(data: dict[str, Any]) -> str | None:
+    actor = data["actor"]
+    if not isinstance(actor, dict) or set(actor) != {"name", "email", "key"}:
+        return "actor must be {name, email, key}"
+    if not all(isinstance(v, str) for v in actor.values()):
+        return "actor fields must be strings"
+    if not isinstance(data["seq"], int) or data["seq"] < 0 or data["v"] != VERSION:
+        return "bad seq or version"
+    if not isinstance(data["prev"], str) or not _HASH.fullmatch(data["prev"]):
+        return "prev must be sha256:<64 hex digits>"
+    if not isinstance(data["time"], str) or not _TIME.fullmatch(data["time"]):
+        return "time must be UTC, as 2026-01-31T12:00:00Z"
+    if not (data["base_commit"] is None or isinstance(data["base_commit"], str)):
+        return "base_commit must be a commit id or null"
+    if not isinstance(data["sig"], str):
+        return "sig must be base64 text"
+    try:
+        base64.b64decode(data["sig"], validate=True)
+    except binascii.Error:
+        return "sig must be base64 text"
+    return _action_problem(data)
+
+
+def _action_problem(data: dict[str, Any]) -> str | None:
+    action = data["action"]
+    if action in REKEY_ACTIONS:
+        rec = data["recipients"]
+        if not isinstance(rec, dict) or set(rec) != {"added", "removed", "after"}:
+            return "recipients must be {added, removed, after}"
+        if not _str_list(rec["added"]) or not _str_list(rec["removed"]):
+            return "recipients added/removed must be lists of strings"
+        if not isinstance(rec["after"], list) or not all(_str_list(g) for g in rec["after"]):
+            return "recipients after must be a list of key groups (lists of strings)"
+        if not isinstance(data["rotated"], bool):
+            return "rotated must be true or false"
+        if not isinstance(data["data_key_id"], str) or not _HASH.fullmatch(data["data_key_id"]):
+            return "data_key_id must be sha256:<64 hex digits>"
+    elif action == "signers.update":
+        s = data["signers"]
+        if not isinstance(s, dict) or set(s) != {"added", "removed", "file_sha256"}:
+            return "signers must be {added, removed, file_sha256}"
+        if not _str_list(s["added"]) or not _str_list(s["removed"]):
+            return "signers added/removed must be lists of strings"
+    elif action == "carry" and not isinstance(data["carried"], str):
+        return "carried must be the original line as a string"
+    if "file" in data and not isinstance(data["file"], str):
+        return "file must be a string"
+    return None
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def parse_line(line: bytes, seq: int, *, check_seq: bool = True) -> Entry:
+    """Strictly parse one line: canonical bytes, a known action, exactly its fields."""
+    try:
+        data = canonical.loads(line)
+    except canonical.NonCanonical as e:
+        raise LogError(seq, str(e)) from None
+    if not isinstance(data, dict):
+        raise LogError(seq, "not a JSON object")
+    action = data.get("action")
+    if action not in _FIELDS:
+        raise LogError(seq, f"unknown action {action!r}")
+    expected = _COMMON | _FIELDS[action]
+    if set(data) != expected:
+        missing, extra = sorted(expected - set(data)), sorted(set(data) - expected)
+        raise LogError(seq, f"fields wrong for {action}: missing {missing}, unexpected {extra}")
+    problem = _type_problem(data)
+    if problem:
+        raise LogError(seq, problem)
+    if check_seq and data["seq"] != seq:
+        raise LogError(seq, f"seq is {data['seq']}, expected {seq} (entries deleted or reordered?)")
+    return Entry(line, data)
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The log's lines; the file is empty or ends with a newline, and has no blank lines."""
+    if not data:
+        return []
+    if not data.endswith(b"\n"):
+        raise LogError(data.count(b"\n"), "the last line has no newline (truncated write?)")
+    lines = data[:-1].split(b"\n")
+    for i, line in enumerate(lines):
+        if not line:
+            raise LogError(i, "blank line")
+    return lines
+
+
+def check_chain(lines: list[bytes], start: int = 0, prev: str | None = None) -> list[Entry]:
+    """Parse `lines` (positions `start`…) and check seq and prev along the chain."""
+    expected = prev if prev is not None else GENESIS
+    entries = []
+    for i, line in enumerate(lines, start):
+        entry = parse_line(line, i)
+        if entry.data["prev"] != expected:
+            raise LogError(i, "prev does not match the hash of the line before it")
+        entries.append(entry)
+        expected = line_hash(line)
+    return entries
+
+
+# --- writing -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    email: str
+    signer: sshsig.Signer
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "email": self.email,
+            "key": sshsig.fingerprint(self.signer.public_key),
+        }
+
+
+def _git(args: list[str], cwd: Path | None) -> str | None:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def signing_key_spec(cwd: Path | None = None) -> str:
+    """`SEALER_SIGNING_KEY`, else git's `user.signingkey`, else ~/.ssh/id_{ed25519,ecdsa,rsa}."""
+    spec = os.environ.get("SEALER_SIGNING_KEY") or _git(["config", "user.signingkey"], cwd)
+    if spec:
+        return spec
+    for name in ("id_ed25519", "id_ecdsa", "id_rsa"):
+        candidate = Path.home() / ".ssh" / name
+        if candidate.is_file():
+            return str(candidate)
+    raise ConfigError(
+        "no SSH key to sign the audit entry with",
+        hint="set SEALER_SIGNING_KEY or `git config user.signingkey` to a key file "
+        "(or its .pub, to sign with ssh-agent)",
+    )
+
+
+def current_actor(cwd: Path | None = None) -> Actor:
+    ident = _git(["var", "GIT_AUTHOR_IDENT"], cwd) or ""
+    m = re.match(r"(.*?) <(.*?)>", ident)
+    if not m or not m[2]:
+        raise ConfigError(
+            "git does not know who you are (no user.email)",
+            hint="git config user.name 'Your Name'; git config user.email you@example.com",
+        )
+    return Actor(m[1], m[2], sshsig.load_signer(signing_key_spec(cwd)))
+
+
+def base_commit(cwd: Path | None) -> str | None:
+    return _git(["rev-parse", "--verify", "-q", "HEAD"], cwd)
+
+
+def build(
+    fields: dict[str, Any],
+    actor: Actor,
+    seq: int,
+    prev: str,
+    base: str | None,
+    time: str | None = None,
+) -> bytes:
+    """A signed, canonical line (without the newline) for an entry with these fields."""
+    data = {
+        "v": VERSION,
+        "seq": seq,
+        "prev": prev,
+        "time": time or now(),
+        "actor": actor.as_json(),
+        "base_commit": base,
+        "tool": f"sealer/{__version__}",
+        **fields,
+    }
+    payload = canonical.dumps(data)
+    data["sig"] = base64.b64encode(actor.signer.sign(payload, NAMESPACE)).decode()
+    line = canonical.dumps(data)
+    parse_line(line, seq)  # never write a line that the verifier would refuse
+    return line
+
+
+def tail(path: Path) -> tuple[int, str]:
+    """(number of entries, hash of the last line) of the log at `path`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0, GENESIS
+    except OSError as e:
+        raise FileError(f"{path}: cannot read: {e.strerror}") from None
+    lines = split_lines(data)
+    if not lines:
+        return 0, GENESIS
+    last = parse_line(lines[-1], len(lines) - 1)
+    return len(lines), line_hash(last.line)
+
+
+class Writer:
+    """Appends signed entries to a log file, one `write` + fsync per entry."""
+
+    def __init__(self, path: Path, actor: Actor, base: str | None):
+        self.path, self.actor, self.base = path, actor, base
+        self.seq, self.prev = tail(path)
+
+    def sign(self, fields: dict[str, Any]) -> bytes:
+        """The next line, signed but not yet written (so a failure to sign changes nothing)."""
+        return build(fields, self.actor, self.seq, self.prev, self.base)
+
+    def write(self, line: bytes) -> None:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, line + b"\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            raise FileError(f"{self.path}: cannot append: {e.strerror}") from None
+        self.seq += 1
+        self.prev = line_hash(line)
+
+    def append(self, entries: Iterable[dict[str, Any]]) -> None:
+        for fields in entries:
+            self.write(self.sign(fields))

@@ -1,0 +1,160 @@
+"""`sealer updatekeys` and `sealer rotate`, recorded in the audit trail."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sealer import recipients
+from sealer.cli.common import rules_path
+from sealer.errors import Exit, SealerError
+
+PROGRESS_FROM = 5  # files; fewer get no progress bar
+
+
+def _edit_options(f: Any) -> Any:
+    """--add-X / --rm-X for every registered key type, so new types get flags by themselves."""
+    for name in reversed(recipients.names()):
+        f = click.option(
+            f"--rm-{name}",
+            f"rm_{name}",
+            multiple=True,
+            metavar="R[,R…]",
+            help=f"Remove these {name} recipients (from every key group).",
+        )(f)
+        f = click.option(
+            f"--add-{name}",
+            f"add_{name}",
+            multiple=True,
+            metavar="R[,R…]",
+            help=f"Add these {name} recipients (to the first key group).",
+        )(f)
+    return f
+
+
+def _edits(options: dict[str, Any]) -> Any:
+    from sealer.rekey import Edits
+
+    add: list[Any] = []
+    remove: list[str] = []
+    for name in recipients.names():
+        kt = None
+        for value in options.get(f"add_{name}") or ():
+            kt = kt or recipients.key_type(name)
+            add.extend(kt.parse_recipients(value))
+        for value in options.get(f"rm_{name}") or ():
+            kt = kt or recipients.key_type(name)
+            remove.extend(r.id for r in kt.parse_recipients(value))
+    return Edits(tuple(add), tuple(remove))
+
+
+def _common(f: Any) -> Any:
+    f = _edit_options(f)
+    f = click.option(
+        "--dry-run", "-n", is_flag=True, help="Show what would change; change nothing."
+    )(f)
+    f = click.option("--config", metavar="PATH", help="Rules file to use instead of searching.")(f)
+    return click.argument("paths", nargs=-1, metavar="[PATH…]")(f)
+
+
+@click.command()
+@_common
+@click.option("--rotate", is_flag=True, help="Also make a new data key (re-encrypts every value).")
+def updatekeys(
+    paths: tuple[str, ...], dry_run: bool, config: str | None, rotate: bool, **options: Any
+) -> int:
+    """Re-wrap each file's data key for the recipients its rule names now.
+
+    Values keep their exact bytes. With --add-…/--rm-… the file's current
+    recipients are changed instead of reading the rules. PATHs are files or
+    directories; none means every sealed file in the repository. Each change
+    is signed into .sealer/audit.jsonl when the repository has an audit trail.
+    """
+    return _run(paths, dry_run, config, rotate=rotate, use_rules=True, options=options)
+
+
+@click.command()
+@_common
+def rotate(paths: tuple[str, ...], dry_run: bool, config: str | None, **options: Any) -> int:
+    """Give each file a new data key and re-encrypt every value.
+
+    The recipients stay as they are unless --add-…/--rm-… change them. Rotate
+    after removing someone: the old data key may still be in their hands.
+    """
+    return _run(paths, dry_run, config, rotate=True, use_rules=False, options=options)
+
+
+def _run(
+    paths: tuple[str, ...],
+    dry_run: bool,
+    config: str | None,
+    *,
+    rotate: bool,
+    use_rules: bool,
+    options: dict[str, Any],
+) -> int:
+    from sealer import rekey
+    from sealer.cli import report, warn
+    from sealer.datakey import Keyring
+
+    cwd = Path.cwd()
+    edits = _edits(options)
+    found, root = rekey.targets(paths, cwd)
+    writer = None if dry_run else rekey.audit_writer(root)
+    if root is not None and writer is None and not dry_run:
+        warn("this repository has no audit trail (`sealer audit init`); the change is not recorded")
+    keyring = Keyring()
+    failed: list[SealerError] = []
+    changed = 0
+    staged_index = False
+    with _progress(found) as items:
+        for target in items:
+            try:
+                p = rekey.plan(
+                    target,
+                    keyring,
+                    rotate=rotate,
+                    edits=edits,
+                    use_rules=use_rules,
+                    config=rules_path(config),
+                )
+            except SealerError as e:
+                report(e.with_file(target.name))
+                failed.append(e)
+                continue
+            for w in p.warnings:
+                warn(f"{target.name}: {w}")
+            if dry_run:
+                click.echo(f"{target.name}: {p.summary()}")
+            elif p.new_text is not None:
+                line = writer.sign(p.entry()) if writer else None
+                rekey.write(p)
+                if writer and line is not None:
+                    writer.write(line)
+                changed += 1
+                staged_index |= target.where == "index"
+                if len(found) < PROGRESS_FROM:
+                    click.echo(f"sealer: {target.name}: {p.summary()}", err=True)
+            removal = rekey.removal_warning(p)
+            if removal:
+                warn(removal)
+    if staged_index and writer and root is not None:
+        from sealer.audit import LOG, git
+
+        git.run(["add", "--", LOG], root)
+    if not dry_run:
+        click.echo(f"sealer: {changed} of {len(found)} files changed", err=True)
+    return int(failed[0].exit_code) if failed else int(Exit.OK)
+
+
+def _progress(items: list[Any]) -> Any:
+    if len(items) < PROGRESS_FROM:
+        from contextlib import nullcontext
+
+        return nullcontext(items)
+    return click.progressbar(
+        items, label="re-keying", file=sys.stderr, item_show_func=lambda t: t.name if t else ""
+    )

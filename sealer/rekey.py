@@ -1,0 +1,293 @@
+"""updatekeys and rotate: change who a sealed file is sealed for, or its data key.
+
+updatekeys re-wraps the file's data key for the recipients its rule names now
+(or the current ones plus/minus one-off changes); every value keeps its bytes.
+rotate makes a new data key and re-encrypts every value. In a repository whose
+sealed files go through sealer's git filter (plaintext in the working tree,
+sealed in git), the sealed blob in the index is what changes; the working tree
+stays plaintext. Every change is recorded in the audit log when the repository
+has one (`.sealer/`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sealer import datakey, document, envelope, fileio, formats, recipients, rules
+from sealer.audit import git
+from sealer.audit import log as audit_log
+from sealer.errors import ConfigError, FormatError, SealerError
+from sealer.metadata import Metadata, Stanza
+from sealer.recipients import Recipient
+
+Groups = tuple[tuple[str, ...], ...]
+
+
+def stanza_fingerprint(stanza: Stanza) -> str:
+    """How the log names a recipient: `recipients.stanza_id` (age: the `age1…` string).
+
+    A key type sealer does not know is named by its list and its fields except
+    the wrapped key, so it still compares equal across versions of a file.
+    """
+    if recipients.for_stanza_type(stanza.type) is not None:
+        return recipients.stanza_id(stanza)
+    keep = sorted((k, str(v)) for k, v in stanza.fields.items() if k not in ("enc", "created_at"))
+    return stanza.type + ":" + ",".join(f"{k}={v}" for k, v in keep)
+
+
+def fingerprints(meta: Metadata) -> Groups:
+    """Each key group's recipients, sorted; groups in file order."""
+    return tuple(tuple(sorted({stanza_fingerprint(s) for s in g})) for g in meta.groups)
+
+
+def _flat(groups: Groups) -> set[str]:
+    return {r for g in groups for r in g}
+
+
+@dataclass(frozen=True)
+class Edits:
+    """One-off changes: recipients to add (to the first key group) and to remove (everywhere)."""
+
+    add: tuple[Recipient, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A sealed file to change: where its sealed bytes live and its name in the log."""
+
+    path: Path  # the working-tree file
+    name: str  # repository-relative path (or the path given), as the log names it
+    fmt: formats.Format
+    text: str  # the sealed text
+    where: Literal["worktree", "index"]
+    root: Path | None
+    mode: str = "100644"
+
+
+@dataclass(frozen=True)
+class Plan:
+    target: Target
+    before: Groups
+    after: Groups
+    rotate: bool
+    data_key_id: str
+    new_text: str | None  # None: already as wanted, nothing to write
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def added(self) -> list[str]:
+        return sorted(_flat(self.after) - _flat(self.before))
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(_flat(self.before) - _flat(self.after))
+
+    def entry(self) -> dict[str, Any]:
+        return {
+            "action": "datakey.rotate" if self.rotate else "recipients.update",
+            "file": self.target.name,
+            "recipients": {
+                "added": self.added,
+                "removed": self.removed,
+                "after": [list(g) for g in self.after],
+            },
+            "rotated": self.rotate,
+            "data_key_id": self.data_key_id,
+        }
+
+    def summary(self) -> str:
+        parts = [f"+{r}" for r in self.added] + [f"-{r}" for r in self.removed]
+        if self.rotate:
+            parts.append("new data key")
+        if self.new_text is None:
+            return "up to date"
+        return ", ".join(parts) or "key groups re-wrapped"
+
+
+def current_recipients(meta: Metadata, file: str) -> list[list[Recipient]]:
+    """The file's recipients as objects that can wrap a key again."""
+    groups: list[list[Recipient]] = []
+    for group in meta.groups:
+        out: list[Recipient] = []
+        for stanza in group:
+            kt = recipients.for_stanza_type(stanza.type)
+            if kt is None:
+                raise ConfigError(
+                    f"the file has {stanza.type} recipients, which sealer cannot wrap a key for",
+                    hint="use sops for this file, or replace those recipients in its rule",
+                    file=file,
+                )
+            out.extend(kt.parse_recipients(kt.stanza_id(stanza)))
+        groups.append(out)
+    return groups
+
+
+def _edit(
+    groups: list[list[Recipient]], edits: Edits, file: str
+) -> tuple[list[list[Recipient]], list[str]]:
+    warnings: list[str] = []
+    present = {r.id for g in groups for r in g}
+    for gone in edits.remove:
+        if gone not in present:
+            warnings.append(f"{gone} is not a recipient of this file")
+    groups = [[r for r in g if r.id not in edits.remove] for g in groups]
+    for i, g in enumerate(groups):
+        if not g:
+            raise ConfigError(
+                f"removing those recipients leaves key group {i + 1} empty",
+                hint="add a recipient to that group in the same command (--add-…)",
+                file=file,
+            )
+    for r in edits.add:
+        if r.id not in {x.id for g in groups for x in g}:
+            groups[0].append(r)
+    return groups, warnings
+
+
+def plan(
+    target: Target,
+    keyring: datakey.Keyring,
+    *,
+    rotate: bool,
+    edits: Edits = Edits(),
+    use_rules: bool = True,
+    config: Path | None = None,
+) -> Plan:
+    """What updatekeys (`use_rules`) or rotate would make of one file."""
+    opened = document.open_text(target.fmt, target.text, keyring, file=target.name)
+    meta = opened.meta
+    warnings: list[str] = []
+    if use_rules and not edits:
+        policy = rules.policy_for(target.path, config)
+        groups: Sequence[Sequence[Recipient]] = policy.groups
+        threshold = policy.shamir_threshold
+    else:
+        groups, warnings = _edit(current_recipients(meta, target.name), edits, target.name)
+        threshold = meta.shamir_threshold
+    before = fingerprints(meta)
+    if not rotate and _same(before, groups, threshold, meta):
+        return Plan(
+            target, before, before, False, audit_log.data_key_id(opened.key), None, tuple(warnings)
+        )
+    key = datakey.new_data_key() if rotate else opened.key
+    if rotate:
+        opened = document.Opened(opened.plaintext, meta, key, envelope.Stash(key), mac_hex="")
+    rekeyed = document.rekeyed(opened, groups, threshold if len(groups) > 1 else 0)
+    new_text = document.seal_text(target.fmt, opened.plaintext, previous=rekeyed, file=target.name)
+    after = fingerprints(rekeyed.meta)
+    return Plan(
+        target, before, after, rotate, audit_log.data_key_id(key), new_text, tuple(warnings)
+    )
+
+
+def _same(
+    before: Groups, groups: Sequence[Sequence[Recipient]], threshold: int, meta: Metadata
+) -> bool:
+    wanted = sorted(tuple(sorted({r.id for r in g})) for g in groups)
+    same_threshold = len(groups) <= 1 or threshold == meta.shamir_threshold
+    return sorted(before) == wanted and same_threshold
+
+
+def removal_warning(p: Plan) -> str | None:
+    if p.rotate or not p.removed or p.new_text is None:
+        return None
+    who = ", ".join(p.removed)
+    return (
+        f"{p.target.name}: removed {who} without rotating the data key: they may still hold "
+        f"the old data key and read every value in the file; run `sealer rotate {p.target.name}` "
+        "(or updatekeys --rotate)"
+    )
+
+
+def write(p: Plan) -> None:
+    """Write the re-sealed file: the working-tree file, or the index blob for filter repos."""
+    assert p.new_text is not None
+    data = fileio.encode(p.new_text)
+    t = p.target
+    if t.where == "worktree":
+        fileio.write_atomic(str(t.path), data)
+    else:
+        assert t.root is not None
+        git.write_index(t.root, t.name, data, t.mode)
+
+
+# --- finding the files -------------------------------------------------------
+
+
+def _maybe_sealed(fmt: formats.Format, text: str) -> bool:
+    if "sops" not in text:
+        return False
+    try:
+        return document.is_sealed(fmt, text)
+    except SealerError:
+        return False
+
+
+def _target(path: Path, root: Path | None, *, explicit: bool) -> Target | None:
+    name = path.resolve().relative_to(root).as_posix() if root else str(path)
+    fmt = formats.get(formats.name_for_path(str(path)))
+    text = fileio.read(str(path)) if path.exists() or explicit else ""
+    if _maybe_sealed(fmt, text):
+        return Target(path, name, fmt, text, "worktree", root)
+    if root is not None and git.attribute(root, "filter", name) == "sealer":
+        entry = git.index_entry(root, name)
+        if entry is not None:
+            blob = git.run(["cat-file", "blob", entry[1]], root)
+            staged = fileio.decode(blob)
+            if _maybe_sealed(fmt, staged):
+                return Target(path, name, fmt, staged, "index", root, mode=entry[0])
+    if explicit:
+        raise FormatError(
+            "the file is not sealed", hint="seal it first with `sealer encrypt -i`", file=str(path)
+        )
+    return None
+
+
+def targets(paths: Iterable[str], cwd: Path) -> tuple[list[Target], Path | None]:
+    """Sealed files named by `paths` (files or directories; none: the whole repository)."""
+    root = git.toplevel(cwd)
+    paths = list(paths)
+    found: list[Target] = []
+    if not paths:
+        if root is None:
+            raise ConfigError("name the files to change (not in a git repository)")
+        paths = ["."]
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for name in _files_under(path, root, cwd):
+                t = _target(name, root, explicit=False)
+                if t is not None:
+                    found.append(t)
+        else:
+            t = _target(path, root, explicit=True)
+            assert t is not None
+            found.append(t)
+    return found, root
+
+
+def _files_under(directory: Path, root: Path | None, cwd: Path) -> list[Path]:
+    if root is not None:
+        names = git.ls_files(cwd, [str(directory)])
+        return [root / n for n in names if (root / n).is_file() and not n.startswith(".sealer/")]
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        out.extend(Path(dirpath) / f for f in sorted(filenames))
+    return out
+
+
+def audit_writer(root: Path | None) -> audit_log.Writer | None:
+    """The log writer of the repository's audit trail, or None when it has none."""
+    if root is None or not (root / ".sealer").is_dir():
+        return None
+    actor = audit_log.current_actor(root)
+    return audit_log.Writer(root / ".sealer" / "audit.jsonl", actor, git.rev(root, "HEAD"))

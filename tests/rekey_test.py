@@ -1,0 +1,204 @@
+"""updatekeys and rotate through the real CLI: values kept, keys re-wrapped, sops agrees."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sealer import document, formats
+from sealer.datakey import Keyring
+from sealer.errors import IntegrityError
+from tests.helpers import AgeKey, make_age_key, run, sealer, sops, tool
+
+PLAIN = {
+    "yaml": ("s.yaml", "db:\n  user: admin\n  password: hunter2\nport: 5432\n"),
+    "json": ("s.json", '{\n  "db": {"user": "admin", "password": "hunter2"},\n  "port": 5432\n}\n'),
+    "dotenv": ("s.env", "USER=admin\nPASSWORD=hunter2\n"),
+    "ini": ("s.ini", "[db]\nuser = admin\npassword = hunter2\n"),
+}
+
+
+def _rules(directory: Path, *recipients: str) -> None:
+    (directory / ".sealer.yaml").write_text(f"creation_rules:\n  - age: {','.join(recipients)}\n")
+
+
+def _env(key: AgeKey) -> dict[str, str]:
+    return {"SEALER_AGE_KEY_FILE": str(key.file), "SOPS_AGE_KEY_FILE": str(key.file)}
+
+
+def _sealed_values(text: str) -> list[str]:
+    return re.findall(r"ENC\[AES256_GCM,[^\]]*\]", text)
+
+
+def _seal(directory: Path, name: str, plain: str, *recipients: str) -> Path:
+    path = directory / name
+    path.write_text(plain)
+    sealer("encrypt", "-i", *[a for r in recipients for a in ("--age", r)], name, cwd=directory, check=True)
+    return path
+
+
+@pytest.mark.parametrize("fmt", list(PLAIN))
+def test_updatekeys_rewraps_for_the_rule_and_keeps_every_value_byte_identical(
+    tmp_path: Path, fmt: str
+) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    name, plain = PLAIN[fmt]
+    path = _seal(tmp_path, name, plain, alice.recipient)
+    before = path.read_text()
+    _rules(tmp_path, alice.recipient, bob.recipient)
+    result = sealer("updatekeys", name, cwd=tmp_path, env=_env(alice), check=True)
+    assert f"{name}: +{bob.recipient}" in result.stderr
+    after = path.read_text()
+    assert _sealed_values(after) == _sealed_values(before)
+    assert bob.recipient in after
+    assert sops("-d", name, cwd=tmp_path, env=_env(bob), check=True).stdout.count("hunter2") == 1
+    again = sealer("updatekeys", name, cwd=tmp_path, env=_env(alice), check=True)
+    assert "0 of 1 files changed" in again.stderr
+    assert path.read_text() == after
+
+
+def test_dry_run_says_what_would_change_and_changes_nothing(tmp_path: Path) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    path = _seal(tmp_path, "a.yaml", PLAIN["yaml"][1], alice.recipient, bob.recipient)
+    before = path.read_text()
+    _rules(tmp_path, alice.recipient)
+    out = sealer("updatekeys", "--dry-run", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
+    assert out.stdout == f"a.yaml: -{bob.recipient}\n"
+    rot = sealer("rotate", "-n", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
+    assert rot.stdout == "a.yaml: new data key\n"
+    assert path.read_text() == before
+
+
+def test_rotate_gives_a_new_data_key_and_re_encrypts_every_value(tmp_path: Path) -> None:
+    alice = make_age_key(tmp_path / "k", "alice")
+    path = _seal(tmp_path, "a.yaml", PLAIN["yaml"][1], alice.recipient)
+    before = path.read_text()
+    sealer("rotate", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
+    after = path.read_text()
+    old, new = _sealed_values(before), _sealed_values(after)
+    assert len(old) == len(new) == 4 and not set(old) & set(new)  # 3 values and the MAC
+    assert "password: hunter2" in sops("-d", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout
+    back = sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
+    assert back.stdout == PLAIN["yaml"][1]
+
+
+def _data_key(text: str, key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    monkeypatch.setenv("SEALER_AGE_KEY_FILE", str(key.file))
+    fmt = formats.get("yaml")
+    return document.open_text(fmt, text, Keyring()).key
+
+
+def _open_with_key(text: str, key: bytes) -> str:
+    fmt = formats.get("yaml")
+    parsed, meta = document.read_metadata(fmt, text)
+    return document.open_parsed(fmt, parsed, meta, key).plaintext
+
+
+def test_removing_without_rotating_warns_and_the_old_data_key_still_opens_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    path = _seal(tmp_path, "a.yaml", PLAIN["yaml"][1], alice.recipient, bob.recipient)
+    bobs_copy = _data_key(path.read_text(), bob, monkeypatch)  # what bob could have kept
+    out = sealer("updatekeys", "--rm-age", bob.recipient, "a.yaml", cwd=tmp_path, env=_env(alice))
+    assert out.returncode == 0
+    assert (
+        f"sealer: warning: a.yaml: removed {bob.recipient} without rotating the data key: they "
+        "may still hold the old data key and read every value in the file; run "
+        "`sealer rotate a.yaml` (or updatekeys --rotate)"
+    ) in out.stderr
+    denied = sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(bob))
+    assert denied.returncode == 128
+    assert "hunter2" in _open_with_key(path.read_text(), bobs_copy)
+
+
+def test_removing_with_rotate_locks_the_removed_identity_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    path = _seal(tmp_path, "a.yaml", PLAIN["yaml"][1], alice.recipient, bob.recipient)
+    bobs_copy = _data_key(path.read_text(), bob, monkeypatch)
+    _rules(tmp_path, alice.recipient)
+    out = sealer("updatekeys", "--rotate", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
+    assert "warning" not in out.stderr
+    assert f"a.yaml: -{bob.recipient}, new data key" in out.stderr
+    assert sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(bob)).returncode == 128
+    assert sops("-d", "a.yaml", cwd=tmp_path, env=_env(bob)).returncode == 128
+    with pytest.raises(IntegrityError):
+        _open_with_key(path.read_text(), bobs_copy)
+    assert sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout == PLAIN[
+        "yaml"
+    ][1]
+
+
+def test_add_and_rm_flags_exist_for_every_registered_key_type(tmp_path: Path) -> None:
+    from sealer import recipients
+
+    for command in ("updatekeys", "rotate"):
+        help_text = sealer(command, "--help", check=True).stdout
+        for name in recipients.names():
+            assert f"--add-{name}" in help_text and f"--rm-{name}" in help_text
+
+
+def test_rotate_add_puts_the_recipient_in_the_first_key_group_only(tmp_path: Path) -> None:
+    a, b, c = (make_age_key(tmp_path / "k", n) for n in ("a", "b", "c"))
+    (tmp_path / "m.yaml").write_text(PLAIN["yaml"][1])
+    rules = f"creation_rules:\n  - key_groups:\n      - age: [{a.recipient}]\n      - age: [{b.recipient}]\n"
+    (tmp_path / ".sealer.yaml").write_text(rules)
+    sealer("encrypt", "-i", "m.yaml", cwd=tmp_path, check=True)
+    env = {"SEALER_AGE_KEY": f"{a.secret}\n{b.secret}"}
+    sealer("rotate", "--add-age", c.recipient, "m.yaml", cwd=tmp_path, env=env, check=True)
+    parsed = document.read_metadata(formats.get("yaml"), (tmp_path / "m.yaml").read_text())[1]
+    from sealer.rekey import fingerprints
+
+    assert fingerprints(parsed) == (tuple(sorted([a.recipient, c.recipient])), (b.recipient,))
+    assert parsed.threshold == 2
+
+
+def test_directories_and_many_files_are_all_rekeyed(tmp_path: Path) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    (tmp_path / "conf").mkdir()
+    for i in range(7):
+        _seal(tmp_path / "conf", f"f{i}.yaml", PLAIN["yaml"][1], alice.recipient)
+    (tmp_path / "conf" / "plain.yaml").write_text("not: sealed\n")
+    _rules(tmp_path, alice.recipient, bob.recipient)
+    out = sealer("updatekeys", "conf", cwd=tmp_path, env=_env(alice), check=True)
+    assert "7 of 7 files changed" in out.stderr
+    for i in range(7):
+        assert bob.recipient in (tmp_path / "conf" / f"f{i}.yaml").read_text()
+
+
+def test_an_explicit_file_that_is_not_sealed_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("a: 1\n")
+    out = sealer("rotate", "p.yaml", cwd=tmp_path)
+    assert out.returncode == 4
+    assert "sealer: error: p.yaml: the file is not sealed" in out.stderr
+
+
+def _git(repo: Path, *args: str) -> str:
+    return run([tool("git"), *args], cwd=repo, check=True).stdout
+
+
+def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays_plaintext(
+    tmp_path: Path,
+) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _seal(repo, "app.yaml", PLAIN["yaml"][1], alice.recipient)
+    (repo / ".gitattributes").write_text("*.yaml filter=sealer\n")
+    _git(repo, "add", "app.yaml", ".gitattributes")
+    _git(repo, "commit", "-qm", "sealed app.yaml")
+    (repo / "app.yaml").write_text(PLAIN["yaml"][1])  # what the smudge filter leaves
+    _rules(repo, alice.recipient, bob.recipient)
+    out = sealer("updatekeys", "app.yaml", cwd=repo, env=_env(alice), check=True)
+    assert f"app.yaml: +{bob.recipient}" in out.stderr
+    assert (repo / "app.yaml").read_text() == PLAIN["yaml"][1]
+    staged = _git(repo, "show", ":app.yaml")
+    assert bob.recipient in staged
+    assert _sealed_values(staged) == _sealed_values(_git(repo, "show", "HEAD:app.yaml"))
+    (repo / "staged.yaml").write_text(staged)
+    assert "password: hunter2" in sops("-d", "staged.yaml", cwd=repo, env=_env(bob), check=True).stdout
