@@ -103,6 +103,15 @@ def name_for(path: tuple[str | int, ...], fmt_name: str = "") -> str:
     return SEPARATOR.join(parts)
 
 
+def check_name(name: str, target: Target, where: str = "", file: str | None = None) -> None:
+    if not target.name.match(name) or (target.max_length and len(name) > target.max_length):
+        raise NamingError(
+            f"{where}{name!r} is not a valid {target.what}",
+            hint=f"names are the key path joined with {SEPARATOR}; use {target.rule}",
+            file=file,
+        )
+
+
 def flatten(
     data: Any, target: Target = ENV, *, fmt_name: str = "", file: str | None = None
 ) -> list[Variable]:
@@ -114,12 +123,7 @@ def flatten(
     for path, value in _leaves(data, ()):
         name = name_for(path, fmt_name)
         where = paths.show(path)
-        if not target.name.match(name) or (target.max_length and len(name) > target.max_length):
-            raise NamingError(
-                f"{where}: {name!r} is not a valid {target.what}",
-                hint=f"names are the key path joined with {SEPARATOR}; use {target.rule}",
-                file=file,
-            )
+        check_name(name, target, f"{where}: ", file)
         if name in seen:
             raise NamingError(
                 f"{paths.show(seen[name])} and {where} both become the {target.what} {name}",
