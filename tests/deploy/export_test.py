@@ -31,7 +31,7 @@ cert: |
 hosts: [a, "b c"]
 """
 VALUES = {
-    "db_password": "it's $HOME `x` \"q\" \\ %",
+    "db_password": 'it\'s $HOME `x` "q" \\ %',
     "db_port": "5432",
     "db_ratio": "0.25",
     "db_tls": "true",
@@ -64,7 +64,7 @@ def test_shell_output_evaluates_to_the_exact_values(tricky: Path) -> None:
 
 def test_dotenv_output_is_what_sops_dotenv_reads(tricky: Path) -> None:
     out = export("app.yaml", "--format", "dotenv")
-    assert out.splitlines()[0] == "db_password=it's $HOME `x` \"q\" \\ %"
+    assert out.splitlines()[0] == 'db_password=it\'s $HOME `x` "q" \\ %'
     back = to_python(formats.get("dotenv").parse(out).docs[0])
     assert back == VALUES
 
@@ -96,8 +96,10 @@ def secret_manifest(text: str) -> dict[str, object]:
 
 
 def test_k8s_secret_is_a_valid_secret_with_every_value(tricky: Path) -> None:
-    out = export("app.yaml", "--format", "k8s-secret", "--name", "app-secrets",
-                 "--namespace", "prod", "--label", "app=web", "--label", "example.com/tier=1")  # fmt: skip
+    labels = ["--label", "app=web", "--label", "example.com/tier=1"]
+    out = export(
+        "app.yaml", "-f", "k8s-secret", "--name", "app-secrets", "--namespace", "prod", *labels
+    )
     manifest = secret_manifest(out)
     assert manifest["metadata"] == {
         "name": "app-secrets",
@@ -142,9 +144,7 @@ def test_bad_secret_options_are_refused(tricky: Path, args: list[str], message: 
     assert r.stdout == ""
 
 
-def test_github_env_masks_every_value_and_appends_to_github_env(
-    tricky: Path, in_tmp: Path
-) -> None:
+def test_github_env_masks_every_value_and_appends_to_github_env(tricky: Path, in_tmp: Path) -> None:
     env_file = in_tmp / "github_env"
     env_file.write_text("EARLIER=1\n")
     r = sealer("export", "app.yaml", "-f", "github-env", env={"GITHUB_ENV": str(env_file)})
@@ -152,7 +152,7 @@ def test_github_env_masks_every_value_and_appends_to_github_env(
     masks = r.stdout.splitlines()
     assert all(m.startswith("::add-mask::") for m in masks)
     masked = {m.removeprefix("::add-mask::") for m in masks}
-    assert "it's $HOME `x` \"q\" \\ %25" in masked  # % escaped as the runner expects
+    assert 'it\'s $HOME `x` "q" \\ %25' in masked  # % escaped as the runner expects
     assert {"-----BEGIN-----", "abc", "-----END-----", "5432", "b c"} <= masked
     assert "-----BEGIN-----%0Aabc%0A-----END-----%0A" in masked
     text = env_file.read_text()
