@@ -39,6 +39,8 @@ def _selection_options(f: Any) -> Any:
 )
 @input_type_option
 @filename_override_option
+@click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: seal all (--out).")
+@click.option("--out", metavar="DIR", help="With --recursive: where the sealed tree goes.")
 def encrypt(
     file: str, in_place: bool, output: str | None, config: str | None, **options: Any
 ) -> int:
@@ -48,13 +50,29 @@ def encrypt(
     .sops.yaml rule that matches the file. An already sealed file is refused
     (exit 203).
     """
-    from sealer import document, fileio, rules
-    from sealer.selection import Selection
+    from sealer import document, fileio
 
+    out = options.pop("out")
+    if _recursive(options.pop("recursive"), out, in_place, output, options["input_type"]):
+        from sealer import bulk
+
+        tree = bulk.encrypt_tree(Path(file), Path(out), lambda p: _policy(str(p), config, options))
+        return bulk.report(tree, "encrypted")
     name = options["filename_override"] or file
     fmt = format_for(file, options["input_type"], options["filename_override"])
     _check_output(file, in_place, output)
     text = fileio.read(file)
+    policy = _policy(name, config, options)
+    sealed = document.seal_text(fmt, text, policy=policy, file=name)
+    fileio.write_output(file if in_place else output, sealed)
+    return 0
+
+
+def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
+    """The policy for `name`: --age recipients or its rule, with command-line overrides."""
+    from sealer import document, rules
+    from sealer.selection import Selection
+
     direct = cli_recipients(options)
     if direct:
         policy = document.Policy(groups=(tuple(direct),))
@@ -70,9 +88,18 @@ def encrypt(
         changes["shamir_threshold"] = options["threshold"]
     if changes:
         policy = dataclasses.replace(policy, **changes)
-    sealed = document.seal_text(fmt, text, policy=policy, file=name)
-    fileio.write_output(file if in_place else output, sealed)
-    return 0
+    return policy
+
+
+def _recursive(recursive: bool, out: str | None, *single_file_options: object) -> bool:
+    """Whether this is a --recursive run, after checking the options that go with it."""
+    if recursive and not out:
+        raise click.UsageError("--recursive needs --out DIR")
+    if out and not recursive:
+        raise click.UsageError("--out DIR goes with --recursive")
+    if recursive and any(single_file_options):
+        raise click.UsageError("--recursive writes to --out; -i, -o and the like are for one file")
+    return recursive
 
 
 def _check_output(file: str, in_place: bool, output: str | None) -> None:
@@ -91,6 +118,8 @@ def _check_output(file: str, in_place: bool, output: str | None) -> None:
 @click.option("--decryption-order", metavar="TYPES", help="Key types to try first, e.g. age,pgp.")
 @input_type_option
 @filename_override_option
+@click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: open all (--out).")
+@click.option("--out", metavar="DIR", help="With --recursive: where the plaintext tree goes.")
 def decrypt(
     file: str,
     in_place: bool,
@@ -100,6 +129,8 @@ def decrypt(
     decryption_order: str | None,
     input_type: str | None,
     filename_override: str | None,
+    recursive: bool,
+    out: str | None,
 ) -> int:
     """Open a sealed FILE (or stdin) and print the plaintext.
 
@@ -109,6 +140,12 @@ def decrypt(
     from sealer.datakey import Keyring
     from sealer.errors import SealerError
 
+    if _recursive(recursive, out, in_place, output, extract, input_type, filename_override):
+        from sealer import bulk
+
+        order = decryption_order.split(",") if decryption_order else None
+        tree = bulk.decrypt_tree(Path(file), Path(str(out)), Keyring(order), ignore_mac=ignore_mac)
+        return bulk.report(tree, "decrypted")
     _check_output(file, in_place, output)
     name = filename_override or file
     fmt = format_for(file, input_type, filename_override)
