@@ -35,7 +35,14 @@ def _sealed_values(text: str) -> list[str]:
 def _seal(directory: Path, name: str, plain: str, *recipients: str) -> Path:
     path = directory / name
     path.write_text(plain)
-    sealer("encrypt", "-i", *[a for r in recipients for a in ("--age", r)], name, cwd=directory, check=True)
+    sealer(
+        "encrypt",
+        "-i",
+        *[a for r in recipients for a in ("--age", r)],
+        name,
+        cwd=directory,
+        check=True,
+    )
     return path
 
 
@@ -79,7 +86,10 @@ def test_rotate_gives_a_new_data_key_and_re_encrypts_every_value(tmp_path: Path)
     after = path.read_text()
     old, new = _sealed_values(before), _sealed_values(after)
     assert len(old) == len(new) == 4 and not set(old) & set(new)  # 3 values and the MAC
-    assert "password: hunter2" in sops("-d", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout
+    assert (
+        "password: hunter2"
+        in sops("-d", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout
+    )
     back = sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(alice), check=True)
     assert back.stdout == PLAIN["yaml"][1]
 
@@ -128,9 +138,10 @@ def test_removing_with_rotate_locks_the_removed_identity_out(
     assert sops("-d", "a.yaml", cwd=tmp_path, env=_env(bob)).returncode == 128
     with pytest.raises(IntegrityError):
         _open_with_key(path.read_text(), bobs_copy)
-    assert sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout == PLAIN[
-        "yaml"
-    ][1]
+    assert (
+        sealer("decrypt", "a.yaml", cwd=tmp_path, env=_env(alice), check=True).stdout
+        == PLAIN["yaml"][1]
+    )
 
 
 def test_add_and_rm_flags_exist_for_every_registered_key_type(tmp_path: Path) -> None:
@@ -145,7 +156,8 @@ def test_add_and_rm_flags_exist_for_every_registered_key_type(tmp_path: Path) ->
 def test_rotate_add_puts_the_recipient_in_the_first_key_group_only(tmp_path: Path) -> None:
     a, b, c = (make_age_key(tmp_path / "k", n) for n in ("a", "b", "c"))
     (tmp_path / "m.yaml").write_text(PLAIN["yaml"][1])
-    rules = f"creation_rules:\n  - key_groups:\n      - age: [{a.recipient}]\n      - age: [{b.recipient}]\n"
+    rules = "creation_rules:\n  - key_groups:\n"
+    rules += f"      - age: [{a.recipient}]\n      - age: [{b.recipient}]\n"
     (tmp_path / ".sealer.yaml").write_text(rules)
     sealer("encrypt", "-i", "m.yaml", cwd=tmp_path, check=True)
     env = {"SEALER_AGE_KEY": f"{a.secret}\n{b.secret}"}
@@ -201,4 +213,6 @@ def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays
     assert bob.recipient in staged
     assert _sealed_values(staged) == _sealed_values(_git(repo, "show", "HEAD:app.yaml"))
     (repo / "staged.yaml").write_text(staged)
-    assert "password: hunter2" in sops("-d", "staged.yaml", cwd=repo, env=_env(bob), check=True).stdout
+    assert (
+        "password: hunter2" in sops("-d", "staged.yaml", cwd=repo, env=_env(bob), check=True).stdout
+    )

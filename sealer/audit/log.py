@@ -189,17 +189,36 @@ def split_lines(data: bytes) -> list[bytes]:
     return lines
 
 
-def check_chain(lines: list[bytes], start: int = 0, prev: str | None = None) -> list[Entry]:
-    """Parse `lines` (positions `start`…) and check seq and prev along the chain."""
+def check_chain(
+    lines: list[bytes], start: int = 0, prev: str | None = None
+) -> tuple[list[Entry], list[LogError]]:
+    """Parse `lines` (positions `start`…) and check seq and prev along the chain.
+
+    Goes on past a bad line, so that one edit is reported where it is (its
+    signature) and where it shows (the next entry's prev).
+    """
     expected = prev if prev is not None else GENESIS
-    entries = []
+    entries: list[Entry] = []
+    problems: list[LogError] = []
     for i, line in enumerate(lines, start):
-        entry = parse_line(line, i)
-        if entry.data["prev"] != expected:
-            raise LogError(i, "prev does not match the hash of the line before it")
-        entries.append(entry)
+        try:
+            entry = parse_line(line, i)
+        except LogError as e:
+            problems.append(e)
+        else:
+            if entry.data["prev"] != expected:
+                problems.append(
+                    LogError(
+                        i,
+                        f"prev is not the hash of entry {i - 1} "
+                        "(an entry before it was changed, removed or moved)",
+                    )
+                    if i
+                    else LogError(i, "prev of the first entry is not the genesis value")
+                )
+            entries.append(entry)
         expected = line_hash(line)
-    return entries
+    return entries, problems
 
 
 # --- writing -----------------------------------------------------------------

@@ -18,6 +18,7 @@ from sealer.errors import Exit, SealerError
 
 # name -> "module:attribute" of a click.Command; keep sorted by name.
 COMMANDS: dict[str, str] = {
+    "audit": "sealer.cli.audit:audit",
     "decrypt": "sealer.cli.crypt:decrypt",
     "edit": "sealer.cli.edit:edit",
     "encrypt": "sealer.cli.crypt:encrypt",
