@@ -80,12 +80,12 @@ def github_env(variables: Sequence[Variable]) -> str:
     return "".join(out)
 
 
-def _plain(value: Any, where: str = "", times: bool = False) -> Any:
+def plain(value: Any, where: str = "", times: bool = False) -> Any:
     """Data for JSON (timestamps as text) or YAML (`times`: kept); non-UTF-8 bytes refused."""
     if isinstance(value, dict):
-        return {k: _plain(v, f"{where}[{json.dumps(k)}]", times) for k, v in value.items()}
+        return {k: plain(v, f"{where}[{json.dumps(k)}]", times) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v, f"{where}[{i}]", times) for i, v in enumerate(value)]
+        return [plain(v, f"{where}[{i}]", times) for i, v in enumerate(value)]
     if isinstance(value, GoTime):
         return value if times else value.text
     if isinstance(value, Raw):
@@ -100,11 +100,11 @@ def _plain(value: Any, where: str = "", times: bool = False) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plain(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def to_yaml(data: Any) -> str:
-    return _dump_yaml(_plain(data, times=True))
+    return _dump_yaml(plain(data, times=True))
 
 
 def _dump_yaml(data: Any) -> str:

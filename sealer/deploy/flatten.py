@@ -88,11 +88,11 @@ def leaf_bytes(value: Any) -> bytes:
     raise TypeError(f"not a leaf: {type(value).__name__}")
 
 
-def _leaves(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+def leaves(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
     if isinstance(node, dict):
-        return [leaf for k, v in node.items() for leaf in _leaves(v, (*path, k))]
+        return [leaf for k, v in node.items() for leaf in leaves(v, (*path, k))]
     if isinstance(node, list):
-        return [leaf for i, v in enumerate(node) for leaf in _leaves(v, (*path, i))]
+        return [leaf for i, v in enumerate(node) for leaf in leaves(v, (*path, i))]
     return [(path, node)]
 
 
@@ -120,7 +120,7 @@ def flatten(
         raise FormatError("the top level is not a mapping, so its values have no names", file=file)
     out: list[Variable] = []
     seen: dict[str, tuple[str | int, ...]] = {}
-    for path, value in _leaves(data, ()):
+    for path, value in leaves(data, ()):
         name = name_for(path, fmt_name)
         where = paths.show(path)
         check_name(name, target, f"{where}: ", file)

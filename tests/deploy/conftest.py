@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sealer import document, formats, recipients
 from tests.helpers import AgeKey
+from tests.recipients.keys import MotoServer
 
 Seal = Callable[[str, str], Path]
 
@@ -35,3 +36,20 @@ def seal(in_tmp: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> Seal
         return seal_file(in_tmp / name, plaintext, age_key.recipient)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def moto() -> Iterator[MotoServer]:
+    """One moto_server on 127.0.0.1 per test session (and xdist worker)."""
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """moto_server as the AWS of this test's environment (and of its subprocesses)."""
+    for name, value in moto.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return moto
