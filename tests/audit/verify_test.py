@@ -396,3 +396,46 @@ def test_uncommitted_entries_by_an_unlisted_key_are_reported(clone: World) -> No
     assert _failures(clone) == [
         f"working tree: entry 10: {APP}: signer not authorised: key {fp} is not in allowed_signers"
     ]
+
+
+def test_attack_a_data_key_id_that_is_not_the_files_key(clone: World) -> None:
+    from sealer.audit import canonical
+    from sealer.audit.log import Actor, build, data_key_id
+
+    clone.sealer("alice", "rotate", APP)
+    lines = _log(clone)
+    fields = json.loads(lines[-1])
+    fields["data_key_id"] = data_key_id(bytes(32))  # claims a key the file does not have
+    for name in ("v", "seq", "prev", "time", "actor", "base_commit", "tool", "sig"):
+        fields.pop(name)
+    alice = clone.people["alice"]
+    who = Actor(alice.name, alice.email, sshsig.load_signer(str(alice.ssh.private)))
+    lines[-1] = build(fields, who, 10, json.loads(lines[-1])["prev"], None)
+    assert canonical.loads(lines[-1])["data_key_id"] == data_key_id(bytes(32))
+    _write_log(clone, lines)
+    c = clone.commit("alice", "wrong key id")
+    assert _failures(clone) == [
+        f"commit {c[:12]}: entry 10: {APP}: the entry's data_key_id is not the committed "
+        "file's data key"
+    ]
+
+
+def test_a_denied_signer_cannot_sign_from_the_next_commit_on(clone: World) -> None:
+    clone.sealer("alice", "audit", "deny", clone.people["bob"].email)
+    clone.commit("alice", "deny bob")
+    clone.sealer("bob", "rotate", DB)
+    c = clone.commit("bob", "bob after denial")
+    fp = clone.people["bob"].ssh.fingerprint
+    assert _failures(clone) == [
+        f"commit {c[:12]}: entry 11: {DB}: signer not authorised: key {fp} "
+        "is not in allowed_signers"
+    ]
+
+
+def test_verify_json_reports_the_counts(world: World) -> None:
+    out = world.sealer("alice", "audit", "verify", "--json", "--no-pin")
+    data = json.loads(out.stdout)
+    assert data["ok"] is True and data["problems"] == []
+    assert data["commits"] == 7 and data["entries"] == 10  # 8 authored on branches, 2 carries
+    assert data["trust_root"] == world.commits["root"]
+    assert data["data_keys_checked"] >= 4
