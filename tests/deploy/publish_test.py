@@ -59,9 +59,8 @@ def test_values_land_as_one_json_secret_tagged_with_path_and_commit(
 ) -> None:
     secret = name()
     out = publish("config/app.yaml", "--to", f"aws-secretsmanager:{secret}")
-    assert out == (
-        f'created {secret} (added: ["db"]["password"], ["db"]["port"], ["hosts"][0], ["hosts"][1])\n'
-    )
+    added = '["db"]["password"], ["db"]["port"], ["hosts"][0], ["hosts"][1]'
+    assert out == f"created {secret} (added: {added})\n"
     value = sm(aws).get_secret_value(SecretId=secret)["SecretString"]
     assert json.loads(value) == {"db": {"password": "hunter2", "port": 5432}, "hosts": ["a", "b"]}
     head = run(["git", "rev-parse", "HEAD"], check=True).stdout.strip()
