@@ -1,0 +1,323 @@
+"""What clean and smudge do to one file; the process and per-file commands share it.
+
+smudge: sealed -> plaintext. Without a key ("locked") the sealed bytes come
+back unchanged and one warning per git command says so; a locked checkout
+never fails. Content that is not sealed passes through. A blob whose values or
+MAC fail authentication is an error: git then refuses to check it out.
+
+clean: plaintext -> sealed, against the previous sealed version of the path
+(index, else "ours" during a merge, else HEAD) so that every unchanged value
+keeps its ciphertext and an unchanged file gives back the identical blob.
+Clean is a function of its input and the repository only: git runs it zero or
+more times, on content that need not be the working-tree file, so the file
+named by the path is never opened. Sealed input passes through once every
+value that should be sealed is. Clean never returns plaintext: a file it
+cannot seal (no rule, no recipients, bad syntax, unresolved conflict markers)
+is an error and `git add` fails. The path is not bound into the encryption,
+so renames keep working.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sealer import datakey, document, enc, fileio, formats, metadata, rules
+from sealer.envelope import UserPath, _Walker, show_path
+from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
+from sealer.formats import Format, Parsed
+from sealer.gitfilter import conflict, process
+from sealer.gitfilter.process import Request, Response
+from sealer.gitfilter.repo import Repo
+from sealer.metadata import Metadata
+from sealer.tree import CommentNode, Scalar
+
+Warn = Callable[[str], None]
+
+
+def warn_stderr(message: str) -> None:
+    print(f"sealer: warning: {message}", file=sys.stderr, flush=True)
+
+
+class CachingKeyring(datakey.Keyring):
+    """A keyring that remembers each data key it opened, for the life of one process.
+
+    Clean opens the previous version of a file that smudge or an earlier clean
+    already opened; its stanzas are the same, so the unwrap is not repeated.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: dict[tuple[object, ...], bytes] = {}
+
+    def unwrap(self, meta: Metadata, *, file: str | None = None) -> bytes:
+        cache_key = (meta.shamir_threshold, *(s.enc for g in meta.groups for s in g))
+        key = self._keys.get(cache_key)
+        if key is None:
+            key = super().unwrap(meta, file=file)
+            self._keys[cache_key] = key
+        return key
+
+
+def lf(text: str) -> tuple[str, bool]:
+    """`text` with CRLF line ends made LF, and whether it used CRLF throughout.
+
+    With core.autocrlf, smudge gets the blob after LF -> CRLF and clean gets
+    the working-tree text before CRLF -> LF. Working on LF text and putting the
+    CRLFs back makes the output consistent, so git's conversion gives back
+    exactly the stored blob.
+    """
+    if "\r\n" in text and text.count("\n") == text.count("\r\n"):
+        return text.replace("\r\n", "\n"), True
+    return text, False
+
+
+def crlf(text: str, convert: bool) -> str:
+    return text.replace("\n", "\r\n") if convert else text
+
+
+def format_for(path: str) -> Format:
+    return formats.get(formats.name_for_path(path))
+
+
+class Filter:
+    """clean and smudge for one git command: one keyring, one repository reader."""
+
+    def __init__(self, repo: Repo | None = None, warn: Warn = warn_stderr):
+        self.repo = repo or Repo()
+        self.keyring = CachingKeyring()
+        self.warn = warn
+        self.locked = 0
+
+    # -- smudge -----------------------------------------------------------------
+
+    def smudge(self, path: str, data: bytes, blob: str | None = None) -> bytes:
+        """The working-tree form of `data`; `blob` is its object id when git says it."""
+        text, was_crlf = lf(fileio.decode(data))
+        fmt = format_for(path)
+        markers = conflict.find(text)
+        if markers is not None:
+            out = self._open_conflict(fmt, path, text, markers[1])
+            return data if out is None else fileio.encode(crlf(out, was_crlf))
+        try:
+            parsed = document.parse(fmt, text, path)
+        except FormatError as e:
+            self.warn(f"{e}; checked out as stored")
+            return data
+        if parsed.metadata is None:
+            return data  # not sealed (e.g. history from before sealing)
+        try:
+            opened = self._open(fmt, parsed, path)
+        except IntegrityError as e:
+            opened = self._staged_with_stale_mac(fmt, parsed, path, blob, e)
+        if opened is None:
+            return data
+        for warning in opened.warnings:
+            self.warn(f"{path}: {warning}")
+        return fileio.encode(crlf(opened.plaintext, was_crlf))
+
+    def _staged_with_stale_mac(
+        self, fmt: Format, parsed: Parsed, path: str, blob: str | None, error: IntegrityError
+    ) -> document.Opened:
+        """A blob only staged (not committed) whose values open but whose MAC is stale.
+
+        `git add -p` applies the chosen hunks of the sealed diff to the staged
+        blob without running clean, so picking some value lines but not the
+        `mac` line stages a MAC that no longer matches. That blob is the
+        user's own work in progress: it is shown (so `git diff --cached`
+        works) and the pre-commit hook re-seals it. Anything else whose MAC
+        does not match is refused.
+        """
+        if blob is None or not self.repo.staged_only(path, blob):
+            raise error
+        try:
+            opened = self.open_sealed(fmt, parsed, path, ignore_mac=True)
+        except IntegrityError:
+            raise error from None
+        self.warn(
+            f"{path}: the staged version's MAC is stale (a partial `git add -p`?); "
+            "sealer's pre-commit hook re-seals it (`sealer git reseal-staged`)"
+        )
+        return opened
+
+    def open_sealed(
+        self, fmt: Format, parsed: Parsed, path: str, ignore_mac: bool = False
+    ) -> document.Opened:
+        """A parsed sealed file, opened; NoKeyError when no identity can open it."""
+        meta = _metadata(parsed, path)
+        key = self.keyring.unwrap(meta, file=path)
+        return document.open_parsed(fmt, parsed, meta, key, file=path, ignore_mac=ignore_mac)
+
+    def _open(self, fmt: Format, parsed: Parsed, path: str) -> document.Opened | None:
+        """The opened file, or None when no identity can open it (locked)."""
+        try:
+            return self.open_sealed(fmt, parsed, path)
+        except NoKeyError as e:
+            self._note_locked(e)
+            return None
+
+    def _note_locked(self, error: NoKeyError) -> None:
+        self.locked += 1
+        if self.locked == 1:
+            self.warn(
+                f"{error}; sealed files are checked out as they are stored "
+                "(this warning is shown once per git command)"
+            )
+
+    def _open_conflict(self, fmt: Format, path: str, text: str, size: int) -> str | None:
+        """The plaintext rendering of a stored conflict, or None if it cannot be opened."""
+        sides = []
+        for side in conflict.split(text):
+            try:
+                parsed = document.parse(fmt, side, path)
+            except FormatError:
+                return None
+            if parsed.metadata is None:
+                sides.append(side)
+                continue
+            opened = self._open(fmt, parsed, path)
+            if opened is None:
+                return None
+            sides.append(opened.plaintext)
+        return conflict.render(sides[0], sides[1], size)
+
+    # -- clean ------------------------------------------------------------------
+
+    def clean(self, path: str, data: bytes) -> bytes:
+        text, was_crlf = lf(fileio.decode(data))
+        fmt = format_for(path)
+        markers = conflict.find(text)
+        if markers is not None:
+            raise FormatError(
+                f"line {markers[0]}: the file has unresolved merge conflict markers",
+                hint="keep one side of each conflict and remove the markers, then `git add` it",
+                file=path,
+            )
+        parsed = document.parse(fmt, text, path)
+        if parsed.metadata is not None:
+            check_sealed(fmt, parsed, path)
+            return data
+        previous = self.previous(fmt, path)
+        if previous is not None:
+            sealed = document.seal_text(fmt, text, previous=previous, file=path)
+        else:
+            policy = rules.policy_for(Path(path))
+            sealed = document.seal_text(fmt, text, policy=policy, file=path)
+        return fileio.encode(crlf(sealed, was_crlf))
+
+    def previous(self, fmt: Format, path: str) -> document.Opened | None:
+        """The previous sealed version of `path`, opened; None to seal afresh."""
+        found = self.repo.previous(path)
+        if found is None:
+            return None
+        spec, data = found
+        text, _ = lf(fileio.decode(data))
+        try:
+            parsed = document.parse(fmt, text, path)
+        except FormatError:
+            return None
+        if parsed.metadata is None:
+            return None
+        try:
+            return self.open_sealed(fmt, parsed, path)
+        except NoKeyError:
+            self.warn(
+                f"{path}: no identity opens the data key of {spec}; "
+                "sealing with a new data key, so every value gets a new ciphertext"
+            )
+        except IntegrityError as e:
+            # values that open under a stale MAC (a partial `git add -p`) still
+            # give their ciphertexts; an empty mac_hex makes the re-seal write a
+            # fresh MAC even when no value changed
+            try:
+                opened = self.open_sealed(fmt, parsed, path, ignore_mac=True)
+                return dataclasses.replace(opened, mac_hex="")
+            except IntegrityError:
+                self.warn(f"{spec} does not open ({e.message}); sealing with a new data key")
+        except FormatError as e:
+            self.warn(f"{spec} does not open ({e.message}); sealing with a new data key")
+        return None
+
+
+def _metadata(parsed: Parsed, path: str) -> Metadata:
+    assert parsed.metadata is not None
+    try:
+        return metadata.from_dict(parsed.metadata)
+    except SealerError as e:
+        raise e.with_file(path) from None
+
+
+def check_sealed(fmt: Format, parsed: Parsed, path: str) -> None:
+    """Refuse a sealed file in which a value that should be sealed is plaintext.
+
+    Checked without a key, from the selection rule in the file's metadata: a
+    locked clone can add sealed files back, but not slip a plaintext value in.
+    """
+    meta = _metadata(parsed, path)
+    problems: list[str] = []
+
+    def visit(node: Scalar | CommentNode, _p: tuple[str, ...], upath: UserPath, flag: bool) -> None:
+        if not flag:
+            return
+        if isinstance(node, CommentNode):
+            if not node.text.startswith(enc.PREFIX):
+                problems.append(f"{show_path(upath)}: a comment")
+        elif not (isinstance(node.value, str) and (node.value == "" or enc.is_sealed(node.value))):
+            problems.append(show_path(upath))
+
+    _Walker(meta.selection, visit).walk(parsed.docs)
+    if problems:
+        raise FormatError(
+            "the file is sealed but these values are not: " + ", ".join(problems),
+            hint="seal the values with a key (`sealer set`, `sealer edit`), "
+            "or restore the file with `git checkout`",
+            file=path,
+        )
+
+
+def report(path: str, error: Exception) -> None:
+    """An error for one file, on stderr the way every sealer command prints it."""
+    if isinstance(error, SealerError):
+        print(f"sealer: error: {error.with_file(path)}", file=sys.stderr)
+        for line in (error.hint or "").splitlines():
+            print(f"sealer: hint: {line}", file=sys.stderr)
+    else:
+        from sealer.crashlog import write_crash_log
+
+        log = write_crash_log(error)
+        name = type(error).__name__
+        print(f"sealer: error: {path}: unexpected {name}; this is a bug", file=sys.stderr)
+        print(f"sealer: hint: details are in {log}; please report them", file=sys.stderr)
+    sys.stderr.flush()
+
+
+class ProcessHandler:
+    """The sealer personality of the filter protocol: clean and smudge, never delay."""
+
+    def __init__(self, filt: Filter):
+        self.filter = filt
+
+    def capabilities(self, offered: Sequence[str]) -> Sequence[str]:
+        return [c for c in ("clean", "smudge") if c in offered]
+
+    def handle(self, request: Request) -> Response:
+        if request.command == "clean":
+            return Response("success", self.filter.clean(request.pathname, request.content))
+        if request.command == "smudge":
+            smudged = self.filter.smudge(request.pathname, request.content, request.get("blob"))
+            return Response("success", smudged)
+        raise FormatError(f"unknown filter command {request.command!r}")
+
+    def available(self, request: Request) -> Sequence[str]:
+        return []
+
+
+def serve_git() -> None:
+    """Serve one git command on stdin/stdout (filter.sealer.process)."""
+    filt = Filter()
+    try:
+        process.serve(ProcessHandler(filt), report=lambda r, e: report(r.pathname, e))
+    finally:
+        filt.repo.close()
