@@ -128,6 +128,11 @@ class _Walker:
             self._leaf(node, path, upath, flag, stack)
 
 
+def walk(docs: list[Mapping], selection: Selection, visit: Visit) -> None:
+    """Visit every leaf in sops' order with whether `selection` encrypts it (no key needed)."""
+    _Walker(selection, visit).walk(docs)
+
+
 def aad_of(path: tuple[str, ...]) -> str:
     return ":".join(path) + ":"
 
@@ -252,14 +257,13 @@ def open_tree(
                 try:
                     tag, data = enc.decrypt_bytes(value, key, aad)
                     plain = from_bytes(tag, data)
-                    if isinstance(plain, Comment):
+                    if isinstance(plain, Comment) and not (upath and isinstance(upath[-1], int)):
                         raise ValueError("a comment in a value's place")
                 except enc.BadValue:
                     if value.startswith(enc.PREFIX):
                         raise _damaged(upath) from None
                     raise FormatError(
-                        f"{show_path(upath)}: value should be sealed but is not "
-                        "an ENC[...] value",
+                        f"{show_path(upath)}: value should be sealed but is not an ENC[...] value",
                         hint="the file was changed by hand; restore it, or seal it again",
                     ) from None
                 except (AuthenticationFailed, ValueError, KeyError, UnicodeDecodeError):
@@ -267,6 +271,8 @@ def open_tree(
                 stash.put(aad, tag, data, value)
                 out.append((node, plain))
                 value = plain
+        if isinstance(value, Comment):
+            return  # sops writes comments in lists as sealed elements; never hashed
         if flag or not mac_only_encrypted:
             h.update(to_bytes(value)[1])
 

@@ -105,7 +105,7 @@ def render_value(value: Value) -> str:
     if isinstance(value, Raw):
         raise FormatError("a value is not valid UTF-8 text")
     if isinstance(value, Comment):
-        return json.dumps(value.text)
+        raise FormatError("a sealed comment in a list cannot be shown in JSON")
     raise TypeError(type(value).__name__)
 
 

@@ -10,6 +10,7 @@ every document; the first document's copy is the metadata.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,10 @@ class Style:
     indent: int  # block scalar content column; else the parent's column + 2
     tag_start: int | None = None  # a resolvable non-str tag, dropped when sealing
     newline_end: bool = True  # a block scalar's text ended with a line break
+    crlf: bool = False  # a block scalar written with CRLF line breaks
+    source: str = ""  # the file's text (to find a list dash before a scalar)
+    parent_indent: int = 0  # the column of the mapping or list holding it
+    tagged: bool = False  # an explicit !!str or custom tag stays in front of it
 
 
 @dataclass(slots=True)
@@ -76,6 +81,7 @@ class _Doc:
     meta_span: Span | None = None
     meta: Any = None
     meta_key_start: int = 0
+    flow_insert: int = 0  # a flow top level: where a new entry goes
     comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
 
 
@@ -95,8 +101,9 @@ class YamlFormat:
         if st.tag_start is not None:
             start = st.tag_start
         if st.style in ("|", ">"):
-            tail = "\n" if st.newline_end else ""
-            return (start, end), f"{st.style}-\n{' ' * st.indent}{sealed}{tail}"
+            nl = "\r\n" if st.crlf else "\n"
+            tail = nl if st.newline_end else ""
+            return (start, end), f"{st.style}-{nl}{' ' * st.indent}{sealed}{tail}"
         if st.style == '"':
             return (start, end), f'"{sealed}"'
         if st.style == "'" or st.flow:  # plain ENC[...] cannot stand in a flow collection
@@ -108,7 +115,21 @@ class YamlFormat:
         if isinstance(node, CommentNode):
             assert isinstance(value, Comment)
             return node.span, value.text
+        if isinstance(value, Comment):  # sops seals a comment in a list as an element
+            dash = self._dash_before(node)
+            return (dash, node.span[1]), "#" + value.text
         return node.span, _render_plain(value, node.style)
+
+    @staticmethod
+    def _dash_before(node: Scalar) -> int:
+        assert node.span is not None
+        text = node.style.source
+        i = node.span[0]
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+        if i == 0 or text[i - 1] != "-":
+            raise FormatError("a sealed comment is not an element of a block list")
+        return i - 1
 
     def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
         from sealer.formats import yamledit
@@ -126,10 +147,10 @@ class YamlFormat:
             return edits
         for doc in parsed.ctx:
             if doc.box is not None and doc.box.flow:
-                raise FormatError(
-                    "a document whose top level is a flow mapping ({...}) cannot hold metadata",
-                    hint="write the top-level mapping in block style",
-                )
+                at = doc.flow_insert
+                sep = ", " if data_end(doc.root) else ""
+                edits.append((at, at, f"{sep}sops: {json.dumps(meta)}"))
+                continue
             pad = " " * doc.root_indent
             body = ys.emit_block(meta, META_INDENT, doc.root_indent + META_INDENT)
             block = "\n".join([pad + "sops:", *body]) + "\n"
@@ -148,16 +169,24 @@ def _render_plain(value: Value, st: Style) -> str:
         return ys.render_value(value, st.flow)
     block = st.style in ("|", ">")
     tail = "" if block and st.newline_end else None  # None: the span had no line break
-    if (st.style == "" or (st.style == "'" and st.flow)) and ys.plain_ok(value, st.flow):
+    plain_style = st.style == "" or (st.style == "'" and st.flow)
+    if plain_style and ys.plain_ok(value, st.flow, st.tagged):
         return value
     if st.style == "'" and ys.single_quoted_ok(value):
         return ys.single_quoted(value)
     if st.style == '"':
         return ys.double_quoted(value)
     if not st.flow and ys.block_ok(value) and (block or "\n" in value.rstrip("\n")):
-        text = ys.folded(value, st.indent) if st.style == ">" else None
-        text = text or ys.literal(value, st.indent)
-        return text if tail is not None else text.removesuffix("\n")
+        indicator = ""
+        if ys.needs_indicator(value):
+            step = st.indent - st.parent_indent
+            if not 1 <= step <= 9:
+                return ys.double_quoted(value) + ("\n" if tail is not None else "")
+            indicator = str(step)
+        text = ys.folded(value, st.indent, indicator) if st.style == ">" else None
+        text = text or ys.literal(value, st.indent, indicator)
+        text = text if tail is not None else text.removesuffix("\n")
+        return text.replace("\n", "\r\n") if st.crlf else text
     return ys.double_quoted(value) + ("\n" if tail is not None else "")
 
 
@@ -265,6 +294,7 @@ class _Parser:
         box.node.style = CollStyle(box.indent, box.flow, box.starts)
         if box.parent is None:
             self.doc.end = ev.end_mark.index if box.flow else ev.start_mark.index
+            self.doc.flow_insert = data_end(box.node) or box.start + 1
         elif box.is_meta and not box.parent.is_meta:
             self._meta_done(box)
 
@@ -292,7 +322,10 @@ class _Parser:
         self.excluded.append((ev.start_mark.index, end))
         indent = self._content_indent(start, style, box)
         drop = tag_start if tag in _DROP_TAGS else None
-        node = Scalar(value, (start, end), Style(style, box.flow, indent, drop, newline_end))
+        crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
+        tagged = tag is not None and tag not in _DROP_TAGS
+        st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent, tagged)
+        node = Scalar(value, (start, end), st)
         if not (isinstance(box.node, Mapping) and box.pending_key is None):
             self.tokens.append((start, self.col(start), box))
         self._add(box, node, start, ev)
@@ -322,6 +355,10 @@ class _Parser:
 
     def _content_indent(self, start: int, style: str, box: _Box) -> int:
         if style in ("|", ">"):
+            header = self.text[start : start + 4]
+            digit = re.match(r"[|>][-+]?([1-9])", header)
+            if digit:
+                return box.indent + int(digit.group(1))
             nl = self.text.find("\n", start)
             m = re.compile(r"(?:[ \t]*\r?\n)*( *)").match(self.text, nl + 1) if nl >= 0 else None
             if m and m.group(1):
@@ -361,9 +398,10 @@ class _Parser:
             box.starts.append(start)
             return
         if box.pending_key is None:  # this node is a key
+            is_scalar = isinstance(node, Scalar) and node.span is not None
             key = node.value if isinstance(node, Scalar) and node.span is not None else None
             if not isinstance(key, str):
-                shown = "a collection or alias" if key is None else repr(key)
+                shown = repr(key) if key is not None else "null" if is_scalar else "a collection"
                 raise FormatError(
                     f"line {ev.start_mark.line + 1}: mapping key {shown} is not a string",
                     hint="sops supports only string keys; quote the key",
@@ -384,10 +422,15 @@ class _Parser:
         box.starts.append(box.key_start)
 
     def _meta_done(self, box: _Box) -> None:
-        last = max((n.span[1] for n in _scalars(box.node) if n.span), default=box.start)
-        nl = self.text.find("\n", last - 1 if self.text[last - 1 : last] == "\n" else last)
-        end = len(self.text) if nl < 0 else nl + 1
-        start = self.line_starts[self.line_of(self.doc.meta_key_start) - 1]
+        assert box.parent is not None
+        if box.parent.flow:  # {…, sops: {…}}: from the end of the entry before it
+            end = box.node.span[1] if box.node.span else box.start
+            start = data_end(box.parent.node) or self.doc.meta_key_start
+        else:
+            last = content_end(box.node)
+            nl = self.text.find("\n", last - 1 if self.text[last - 1 : last] == "\n" else last)
+            end = len(self.text) if nl < 0 else nl + 1
+            start = self.line_starts[self.line_of(self.doc.meta_key_start) - 1]
         if self.doc.meta_span is not None:
             raise FormatError("the file has two sops metadata entries")
         self.doc.meta_span = (start, end)
@@ -458,14 +501,26 @@ class _Parser:
         return doc.box
 
 
-def _scalars(node: Node) -> list[Scalar]:
-    if isinstance(node, Scalar):
-        return [node]
-    if isinstance(node, Mapping):
-        return [s for _, v in node.items if v is not None for s in _scalars(v)]
+def content_end(node: Node | None) -> int:
+    """Where a node's own text ends (a block collection's end mark lies further on)."""
+    if node is None or node.span is None:
+        return 0
+    if isinstance(node, Mapping | Sequence):
+        if node.style is not None and node.style.flow:
+            return node.span[1]
+        children = node.items if isinstance(node, Sequence) else [v for _, v in node.items]
+        ends = [content_end(c) for c in children if not isinstance(c, CommentNode)]
+        return max([node.span[0], *ends])
+    return node.span[1]
+
+
+def data_end(node: Mapping | Sequence) -> int:
+    """The end of a collection's last data entry, or 0 if it has none."""
     if isinstance(node, Sequence):
-        return [s for v in node.items for s in _scalars(v)]
-    return []
+        values: list[Node | None] = [v for v in node.items if not isinstance(v, CommentNode)]
+    else:
+        values = [v for k, v in node.items if isinstance(k, str)]
+    return content_end(values[-1]) if values else 0
 
 
 def _merge(box: _Box) -> None:

@@ -14,7 +14,7 @@ from sealer.errors import FormatError, SealerError
 from sealer.formats import Edit, Parsed
 from sealer.formats import yamlscalar as ys
 from sealer.formats.navigate import Found, data_items, find, nested, seq_items
-from sealer.formats.yaml import CollStyle, Style, _render_plain
+from sealer.formats.yaml import CollStyle, Style, _render_plain, content_end
 from sealer.paths import Path
 from sealer.tree import Mapping, Node, Scalar, Sequence
 
@@ -53,14 +53,14 @@ def unset_value(parsed: Parsed, path: Path) -> list[Edit]:
     if style is None:  # the root mapping of a document without one
         raise _no_such(path)
     start = style.starts[index]
-    end = content_end(node, text) if node.span else start
+    end = content_end(node) if node.span else start
     if style.flow:
         return [_flow_remove(text, style.starts, index, end, container)]
     if len(items) == 1 and found.parents[:-1]:
         # the last entry: leave an empty collection, not a null
         empty = "{}" if isinstance(container, Mapping) else "[]"
         assert container.span is not None
-        return [(container.span[0], content_end(container, text), empty)]
+        return [(container.span[0], content_end(container), empty)]
     return [(line_start(text, start), line_after(text, end), "")]
 
 
@@ -83,26 +83,6 @@ def line_after(text: str, i: int) -> int:
         return i
     nl = text.find("\n", i)
     return len(text) if nl < 0 else nl + 1
-
-
-def content_end(node: Node | None, text: str) -> int:
-    """Where a node's own text ends (a block collection's end mark lies further on)."""
-    if node is None or node.span is None:
-        return 0
-    if isinstance(node, Scalar):
-        return node.span[1]
-    if isinstance(node, Mapping | Sequence):
-        if node.style is not None and node.style.flow:
-            return node.span[1]
-        ends = [content_end(n, text) for n in _children(node)]
-        return max([node.span[0], *ends])
-    return node.span[1]
-
-
-def _children(node: Mapping | Sequence) -> list[Node]:
-    if isinstance(node, Mapping):
-        return [v for _, v in data_items(node) if v is not None]
-    return seq_items(node)
 
 
 # -- rendering ---------------------------------------------------------------------
@@ -141,7 +121,7 @@ def _replace(parsed: Parsed, found: Found, value: Any) -> Edit:
     assert node.span is not None or isinstance(node, Scalar)
     if node.span is None:  # a null value written as nothing (`key:`)
         raise FormatError("cannot set a value that is written as an empty null; write ~ first")
-    start, end = node.span[0], content_end(node, text)
+    start, end = node.span[0], content_end(node)
     if isinstance(node, Scalar) and isinstance(node.style, Style) and node.style.tag_start:
         start = node.style.tag_start
     if flow:
@@ -181,7 +161,7 @@ def _insert_key(parsed: Parsed, found: Found, key: str, value: Any) -> Edit:
         at = parsed.ctx[0].end if parsed.ctx else len(text)
         col = 0
     else:
-        at = line_after(text, content_end(mapping, text))
+        at = line_after(text, content_end(mapping))
         col = style.indent
     if isinstance(value, dict | list) and value:
         entry = [" " * col + key_text + ":", *_block(value, col + INDENT)]
@@ -198,7 +178,7 @@ def _append(parsed: Parsed, seq: Sequence, value: Any) -> Edit:
         assert seq.span is not None
         at = seq.span[1] - 1
         return (at, at, (", " if seq_items(seq) else "") + _flow(value))
-    at = line_after(text, content_end(seq, text))
+    at = line_after(text, content_end(seq))
     col = style.indent
     if isinstance(value, dict | list) and value:
         lines = _block(value, col + INDENT)

@@ -70,7 +70,8 @@ def resolve_plain(text: str) -> Value:
         return _MAP[text]
     hint = text[:1]
     if hint == ".":
-        return _go_parse_float(text) if re.fullmatch(r"\.[0-9_]*([eE][-+]?[0-9]+)?", text) else text
+        f = _go_parse_float(text) if re.fullmatch(r"\.[0-9]+([eE][-+]?[0-9]+)?", text) else None
+        return text if f is None else f
     if hint.isdigit() or hint in "+-":
         stamp = parse_yaml_timestamp(text)
         if stamp is not None:
@@ -146,8 +147,11 @@ _PRINTABLE = re.compile(
 )
 
 
-def plain_ok(text: str, flow: bool) -> bool:
-    """Whether `text` can be written as a plain scalar and still read as this string."""
+def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
+    """Whether `text` can be written as a plain scalar and still read as this string.
+
+    With an explicit `!!str` (or custom) tag the text need not resolve to a string.
+    """
     if not text or text != text.strip(" \t") or "\n" in text or "\r" in text:
         return False
     if not _PRINTABLE.fullmatch(text) or "\t" in text:
@@ -161,13 +165,13 @@ def plain_ok(text: str, flow: bool) -> bool:
         return False
     if text.startswith(("---", "...")):
         return False
-    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
+    return tagged or (resolve_plain(text) == text and isinstance(resolve_plain(text), str))
 
 
 _ESCAPES = {
     "\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t",
     "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
-    "\x85": "\\N", "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
+    "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
 }  # fmt: skip
 
 
@@ -178,7 +182,7 @@ def double_quoted(text: str) -> str:
         if esc is not None:
             out.append(esc)
         elif ch < " " or ch == "\x7f" or "\x80" <= ch < "\xa0":
-            out.append(f"\\x{ord(ch):02x}")
+            out.append(f"\\x{ord(ch):02X}")
         elif "\ud800" <= ch <= "\udfff":
             raise FormatError("a value is not valid UTF-8 text")
         else:
@@ -195,11 +199,15 @@ def single_quoted(text: str) -> str:
 
 
 def block_ok(text: str) -> bool:
-    """A literal/folded block can hold it: printable, not empty, no leading blank on line 1."""
+    """A literal/folded block can hold it: printable and not blank."""
     if not text or "\r" in text or not _PRINTABLE.fullmatch(text.replace("\n", "")):
         return False
-    first = text.lstrip("\n")
-    return bool(first) and first[0] not in " \t" and text.strip("\n") != ""
+    return text.strip("\n") != ""
+
+
+def needs_indicator(text: str) -> bool:
+    """A block whose first line starts with a space needs an indentation indicator."""
+    return text.lstrip("\n")[:1] in (" ", "\t")
 
 
 def _chomp(text: str) -> tuple[str, str]:
@@ -209,16 +217,16 @@ def _chomp(text: str) -> tuple[str, str]:
     return ("-" if trailing == 0 else "" if trailing == 1 else "+"), body
 
 
-def literal(text: str, indent: int) -> str:
+def literal(text: str, indent: int, indicator: str = "") -> str:
     """`|` block with the content at column `indent`; ends with a newline."""
     chomp, body = _chomp(text)
     pad = " " * indent
     lines = [pad + line if line else "" for line in body.split("\n")]
     extra = "\n" * (len(text) - len(body) - 1) if chomp == "+" else ""
-    return f"|{chomp}\n" + "\n".join(lines) + "\n" + extra
+    return f"|{indicator}{chomp}\n" + "\n".join(lines) + "\n" + extra
 
 
-def folded(text: str, indent: int) -> str | None:
+def folded(text: str, indent: int, indicator: str = "") -> str | None:
     """`>` block, or None when the value's lines cannot be folded back exactly."""
     chomp, body = _chomp(text)
     pieces = re.split(r"(\n+)", body)
@@ -235,7 +243,7 @@ def folded(text: str, indent: int) -> str | None:
             # line break would fold to a space).
             out.append("\n" * len(piece))
     extra = "\n" * (len(text) - len(body) - 1) if chomp == "+" else ""
-    return f">{chomp}\n" + "".join(out) + extra
+    return f">{indicator}{chomp}\n" + "".join(out) + extra
 
 
 def render_value(value: Value, flow: bool) -> str:

@@ -1,0 +1,231 @@
+"""YAML: go-yaml's typing, comments where go-yaml puts them, layout kept byte for byte."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sealer import document, formats
+from sealer.datakey import Keyring
+from sealer.errors import FormatError
+from sealer.formats.yamlscalar import resolve_plain
+from sealer.recipients.age import AgeRecipient
+from sealer.values import GoTime, to_bytes
+from tests.helpers import AgeKey, sealer, sops
+
+YAML = formats.get("yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", "yes"),
+        ("on", "on"),
+        ("True", True),
+        ("FALSE", False),
+        ("0x1F", 31),
+        ("017", 15),
+        ("0o17", 15),
+        ("1_000", 1000),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        (".", "."),
+        ("08", 8.0),
+        ("+1", 1),
+        ("-", "-"),
+        ("~", None),
+        ("12345678901234567890", 12345678901234567890),  # uint64: sops refuses to seal it
+        ("123456789012345678901234", 1.2345678901234568e23),
+        ("1e400", "1e400"),
+        ("2024-01-02", GoTime("2024-01-02T00:00:00Z")),
+        ("2001-12-14t21:59:43.10-05:00", GoTime("2001-12-14T21:59:43.1-05:00")),
+        ("2001-12-14 21:59:43.10", GoTime("2001-12-14T21:59:43.1Z")),
+        ("2001-12-14 21:59:43.10 -5", "2001-12-14 21:59:43.10 -5"),
+    ],
+)
+def test_plain_scalars_resolve_as_go_yaml_does(text: str, value: object) -> None:
+    got = resolve_plain(text)
+    assert got == value and type(got) is type(value)
+
+
+def test_type_tags_match_sops(tmp_path: Path, age_key: AgeKey) -> None:
+    """For each scalar, sealer seals with the type tag and bytes sops uses."""
+    samples = ["yes", "True", "0x1F", "017", "1_000", "1e3", "-0.0", "1.5e-7", "2024-01-02",
+               "2001-12-14t21:59:43.10-05:00", "'quoted'", "|\n  block\n", "08", ".5"]  # fmt: skip
+    text = "".join(f"k{i}: {s}\n" for i, s in enumerate(samples))
+    (tmp_path / "t.yaml").write_text(text)
+    by_sops = sops("encrypt", "--age", age_key.recipient, str(tmp_path / "t.yaml"), check=True)
+    sops_types = re.findall(r"^k\d+: ENC\[.*type:(\w+)\]$", by_sops.stdout, re.M)
+    data = YAML.parse(text).docs[0]
+    ours = [to_bytes(node.value)[0] for _, node in data.items]  # type: ignore[union-attr]
+    assert ours == sops_types
+
+
+COMMENTS = """\
+# head of the file
+top: 1 # inline on a top key
+nested:
+  # head of a nested key
+  a: 1
+  b: # line comment on a key whose value is a mapping
+    c: 2
+    # foot of c, indented as c
+  # foot of b, indented as b
+# head of list, at column 0
+list:
+  - x # inline on an item
+  # between items
+  - y: 1
+    # inside an item mapping
+    z: 2
+  -   # a comment after a dash
+    w: 3
+indentless:
+- p
+# after an indentless sequence
+last: q
+# trailing comment
+"""
+
+
+def _seal(text: str, key: AgeKey) -> str:
+    policy = document.Policy(groups=((AgeRecipient(key.recipient),),))
+    return document.seal_text(YAML, text, policy=policy)
+
+
+def test_comments_sealed_where_sops_looks_for_them(tmp_path: Path, age_key: AgeKey) -> None:
+    sealed = _seal(COMMENTS, age_key)
+    assert re.findall(r"#(?!ENC\[)", sealed) == []  # every comment is sealed
+    path = tmp_path / "c.yaml"
+    path.write_text(sealed)
+    out = sops("-d", str(path), env={"SOPS_AGE_KEY": age_key.secret}, check=True)
+    # sops warns when a comment does not open under the path it expects
+    assert "unencrypted comment" not in out.stderr, out.stderr
+    for line in COMMENTS.splitlines():
+        if "#" in line:
+            assert line.split("#", 1)[1] in out.stdout
+
+
+def test_sops_comments_open_without_warnings(tmp_path: Path, age_key: AgeKey) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(COMMENTS)
+    sealed = sops("encrypt", "--age", age_key.recipient, str(path), check=True).stdout
+    path.write_text(sealed)
+    out = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert out.stderr == ""
+    assert "#ENC[" not in out.stdout
+    for line in COMMENTS.splitlines():
+        if "#" in line:
+            assert line.split("#", 1)[1].strip() in out.stdout
+
+
+LAYOUT = """\
+%YAML 1.1
+---
+plain: value with spaces
+single: 'it''s'
+double: "tab\\there é \\x1F"
+empty_single: ''
+literal: |
+  line 1
+
+  line 3
+strip: |-
+  no newline
+keep: |+
+  kept
+
+folded: >
+  folded text on one line
+folded_para: >-
+  first
+
+  second
+indented_block: |2
+    starts with spaces
+tagged_str: !!str 123
+custom_tag: !secret value
+int_tag: !!int "42"
+crlf_next: x
+nested:
+    four_space_indent:
+        - item
+        - {flow: map, with: "quotes"}
+...
+---
+second_doc: true
+"""
+
+
+def _round_trip(text: str, key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    sealed = _seal(text, key)
+    monkeypatch.setenv("SEALER_AGE_KEY", key.secret)
+    opened = document.open_text(YAML, sealed, Keyring())
+    return sealed, opened.plaintext
+
+
+def test_layout_survives_byte_for_byte(age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    sealed, back = _round_trip(LAYOUT, age_key, monkeypatch)
+    assert "value with spaces" not in sealed and "starts with spaces" not in sealed
+    # the one normalisation: an explicit resolvable tag on a sealed value is dropped
+    assert back == LAYOUT.replace('int_tag: !!int "42"', "int_tag: 42")
+    assert sealed.count("sops:\n") == 2  # every document carries the metadata, as in sops
+
+
+def test_folded_lines_come_back_one_line_per_paragraph(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "f: >\n  folded text\n  on two lines\n\n  next\n"
+    _, back = _round_trip(text, age_key, monkeypatch)
+    assert back == "f: >\n  folded text on two lines\n\n  next\n"  # same value, FORMAT.md says so
+
+
+def test_crlf_line_endings_survive(age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "a: 1\r\nb: |\r\n  x\r\n  y\r\n# c\r\nc: 'z'\r\n"
+    _, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+
+
+def test_flow_top_level_mapping(age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = '{a: 1, b: "two", c: [x, y]}\n'
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert sealed.startswith("{a: ENC[") is False and ", sops: {" in sealed
+
+
+def test_alias_of_a_sealed_value_is_refused(age_key: AgeKey) -> None:
+    with pytest.raises(FormatError, match=r"a: an alias refers to a value that must be encrypted"):
+        _seal("a: &x secret\nb: *x\n", age_key)
+
+
+def test_alias_of_plain_values_is_kept(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    text = "defaults_unencrypted: &d\n  size: 3\nprod:\n  extra_unencrypted: *d\n  password: p\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text and "*d" in sealed
+    (tmp_path / "a.yaml").write_text(sealed)
+    out = sops("-d", str(tmp_path / "a.yaml"), env={"SOPS_AGE_KEY": age_key.secret}, check=True)
+    assert "password: p" in out.stdout
+
+
+def test_alias_bomb_is_refused(age_key: AgeKey) -> None:
+    lines = ["a0_unencrypted: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}_unencrypted: &a{i} [{refs}]")
+    with pytest.raises(FormatError, match="alias bomb"):
+        YAML.parse("\n".join(lines) + "\n")
+
+
+def test_uint64_values_are_refused_like_sops(age_key: AgeKey) -> None:
+    with pytest.raises(FormatError, match="does not fit in 64 bits"):
+        _seal("n: 12345678901234567890\n", age_key)
+
+
+def test_binary_tag_is_refused_with_a_hint() -> None:
+    with pytest.raises(FormatError, match="!!binary") as caught:
+        YAML.parse("b: !!binary aGVsbG8=\n")
+    assert caught.value.hint
