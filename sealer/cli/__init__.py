@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "edit": "sealer.cli.edit:edit",
     "encrypt": "sealer.cli.crypt:encrypt",
     "get": "sealer.cli.values:get",
+    "git": "sealer.cli.git:git",
     "keygen": "sealer.cli.keygen:keygen",
     "rotate": "sealer.cli.rekey:rotate",
     "set": "sealer.cli.values:set_",
