@@ -19,6 +19,7 @@ from sealer.errors import Exit, SealerError
 # name -> "module:attribute" of a click.Command; keep sorted by name.
 COMMANDS: dict[str, str] = {
     "audit": "sealer.cli.audit:audit",
+    "check": "sealer.cli.check:check",
     "decrypt": "sealer.cli.crypt:decrypt",
     "edit": "sealer.cli.edit:edit",
     "encrypt": "sealer.cli.crypt:encrypt",
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "git": "sealer.cli.git:git",
     "keygen": "sealer.cli.keygen:keygen",
     "rotate": "sealer.cli.rekey:rotate",
+    "scan": "sealer.cli.scan:scan",
     "set": "sealer.cli.values:set_",
     "status": "sealer.cli.status:status",
     "unset": "sealer.cli.values:unset",

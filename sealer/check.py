@@ -1,0 +1,306 @@
+"""`sealer check`: files that rules say must be sealed are sealed, intact, and verify.
+
+For every file it is given: if a creation rule's `path_regex` matches it (a rule
+without `path_regex` is a default for sealing, not a claim that every file is
+secret), it must parse as a sealed file; with a key its MAC must verify, without
+one its structure must be intact (recipients, a MAC, every value that the file's
+own selection rule encrypts is an `ENC[…]` value). A sealed file no rule covers
+is checked the same way. A plaintext file must not be the twin of a sealed one
+(`secrets.dec.yaml` or `secrets.yaml.dec` next to `secrets.yaml`, `app.env`
+next to `app.enc.env`). With `staged`, content comes from git's index: what
+will be committed, not the working file (which git's filter may have decrypted).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sealer import document, enc, envelope, fileio, formats, rules
+from sealer.errors import ConfigError, Exit, FormatError, NoKeyError, SealerError
+from sealer.metadata import Metadata
+from sealer.scan import sources
+from sealer.tree import Scalar
+
+if TYPE_CHECKING:
+    from sealer.datakey import Keyring
+
+PLAIN_MARKS = ("dec", "decrypted", "plain", "plaintext", "cleartext", "unsealed", "unencrypted")
+SEALED_MARKS = ("enc", "encrypted", "sealed", "sops")
+_TEXT_FORMATS = ("yaml", "json", "dotenv", "ini")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    error: SealerError
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, what was checked)
+
+    @property
+    def exit_code(self) -> int:
+        codes = {int(p.error.exit_code) for p in self.problems}
+        if not codes:
+            return 0
+        return codes.pop() if len(codes) == 1 else int(Exit.ERROR)
+
+
+class Content:
+    """File contents from the working tree, or from git's index."""
+
+    def __init__(self, staged: bool):
+        self.staged = staged
+        self._blobs: sources.Blobs | None = None
+        self._index: dict[str, str] | None = None
+
+    def index(self) -> dict[str, str]:
+        """Path (relative to cwd, normalised) -> blob id of every index entry."""
+        if self._index is None:
+            entries = sources.index_entries(["."])
+            self._index = {os.path.normpath(p): b for p, b in entries}
+        return self._index
+
+    def read(self, path: str) -> bytes | None:
+        """The content, or None if there is no such file (in the index when staged)."""
+        if self.staged:
+            blob = self.index().get(os.path.normpath(path))
+            if blob is not None:
+                if self._blobs is None:
+                    self._blobs = sources.Blobs()
+                return self._blobs.read(blob)[0]
+        try:
+            return Path(path).read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise FileNotFoundError(path) from None
+
+    def exists(self, path: str) -> bool:
+        if self.staged:
+            return os.path.normpath(path) in self.index()
+        return os.path.isfile(path)
+
+    def close(self) -> None:
+        if self._blobs is not None:
+            self._blobs.__exit__()
+
+
+def files_to_check(paths: Sequence[str], staged: bool) -> list[str]:
+    if staged:
+        if not paths:
+            return [p for p, _ in sources.index_entries(None)]
+        found = [p for p, _ in sources.index_entries(list(paths))]
+        in_index = {os.path.normpath(p) for p in found}
+        extra = [p for p in paths if os.path.normpath(p) not in in_index and not os.path.isdir(p)]
+        return extra + found
+    out: list[str] = []
+    for path in paths or ["."]:
+        if os.path.isdir(path):
+            out.extend(sources._directory_files(path))
+        else:
+            out.append(path)
+    return out
+
+
+class Checker:
+    def __init__(self, content: Content, *, structure_only: bool, config: Path | None):
+        self.content = content
+        self.structure_only = structure_only
+        self.config = config
+        self._keyring: Keyring | None = None
+        self._rules_for_dir: dict[str, Path | None] = {}
+        self._rules: dict[Path, rules.Rules] = {}
+
+    def check(self, path: str, report: Report) -> None:
+        if sources.is_audit_log(path):
+            return
+        try:
+            data = self.content.read(path)
+        except OSError as e:
+            report.problems.append(Problem(path, _io_error(path, e)))
+            return
+        if data is None:
+            report.problems.append(Problem(path, _io_error(path, None)))
+            return
+        try:
+            note = self._check(path, data)
+        except SealerError as e:
+            report.problems.append(Problem(path, e))
+            return
+        if note:
+            report.notes.append((path, note))
+
+    def _check(self, path: str, data: bytes) -> str | None:
+        text = fileio.decode(data)
+        if self.covered(path):
+            return self._sealed(path, text, formats.name_for_path(path))
+        fmt_name = formats.name_for_path(path)
+        if fmt_name in _TEXT_FORMATS and "sops" in text and _is_sealed(fmt_name, text):
+            return self._sealed(path, text, fmt_name) + " (no rule covers it)"
+        if not _is_sealed(fmt_name, text):
+            twin = self._sealed_twin(path)
+            if twin is not None:
+                raise FormatError(
+                    f"plaintext twin of the sealed file {twin}",
+                    hint="do not commit decrypted copies; delete it or add it to .gitignore "
+                    "(git rm --cached to unstage it)",
+                    file=path,
+                )
+        return None
+
+    def covered(self, path: str) -> bool:
+        """Whether a creation rule with a path_regex matches `path`."""
+        rules_path = self._rules_path(path)
+        if rules_path is None:
+            return False
+        if rules_path not in self._rules:
+            self._rules[rules_path] = rules.load(rules_path)
+        loaded = self._rules[rules_path]
+        rel = os.path.relpath(Path(path).resolve(), rules_path.parent.resolve())
+        for i, rule in enumerate(loaded.rules):
+            regex = rule.get("path_regex")
+            if regex is None:
+                continue
+            try:
+                if re.search(str(regex), rel):
+                    return True
+            except re.error as e:
+                raise ConfigError(f"{rules_path}: creation_rules[{i}].path_regex: {e}") from None
+        return False
+
+    def _rules_path(self, path: str) -> Path | None:
+        if self.config is not None:
+            return self.config
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in self._rules_for_dir:
+            self._rules_for_dir[directory] = rules.find(Path(directory))
+        return self._rules_for_dir[directory]
+
+    def _sealed(self, path: str, text: str, fmt_name: str) -> str:
+        fmt = formats.get(fmt_name)
+        parsed, meta = document.read_metadata(fmt, text, file=path)
+        if not self.structure_only:
+            try:
+                document.open_text(fmt, text, self.keyring(), file=path)
+                return "sealed; MAC verified"
+            except NoKeyError:
+                pass
+        check_structure(parsed, meta, path)
+        return "sealed; structure intact (no key to verify the MAC)"
+
+    def keyring(self) -> Keyring:
+        from sealer.datakey import Keyring
+
+        if self._keyring is None:
+            self._keyring = Keyring()
+        return self._keyring
+
+    def _sealed_twin(self, path: str) -> str | None:
+        for candidate in twin_candidates(path):
+            if not self.content.exists(candidate):
+                continue
+            try:
+                data = self.content.read(candidate)
+            except OSError:
+                continue
+            if data is not None:
+                fmt_name = formats.name_for_path(candidate)
+                if _is_sealed(fmt_name, fileio.decode(data)):
+                    return candidate
+        return None
+
+
+def _is_sealed(fmt_name: str, text: str) -> bool:
+    try:
+        return document.is_sealed(formats.get(fmt_name), text)
+    except SealerError:
+        return False
+
+
+def _io_error(path: str, error: OSError | None) -> SealerError:
+    from sealer.errors import FileError
+
+    if error is None or isinstance(error, FileNotFoundError):
+        return FileError("no such file", file=path)
+    return FileError(f"cannot read: {error.strerror}", file=path)
+
+
+def check_structure(parsed: formats.Parsed, meta: Metadata, path: str) -> None:
+    """A sealed file's shape, without a key: recipients, a MAC, every selected value sealed."""
+    if not meta.groups or not all(meta.groups):
+        raise FormatError("the sealed file names no recipients", file=path)
+    for group in meta.groups:
+        for stanza in group:
+            if not stanza.enc:
+                raise FormatError(f"a {stanza.type} recipient has no wrapped data key", file=path)
+    if not enc.is_sealed(meta.mac):
+        raise FormatError(
+            "the file has no MAC (or it is not an ENC[...] value)",
+            hint="restore the file from git, or seal it again",
+            file=path,
+        )
+
+    def visit(
+        node: object, key_path: tuple[str, ...], upath: envelope.UserPath, flag: bool
+    ) -> None:
+        if not flag or not isinstance(node, Scalar):
+            return
+        value = node.value
+        if value == "":
+            return
+        try:
+            if not isinstance(value, str):
+                raise enc.BadValue
+            enc.parse(value)
+        except enc.BadValue:
+            raise FormatError(
+                f"{envelope.show_path(upath)}: value should be sealed but is not an ENC[...] value",
+                hint="the file was changed by hand; restore it, or seal it again",
+                file=path,
+            ) from None
+
+    envelope.walk(parsed.docs, meta.selection, visit)
+
+
+def twin_candidates(path: str) -> list[str]:
+    """Names a sealed original of the plaintext file `path` would have."""
+    directory, name = os.path.split(path)
+    parts = name.split(".")
+    names: list[str] = []
+    lowered = [p.lower() for p in parts]
+    for i in range(1, len(parts)):
+        if lowered[i] in PLAIN_MARKS:
+            names.append(".".join(parts[:i] + parts[i + 1 :]))
+            names.extend(".".join([*parts[:i], m, *parts[i + 1 :]]) for m in SEALED_MARKS)
+    if not any(p in PLAIN_MARKS or p in SEALED_MARKS for p in lowered[1:]):
+        for m in SEALED_MARKS:
+            if len(parts) > 1:
+                names.append(".".join([*parts[:-1], m, parts[-1]]))
+            names.append(f"{name}.{m}")
+    return [os.path.join(directory, n) for n in names if n and n != name and n.strip(".")]
+
+
+def run(
+    paths: Sequence[str],
+    *,
+    staged: bool,
+    structure_only: bool = False,
+    config: Path | None = None,
+) -> Report:
+    report = Report()
+    content = Content(staged)
+    try:
+        checker = Checker(content, structure_only=structure_only, config=config)
+        for path in files_to_check(paths, staged):
+            checker.check(path, report)
+    finally:
+        content.close()
+    return report

@@ -1,0 +1,120 @@
+"""Scan one file's bytes: keyword prefilter, rules, then the engine-wide filters.
+
+The keyword search runs over the lower-cased bytes with `bytes.find` (C speed),
+so a rule's regex only ever sees the lines where its keywords occur. After the
+rules: candidates inside a sealed `ENC[…]` value are dropped, inline allow
+markers are honoured, and where two findings overlap the earlier rule in the
+table (the more specific format) wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sealer.scan.rules import RULES, Rule
+
+_ENC = b"ENC[AES256_GCM,"
+# Markers people already use: sealer's own, detect-secrets' and gitleaks'.
+_ALLOW = re.compile(rb"sealer:allow(?!-next-line)|pragma: ?allowlist secret|gitleaks:allow")
+_ALLOW_NEXT = re.compile(rb"sealer:allow-next-line|pragma: ?allowlist nextline secret")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A secret in a file. `secret` is for fingerprints only and is never printed."""
+
+    rule: Rule
+    start: int
+    end: int
+    secret: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule.id, self.secret)
+
+    def redacted(self) -> str:
+        return redact(self.secret, self.rule.show)
+
+
+def fingerprint(rule_id: str, secret: bytes) -> str:
+    """`rule:hash` of the rule and the secret: no path, no line, no time, so it never churns."""
+    digest = hashlib.sha256(rule_id.encode() + b"\0" + secret).hexdigest()[:32]
+    return f"{rule_id}:{digest}"
+
+
+def redact(secret: bytes, show: int) -> str:
+    """The rule's known prefix at most (never more than a quarter), then the length."""
+    keep = min(show, len(secret) // 4)
+    head = secret[:keep].decode("ascii", "replace")
+    return f"{head}…({len(secret)} chars)"
+
+
+def _keyword_table(rules: tuple[Rule, ...]) -> list[tuple[bytes, tuple[Rule, ...]]]:
+    table: dict[bytes, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for keyword in rule.keywords:
+            table[keyword].append(rule)
+    return [(k, tuple(v)) for k, v in table.items()]
+
+
+_KEYWORDS = _keyword_table(RULES)
+_ORDER = {rule.id: i for i, rule in enumerate(RULES)}
+
+
+def scan(data: bytes) -> list[Hit]:
+    """Every secret in `data`, in file order, after allow markers and overlaps."""
+    lower = data.lower()
+    positions: dict[Rule, list[int]] = defaultdict(list)
+    for keyword, rules in _KEYWORDS:
+        i = lower.find(keyword)
+        while i >= 0:
+            for rule in rules:
+                positions[rule].append(i)
+            i = lower.find(keyword, i + 1)
+    hits: list[Hit] = []
+    for rule, found in positions.items():
+        found.sort()
+        for c in rule.candidates(data, found):
+            if not _in_sealed_value(data, c.start, c.end) and not _allowed(lower, c.start):
+                hits.append(Hit(rule, c.start, c.end, c.secret))
+    return _drop_overlaps(hits)
+
+
+def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
+    line_start = data.rfind(b"\n", 0, start) + 1
+    enc = data.rfind(_ENC, line_start, start)
+    if enc < 0:
+        return data[start : start + len(_ENC)] == _ENC
+    close = data.find(b"]", enc)
+    return close < 0 or close >= end - 1
+
+
+def _allowed(lower: bytes, start: int) -> bool:
+    line_start = lower.rfind(b"\n", 0, start) + 1
+    line_end = lower.find(b"\n", start)
+    if _ALLOW.search(lower, line_start, line_end if line_end >= 0 else len(lower)):
+        return True
+    if line_start == 0:
+        return False
+    previous = lower.rfind(b"\n", 0, line_start - 1) + 1
+    return _ALLOW_NEXT.search(lower, previous, line_start) is not None
+
+
+def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
+    if len(hits) < 2:
+        return hits
+    kept: list[Hit] = []  # disjoint, sorted by start
+    starts: list[int] = []
+    for hit in sorted(hits, key=lambda h: (_ORDER[h.rule.id], h.start)):
+        i = bisect.bisect_left(starts, hit.start)
+        if i > 0 and kept[i - 1].end > hit.start:
+            continue
+        if i < len(kept) and kept[i].start < hit.end:
+            continue
+        kept.insert(i, hit)
+        starts.insert(i, hit.start)
+    return kept

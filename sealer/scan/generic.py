@@ -1,0 +1,187 @@
+"""The generic rule: a literal assigned to a variable whose name says it is secret.
+
+`DB_PASSWORD=…`, `"client_secret": "…"`, `api_key = '…'`, `setPassword("…")`,
+`<password>…</password>`. Anchored at the keyword: the identifier around it is
+read, then the assignment and the value right after it, so the cost is per
+keyword occurrence, not per byte. The value must look random (entropy, mixed
+character classes) and not like the usual stand-ins: references (`${VAR}`,
+`{{ x }}`, `process.env.X`), paths, URLs, hashes with their scheme prefix,
+UUIDs, identifiers and word sequences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sealer.scan import filters
+from sealer.scan.candidate import Candidate
+
+_IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_MAX_IDENT = 64
+_SECRET_NAME = re.compile(
+    rb"secret|token|passw(?:or)?d|pwd|passphrase|credential"
+    rb"|(?:api|access|private|signing|master|encryption|auth)key"
+)
+# Words that make a "secret-sounding" name describe something else.
+_NOT_SECRET_WORDS = frozenset(
+    b"""hash hashed digest checksum fingerprint sha sha1 sha256 sha512 md5 salt count length
+    len size type name names file files path paths dir url uri urls endpoint host header
+    headers field prefix suffix format pattern regex label placeholder policy mode version
+    expiry expires expiration ttl timeout max min limit enabled required rotation public
+    tokenizer tokenize tokenization tokenized tokens method strategy kind location store
+    provider usage budget validator input output param params schema template query
+    lifetime age generator manager class factory handler reset forgot confirm
+    confirmation hint strength requirements rules error errors message""".split()
+)
+_LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
+_WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+_ASSIGN = re.compile(
+    rb"(?P<kq>[\"'`]?)\]?[ \t]*"
+    rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*=|[ \t][A-Za-z_]\w{0,20}[ \t]*=)"
+    rb"(?![=>~])"
+    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/\\])|,|\(|>))"
+    rb"[ \t]*(?P<vq>[\"'`]?)"
+)
+_UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
+_MAX_VALUE = 300
+
+# value shapes that are not secrets
+_HEX = re.compile(rb"[0-9a-fA-F]+")
+_HASH_PREFIX = re.compile(
+    rb"(?:sha\d*|md5|blake2\w*)[:-]|\$(?:2[abxy]?|5|6|y|apr1|argon2(?:id|i|d)|pbkdf2[\w-]*"
+    rb"|scrypt)\$|\{(?:ssha|sha|md5|crypt|pbkdf2)\}",
+    re.I,
+)
+_FILE_EXT = re.compile(
+    rb"\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|ya?ml|env|ini|conf|cfg|toml|pub|der|gpg|asc)$",
+    re.I,
+)
+_SEGMENTS = re.compile(rb"[-_.:/@]")
+_LETTERS_THEN_DIGITS = re.compile(rb"[a-z]*\d*")
+_CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
+_DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
+_WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
+_UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
+_START_REFERENCE = (b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[")
+# %(name)s, %VAR%, %s; YAML aliases, anchors and tags; @VAR@ substitutions
+_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w+@")
+
+
+def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    done: set[int] = set()
+    n = len(data)
+    for i in positions:
+        start = i
+        while start > 0 and i - start < _MAX_IDENT and data[start - 1] in _IDENT:
+            start -= 1
+        if start in done:
+            continue
+        done.add(start)
+        end = i + 1
+        while end < n and end - i < _MAX_IDENT and data[end] in _IDENT:
+            end += 1
+        if not _is_secret_name(data[start:end]):
+            continue
+        found = _value_after(data, start, end)
+        if found is not None:
+            yield found
+
+
+def _is_secret_name(ident: bytes) -> bool:
+    ident = ident.strip(b".-_")
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    if not words or _SECRET_NAME.search(b"".join(words)) is None:
+        return False
+    if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+        return False
+    return not any(w in _NOT_SECRET_WORDS for w in words)
+
+
+def _value_after(data: bytes, start: int, end: int) -> Candidate | None:
+    m = _ASSIGN.match(data, end)
+    if m is None:
+        return None
+    op = m["op"]
+    quote = m["vq"]
+    key_quoted = bool(m["kq"]) or (start > 0 and data[start - 1 : start] in (b'"', b"'", b"`"))
+    if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
+        return None
+    if op in (b",", b"(") and not quote:
+        return None
+    if op == b"," and not key_quoted:
+        return None
+    vs = m.end()
+    if quote:
+        line_end = data.find(b"\n", vs, vs + _MAX_VALUE)
+        close = data.find(quote, vs, line_end if line_end >= 0 else vs + _MAX_VALUE)
+        if close < 0:
+            return None
+        value = data[vs:close]
+        if any(c in value for c in b" \t\\"):
+            return None
+    else:
+        u = _UNQUOTED.match(data, vs)
+        if u is None:
+            return None
+        value = u.group()
+        if op == b">":
+            value = value.split(b"<", 1)[0]
+        if not _plausible_unquoted(value):
+            return None
+    if not looks_random(value):
+        return None
+    return Candidate(vs, vs + len(value), value)
+
+
+def _plausible_unquoted(value: bytes) -> bool:
+    """Unquoted, a value may be code: `getToken`, `None`."""
+    if re.fullmatch(rb"[A-Za-z_]\w*", value) and not re.search(rb"\d", value):
+        # a name, unless it is long and of mixed case (random letters)
+        return len(value) >= 16 and value != value.lower() and value != value.upper()
+    return True
+
+
+def looks_random(value: bytes) -> bool:
+    """A value shaped like a credential rather than a word, name, reference or hash."""
+    n = len(value)
+    if n < 8 or n > _MAX_VALUE or value.startswith(_START_REFERENCE) or _REFERENCE.fullmatch(value):
+        return False
+    low = value.lower()
+    if (
+        filters.is_placeholder(value)
+        or filters.is_uuid(value)
+        or _WORDY.search(low.translate(_UNLEET))
+    ):
+        return False
+    if (
+        value.isdigit()
+        or b"://" in value
+        or b"${" in value
+        or _HASH_PREFIX.match(value)
+        or _FILE_EXT.search(value)
+        or _CAMEL.fullmatch(value)
+        or _DOTTED_NAME.fullmatch(value)
+    ):
+        return False
+    h = filters.entropy(value)
+    if _HEX.fullmatch(value):
+        return n >= 16 and h >= 3.0
+    if (value == low or value == value.upper()) and _word_like(low):
+        return False
+    classes = (
+        any(97 <= c <= 122 for c in value)
+        + any(65 <= c <= 90 for c in value)
+        + any(48 <= c <= 57 for c in value)
+        + any(not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) for c in value)
+    )
+    if classes < 2:
+        return False
+    return h >= (3.0 if n < 16 else 3.3)
+
+
+def _word_like(low: bytes) -> bool:
+    """`db-prod-2`, `inf-vsqt-01-secret-id`, `summer2024`: words and numbers."""
+    parts = [p for p in _SEGMENTS.split(low) if p]
+    return all(len(p) <= 16 and _LETTERS_THEN_DIGITS.fullmatch(p) for p in parts)

@@ -1,0 +1,513 @@
+"""The rule table: which credential formats the scanner knows and how to find each.
+
+Formats and prefixes follow gitleaks' MIT-licensed rule set (config/gitleaks.toml,
+github.com/gitleaks/gitleaks), re-written for Python's regex engine: every rule
+names keywords (lower-case bytes) and its regex runs only on the lines where
+one of them occurs; group `s` is the secret. Order matters: when two findings
+overlap, the rule listed first wins, so specific formats come before the
+generic ones at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sealer.scan import filters, generic
+from sealer.scan.candidate import Candidate, Finder, line_windows
+
+# A token must not sit inside a longer base64/identifier run (base64 images,
+# ciphertext): that is what keeps random data from matching a short prefix.
+_PRE = rb"(?<![A-Za-z0-9+/_])"
+_END = rb"(?![A-Za-z0-9+/_])"
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    description: str
+    keywords: tuple[bytes, ...]
+    regex: re.Pattern[bytes] | None = None
+    entropy: float = 0.0  # minimum Shannon entropy of the secret
+    check: Callable[[bytes], bool] | None = None  # extra test of the secret
+    finder: Finder | None = None  # replaces regex matching (multi-line, generic rules)
+    show: int = 4  # leading characters a report may show (a known prefix)
+    placeholders: bool = True  # reject `xxxx`, `your-…`, `<…>` and the like
+
+    def candidates(self, data: bytes, positions: list[int]) -> Iterator[Candidate]:
+        if self.finder is not None:
+            found: Iterator[Candidate] = self.finder(data, positions)
+        else:
+            found = self._regex_candidates(data, positions)
+        for c in found:
+            if self.entropy and filters.entropy(c.secret) < self.entropy:
+                continue
+            if self.placeholders and filters.is_placeholder(c.secret):
+                continue
+            if self.check is not None and not self.check(c.secret):
+                continue
+            yield c
+
+    def _regex_candidates(self, data: bytes, positions: list[int]) -> Iterator[Candidate]:
+        assert self.regex is not None
+        seen: set[tuple[int, int]] = set()
+        for start, end in line_windows(data, positions):
+            for m in self.regex.finditer(data, start, end):
+                span = m.span("s")
+                if span not in seen:
+                    seen.add(span)
+                    yield Candidate(span[0], span[1], m["s"])
+
+
+def _rx(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
+
+
+def _prefixed(*prefixes: str) -> tuple[bytes, ...]:
+    return tuple(p.lower().encode() for p in prefixes)
+
+
+# --- extra checks -----------------------------------------------------------
+
+
+def _not_aws_example(secret: bytes) -> bool:
+    return not secret.endswith(b"EXAMPLE")
+
+
+def _b64decode(text: bytes) -> bytes | None:
+    try:
+        return base64.b64decode(text + b"=" * (-len(text) % 4), altchars=b"-_")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _is_jwt(secret: bytes) -> bool:
+    header = _b64decode(secret.split(b".", 1)[0])
+    return header is not None and b'"alg"' in header and b'"none"' not in header.lower()
+
+
+def _is_basic_credential(secret: bytes) -> bool:
+    decoded = _b64decode(secret)
+    if decoded is None or b":" not in decoded or not decoded.isascii():
+        return False
+    user, _, password = decoded.partition(b":")
+    return len(password) >= 3 and not filters.is_placeholder(password) and password != user
+
+
+_URI_PLACEHOLDERS = {
+    b"password", b"passwd", b"pass", b"pwd", b"secret", b"pw", b"p", b"x", b"changeme",
+    b"user", b"username", b"token",
+}  # fmt: skip
+
+
+def _uri_password(secret: bytes) -> bool:
+    user, _, password = secret.partition(b":")
+    low = password.lower()
+    if low in _URI_PLACEHOLDERS or password == user or low.startswith((b"$", b"%", b"{")):
+        return False
+    return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
+
+
+# --- multi-line private keys --------------------------------------------------
+
+_PEM_BEGIN = _rx(rb"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----")
+_PEM_END = _rx(rb"-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----")
+_PUTTY = _rx(rb"PuTTY-User-Key-File-\d+:")
+_PEM_HEADERS = _rx(rb"(?m)^[ \t\"']*(?:Proc-Type|DEK-Info|Comment|Version|Hash):[^\n\\]*")
+_NOT_B64 = _rx(rb"\\[nrt]|[^A-Za-z0-9+/=]")
+_KEY_SPAN = 32 * 1024  # a PEM block longer than this is not a key
+
+
+def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    seen: set[int] = set()
+    for start, end in line_windows(data, positions):
+        for m in (*_PEM_BEGIN.finditer(data, start, end), *_PUTTY.finditer(data, start, end)):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
+            limit = min(len(data), m.end() + _KEY_SPAN)
+            if m.re is _PUTTY:
+                stop = data.find(b"Private-MAC:", m.end(), limit)
+                private = data.find(b"Private-Lines:", m.end(), limit)
+                if private < 0:
+                    continue
+                body_start = data.find(b"\n", private, limit)
+                body_end = stop if stop >= 0 else limit
+            else:
+                tail = _PEM_END.search(data, m.end(), limit)
+                body_start = m.end()
+                body_end = tail.start() if tail else min(limit, m.end() + 4096)
+            if body_start < 0 or body_end <= body_start:
+                continue
+            body = data[body_start:body_end]
+            if filters.is_placeholder(body, runs=False):
+                continue
+            b64 = _NOT_B64.sub(b"", _PEM_HEADERS.sub(b"", body))
+            if len(b64) < 64 or filters.entropy(b64) < 4.5:
+                continue
+            end_at = tail.end() if m.re is _PEM_BEGIN and tail else body_end
+            yield Candidate(m.start(), end_at, b64)
+
+
+# --- the table -----------------------------------------------------------------
+
+# fmt: off
+_GENERIC_KEYWORDS = tuple(w.encode() for w in [
+    "secret", "token", "passw", "pwd", "passphrase", "credential", "apikey", "api_key",
+    "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "privatekey",
+    "private_key", "private.key", "signingkey", "signing_key", "signing.key", "masterkey",
+    "master_key", "master.key", "encryptionkey", "encryption_key", "encryption.key", "authkey",
+    "auth_key", "auth.key",
+])
+# fmt: on
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "private-key",
+        "private key block",
+        (b"private key", b"putty-user-key-file"),
+        finder=_private_keys,
+        show=11,
+        placeholders=False,
+    ),
+    Rule(
+        "age-secret-key",
+        "age secret key",
+        (b"age-secret-key-1",),
+        _rx(_PRE + rb"(?P<s>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + _END),
+        entropy=3.5,
+        show=16,
+    ),
+    Rule(
+        "aws-access-key-id",
+        "AWS access key ID",
+        _prefixed("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        _rx(_PRE + rb"(?P<s>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})" + _END),
+        entropy=3.0,
+        check=_not_aws_example,
+        show=4,
+    ),
+    Rule(
+        "aws-secret-access-key",
+        "AWS secret access key",
+        (b"aws",),
+        _rx(
+            rb"(?i:aws)[\w.-]{0,20}?(?i:secret)[\w.-]{0,20}[\"'\]]{0,2}[ \t]*(?:=|:=|=>|:|,)"
+            rb"[ \t]*[\"']?(?P<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+        ),
+        entropy=4.0,
+        show=0,
+    ),
+    Rule(
+        "github-token",
+        "GitHub token",
+        _prefixed("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+        _rx(_PRE + rb"(?P<s>gh[pousr]_[A-Za-z0-9]{36})" + _END),
+        entropy=3.5,
+        show=4,
+    ),
+    Rule(
+        "github-fine-grained-token",
+        "GitHub fine-grained personal access token",
+        (b"github_pat_",),
+        _rx(_PRE + rb"(?P<s>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _END),
+        entropy=3.5,
+        show=11,
+    ),
+    Rule(
+        "gitlab-token",
+        "GitLab token",
+        _prefixed(
+            "glpat-", "gloas-", "gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-", "glsoat-"
+        ),
+        _rx(
+            _PRE + rb"(?P<s>(?:glpat|gloas|gldt|glrt|glcbt|glptt|glft|glimt|glsoat)-"
+            rb"[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]{2,}){0,2})(?![A-Za-z0-9_-])"
+        ),
+        entropy=3.0,
+        show=6,
+    ),
+    Rule(
+        "npm-token",
+        "npm access token",
+        (b"npm_",),
+        _rx(_PRE + rb"(?P<s>npm_[A-Za-z0-9]{36})" + _END),
+        entropy=3.5,
+    ),
+    Rule(
+        "pypi-token",
+        "PyPI upload token",
+        (b"pypi-age",),
+        _rx(
+            _PRE + rb"(?P<s>pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"
+            rb"(?![A-Za-z0-9+/_-])"
+        ),
+        entropy=3.5,
+        show=5,
+    ),
+    Rule(
+        "docker-hub-token",
+        "Docker Hub access token",
+        _prefixed("dckr_pat_", "dckr_oat_"),
+        _rx(_PRE + rb"(?P<s>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?![A-Za-z0-9_-])"),
+        entropy=3.0,
+        show=9,
+    ),
+    Rule(
+        "vault-token",
+        "HashiCorp Vault token",
+        _prefixed("hvs.", "hvb."),
+        _rx(_PRE + rb"(?P<s>hv[sb]\.[A-Za-z0-9_-]{90,})(?![A-Za-z0-9_-])"),
+        entropy=3.5,
+    ),
+    Rule(
+        "terraform-cloud-token",
+        "Terraform Cloud / Enterprise API token",
+        (b".atlasv1.",),
+        _rx(_PRE + rb"(?P<s>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])"),
+        entropy=3.5,
+        show=0,
+    ),
+    Rule(
+        "circleci-token",
+        "CircleCI personal API token",
+        (b"ccipat_",),
+        _rx(_PRE + rb"(?P<s>CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})" + _END),
+        entropy=3.5,
+        show=7,
+    ),
+    Rule(
+        "buildkite-token",
+        "Buildkite API token",
+        (b"bkua_",),
+        _rx(_PRE + rb"(?P<s>bkua_[a-f0-9]{40})" + _END),
+        entropy=3.0,
+        show=5,
+    ),
+    Rule(
+        "atlassian-token",
+        "Atlassian API token",
+        (b"atatt3",),
+        _rx(_PRE + rb"(?P<s>ATATT3[A-Za-z0-9_=-]{186})(?![A-Za-z0-9_=-])"),
+        entropy=3.5,
+        show=6,
+    ),
+    Rule(
+        "slack-token",
+        "Slack token",
+        _prefixed("xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
+        _rx(
+            _PRE + rb"(?P<s>xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}"
+            rb"|xapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-z0-9]{32,})(?![A-Za-z0-9_-])"
+        ),
+        entropy=3.0,
+        show=5,
+    ),
+    Rule(
+        "slack-webhook",
+        "Slack incoming webhook URL",
+        (b"hooks.slack.com",),
+        _rx(
+            rb"hooks\.slack\.com/(?:services|workflows|triggers)/"
+            rb"(?P<s>T[A-Z0-9]{6,}/[AB][A-Z0-9]{6,}/[A-Za-z0-9]{20,}|[A-Za-z0-9+/]{43,56})"
+        ),
+        entropy=3.0,
+        show=1,
+    ),
+    Rule(
+        "discord-webhook",
+        "Discord webhook URL",
+        (b"discord",),
+        _rx(
+            rb"discord(?:app)?\.com/api/webhooks/(?P<s>\d{17,20}/[A-Za-z0-9_-]{60,68})"
+            rb"(?![A-Za-z0-9_-])"
+        ),
+        entropy=3.0,
+        show=0,
+    ),
+    Rule(
+        "teams-webhook",
+        "Microsoft Teams incoming webhook URL",
+        (b"webhook.office.com",),
+        _rx(
+            rb"webhook\.office\.com/webhookb2/(?P<s>[a-f0-9-]{36}@[a-f0-9-]{36}/IncomingWebhook/"
+            rb"[a-f0-9]{32}/[a-f0-9-]{36})"
+        ),
+        show=0,
+    ),
+    Rule(
+        "telegram-bot-token",
+        "Telegram bot token",
+        (b":aa",),
+        _rx(rb"(?<![0-9])(?P<s>\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])"),
+        entropy=3.5,
+        show=0,
+    ),
+    Rule(
+        "stripe-key",
+        "Stripe secret or restricted key",
+        _prefixed("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
+        _rx(_PRE + rb"(?P<s>[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99})" + _END),
+        entropy=3.0,
+        show=8,
+    ),
+    Rule(
+        "square-token",
+        "Square access token or OAuth secret",
+        _prefixed("sq0atp-", "sq0csp-", "EAAA"),
+        _rx(
+            _PRE + rb"(?P<s>sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}"
+            rb"|EAAA[A-Za-z0-9_+=-]{60})(?![A-Za-z0-9_+=-])"
+        ),
+        entropy=3.5,
+    ),
+    Rule(
+        "braintree-token",
+        "PayPal Braintree access token",
+        (b"access_token$production$",),
+        _rx(rb"(?P<s>access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})"),
+        entropy=3.0,
+        show=24,
+    ),
+    Rule(
+        "shopify-token",
+        "Shopify access token or shared secret",
+        _prefixed("shpat_", "shpss_", "shpca_", "shppa_"),
+        _rx(_PRE + rb"(?P<s>shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})" + _END),
+        entropy=3.0,
+        show=6,
+    ),
+    Rule(
+        "openai-key",
+        "OpenAI API key",
+        (b"t3blbkfj",),
+        _rx(
+            _PRE + rb"(?P<s>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ"
+            rb"[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])"
+        ),
+        entropy=3.5,
+        show=3,
+    ),
+    Rule(
+        "anthropic-key",
+        "Anthropic API key",
+        (b"sk-ant-",),
+        _rx(_PRE + rb"(?P<s>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"),
+        entropy=3.5,
+        show=7,
+    ),
+    Rule(
+        "google-api-key",
+        "Google API key",
+        (b"aiza",),
+        _rx(_PRE + rb"(?P<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
+        entropy=3.5,
+    ),
+    Rule(
+        "sendgrid-key",
+        "SendGrid API key",
+        (b"sg.",),
+        _rx(_PRE + rb"(?P<s>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])"),
+        entropy=3.5,
+        show=3,
+    ),
+    Rule(
+        "huggingface-token",
+        "Hugging Face access token",
+        (b"hf_",),
+        _rx(_PRE + rb"(?P<s>hf_[A-Za-z]{34})" + _END),
+        entropy=3.5,
+        show=3,
+    ),
+    Rule(
+        "digitalocean-token",
+        "DigitalOcean token",
+        _prefixed("dop_v1_", "doo_v1_", "dor_v1_"),
+        _rx(_PRE + rb"(?P<s>do[por]_v1_[a-f0-9]{64})" + _END),
+        entropy=3.0,
+        show=7,
+    ),
+    Rule(
+        "grafana-token",
+        "Grafana cloud or service account token",
+        _prefixed("glc_", "glsa_"),
+        _rx(
+            _PRE
+            + rb"(?P<s>glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})"
+            + _END
+        ),
+        entropy=3.5,
+    ),
+    Rule(
+        "databricks-token",
+        "Databricks API token",
+        (b"dapi",),
+        _rx(_PRE + rb"(?P<s>dapi[a-f0-9]{32}(?:-\d)?)" + _END),
+        entropy=3.0,
+    ),
+    Rule(
+        "azure-storage-key",
+        "Azure storage account key",
+        (b"accountkey=",),
+        _rx(rb"(?i:AccountKey)=(?P<s>[A-Za-z0-9+/]{86}==)"),
+        entropy=4.0,
+        show=0,
+    ),
+    Rule(
+        "jwt",
+        "JSON Web Token",
+        (b"eyj",),
+        _rx(
+            _PRE + rb"(?P<s>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})"
+            rb"(?![A-Za-z0-9_-])"
+        ),
+        entropy=3.0,
+        check=_is_jwt,
+        show=3,
+    ),
+    Rule(
+        "uri-credentials",
+        "password in a connection string or URL",
+        (b"://",),
+        _rx(
+            rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
+            rb"(?P<s>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}:[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
+            rb"[A-Za-z0-9.\[\]_-]+"
+        ),
+        check=_uri_password,
+        show=0,
+    ),
+    Rule(
+        "basic-auth",
+        "HTTP basic credentials (Authorization header or docker auth)",
+        (b"basic ", b'"auth"'),
+        _rx(
+            rb"(?:(?i:basic)[ \t]+|\"auth\"[ \t]*:[ \t]*\")"
+            rb"(?P<s>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"
+        ),
+        check=_is_basic_credential,
+        show=0,
+    ),
+    Rule(
+        "bearer-token",
+        "bearer token",
+        (b"bearer",),
+        _rx(rb"(?i:bearer)[ \t]+(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"),
+        entropy=3.5,
+        check=generic.looks_random,
+        show=0,
+    ),
+    Rule(
+        "generic-secret",
+        "secret assigned to a password/token/key variable",
+        _GENERIC_KEYWORDS,
+        finder=generic.assignments,
+        show=0,
+        placeholders=False,  # the generic rule applies its own, stricter filters
+    ),
+)
+
+BY_ID = {r.id: r for r in RULES}

@@ -1,0 +1,281 @@
+"""Where scanned and checked content comes from: files, git's index, git history.
+
+A hook must check what is being committed, which is the index, not the working
+file (with sealer's git filter the working file is plaintext and the index
+holds the sealed blob). Blobs are read through one `git cat-file --batch`
+process. Every item says why it has no data (binary, too large, unreadable) so
+that callers can report it and go on with the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sealer.errors import Exit, SealerError
+
+DEFAULT_MAX_SIZE = 32 * 1024 * 1024
+_SNIFF = 8000  # git's own binary test: a NUL byte in the first 8000 bytes
+_SKIP_MODES = (b"120000", b"160000")  # symlinks and submodules have no file content
+_ZERO = "0" * 40
+
+
+@dataclass
+class Item:
+    path: str  # as shown to the user
+    data: bytes | None = None  # None: not scanned, see `note`
+    note: str | None = None  # why it was not scanned
+    error: bool = False  # `note` is a failure to read, not a deliberate skip
+    commit: str | None = None  # the commit that introduced this version (--since)
+    previous: bytes | None = None  # the version before `commit`, if any
+
+
+class GitError(SealerError):
+    """git could not answer: not a repository, an unknown revision, git missing."""
+
+    exit_code = Exit.USAGE
+
+
+def git(*args: str, cwd: str | None = None, check: bool = True) -> bytes:
+    """Run git; a failure raises GitError with the command and git's own message."""
+    try:
+        proc = subprocess.run(["git", *args], capture_output=True, cwd=cwd)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(
+            f"`git {' '.join(args)}` failed: {message[-1] if message else proc.returncode}"
+        )
+    return proc.stdout
+
+
+def toplevel(cwd: str | None = None) -> str | None:
+    out = git("rev-parse", "--show-toplevel", cwd=cwd, check=False).strip()
+    return out.decode("utf-8", "surrogateescape") if out else None
+
+
+def require_repo() -> str:
+    top = toplevel()
+    if top is None:
+        raise GitError(
+            "not inside a git repository",
+            hint="--staged and --since read git; run inside a work tree",
+        )
+    return top
+
+
+def classify(path: str, data: bytes, max_size: int) -> Item:
+    if max_size and len(data) > max_size:
+        return Item(path, note=f"skipped: larger than {max_size} bytes (--max-size)")
+    if b"\0" in data[:_SNIFF]:
+        return Item(path, note="skipped: binary file")
+    return Item(path, data)
+
+
+def read_file(path: str, max_size: int, *, named: bool = True) -> Item | None:
+    """A working-tree file; None for one that vanished while walking (not named)."""
+    try:
+        if max_size and os.path.getsize(path) > max_size:
+            return Item(path, note=f"skipped: larger than {max_size} bytes (--max-size)")
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return Item(path, note="cannot read: no such file", error=True) if named else None
+    except IsADirectoryError:
+        return Item(path, note="cannot read: is a directory", error=True)
+    except OSError as e:
+        return Item(path, note=f"cannot read: {e.strerror}", error=True)
+    return classify(path, data, max_size)
+
+
+def worktree(paths: Sequence[str], max_size: int) -> Iterator[Item]:
+    """Named files, and the files under named directories (git's view when in a repo)."""
+    for path in paths or ["."]:
+        if os.path.isdir(path) and not os.path.islink(path):
+            for name in _directory_files(path):
+                item = read_file(name, max_size, named=False)
+                if item is not None:
+                    yield item
+        else:
+            item = read_file(path, max_size)
+            assert item is not None
+            yield item
+
+
+def _directory_files(directory: str) -> list[str]:
+    """Tracked and untracked-but-not-ignored files in a repo; every file elsewhere."""
+    if toplevel(directory) is not None:
+        out = git("ls-files", "-z", "-co", "--exclude-standard", "--", ".", cwd=directory)
+        names = sorted({n for n in out.decode("utf-8", "surrogateescape").split("\0") if n})
+        return [
+            os.path.normpath(os.path.join(directory, n))
+            for n in names
+            if not os.path.islink(os.path.join(directory, n))
+        ]
+    found: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(
+            d for d in dirs if d != ".git" and not os.path.islink(os.path.join(root, d))
+        )
+        found.extend(
+            os.path.normpath(os.path.join(root, f))
+            for f in sorted(files)
+            if not os.path.islink(os.path.join(root, f))
+        )
+    return found
+
+
+class Blobs:
+    """Blob contents by object name, through one `git cat-file --batch` process."""
+
+    def __init__(self, cwd: str | None = None):
+        self.proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=cwd,
+        )
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+    def read(self, name: str, max_size: int = 0) -> tuple[bytes | None, int]:
+        """(content, size); content is None for a missing object or one over max_size."""
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3:
+            return None, 0
+        size = int(header[2])
+        if max_size and size > max_size:
+            _discard(stdout, size + 1)
+            return None, size
+        data = stdout.read(size)
+        stdout.read(1)
+        return data, size
+
+
+def _discard(stream: IO[bytes], n: int) -> None:
+    while n > 0:
+        n -= len(stream.read(min(n, 1 << 20)) or b"x" * n)
+
+
+def index_entries(paths: Sequence[str] | None, cwd: str | None = None) -> list[tuple[str, str]]:
+    """(path, blob id) of the index entries for `paths` (relative to cwd), or of every
+    staged change (added, copied, modified, renamed) when `paths` is None."""
+    if paths is None:
+        top = require_repo()
+        out = git("diff", "--cached", "--raw", "-z", "--no-renames", "--diff-filter=ACMR",
+                  "--no-abbrev", cwd=top)  # fmt: skip
+        fields = out.split(b"\0")
+        entries: list[tuple[str, str]] = []
+        for meta, name in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) >= 4 and parts[1] not in _SKIP_MODES:
+                path = os.path.relpath(os.path.join(top, name.decode("utf-8", "surrogateescape")))
+                entries.append((path, parts[3].decode()))
+        return entries
+    require_repo()
+    out = (
+        git("--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths, cwd=cwd) if paths else b""
+    )
+    entries = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, blob, stage = meta.split()
+        if mode in _SKIP_MODES or stage not in (b"0", b"2"):
+            continue
+        entries.append((name.decode("utf-8", "surrogateescape"), blob.decode()))
+    return entries
+
+
+def staged(paths: Sequence[str], max_size: int) -> Iterator[Item]:
+    """Index versions: of the named paths (files or directories), else of staged changes.
+
+    A named file that is not in the index (pre-commit's `--files` on an untracked
+    file) is read from the working tree instead.
+    """
+    entries = index_entries(list(paths) if paths else None)
+    if paths:
+        seen = {os.path.normpath(p) for p, _ in entries}
+        for p in paths:
+            if os.path.normpath(p) not in seen and not os.path.isdir(p):
+                item = read_file(p, max_size)
+                assert item is not None
+                yield item
+    with Blobs() as blobs:
+        for path, blob in entries:
+            yield _blob_item(blobs, path, blob, max_size)
+
+
+def _blob_item(blobs: Blobs, path: str, blob: str, max_size: int) -> Item:
+    data, size = blobs.read(blob, max_size)
+    if data is None:
+        if size:
+            return Item(path, note=f"skipped: larger than {max_size} bytes (--max-size)")
+        return Item(path, note=f"cannot read: blob {blob[:12]} is missing", error=True)
+    return classify(path, data, max_size)
+
+
+def since(rev: str, max_size: int) -> Iterator[Item]:
+    """Every file version that the commits in REV..HEAD introduced, with its predecessor."""
+    top = require_repo()
+    git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=top)
+    out = git("log", "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-filter=ACMR",
+              "--format=%x01%H", f"{rev}..HEAD", cwd=top)  # fmt: skip
+    done: set[tuple[str, str]] = set()
+    with Blobs(top) as blobs:
+        for commit, path, old, new in _log_changes(out):
+            if (path, new) in done:
+                continue
+            done.add((path, new))
+            shown = os.path.relpath(os.path.join(top, path))
+            item = _blob_item(blobs, shown, new, max_size)
+            item.commit = commit
+            if item.data is not None and old != _ZERO:
+                item.previous = blobs.read(old, max_size)[0]
+            yield item
+
+
+def _log_changes(out: bytes) -> Iterator[tuple[str, str, str, str]]:
+    commit = ""
+    fields = out.split(b"\0")
+    i = 0
+    while i < len(fields):
+        field = fields[i].strip(b"\n")
+        if field.startswith(b"\x01"):
+            commit = field[1:].split(b"\n")[0].decode()
+            rest = field[1:].split(b"\n", 1)
+            field = rest[1].strip(b"\n") if len(rest) > 1 else b""
+        if field.startswith(b":"):
+            parts = field[1:].split()
+            name = fields[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+            if len(parts) >= 4 and parts[1] not in _SKIP_MODES:
+                yield commit, name, parts[2].decode(), parts[3].decode()
+            continue
+        i += 1
+
+
+def is_audit_log(path: str) -> bool:
+    """sealer's audit log holds signatures and hashes by design; it is never scanned."""
+    return Path(path).as_posix().endswith(".sealer/audit.jsonl")
+
+
+def is_ignore_file(path: str) -> bool:
+    """The scanner's own ignore file lists fingerprints (hashes), not secrets."""
+    return Path(path).as_posix().endswith(".sealer/scan-ignore")

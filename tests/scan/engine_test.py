@@ -1,0 +1,85 @@
+"""The engine's own filters: allow markers, sealed values, fingerprints, redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from sealer.scan import engine
+from tests.scan.fakes import Fakes
+
+
+def found(text: str) -> list[str]:
+    return [h.rule.id for h in engine.scan(text.encode())]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["# sealer:allow", "// pragma: allowlist secret", "# gitleaks:allow", "<!-- sealer:allow -->"],
+)
+def test_inline_allow_markers_silence_their_line_only(marker: str) -> None:
+    f = Fakes(1)
+    token, other = f.github(), f.github()
+    text = f'a = "{token}"  {marker}\nb = "{other}"\n'
+    hits = engine.scan(text.encode())
+    assert [h.secret.decode() for h in hits] == [other]
+
+
+@pytest.mark.parametrize(
+    "marker", ["# sealer:allow-next-line", "# pragma: allowlist nextline secret"]
+)
+def test_next_line_markers_silence_the_following_line(marker: str) -> None:
+    token = Fakes(2).github()
+    assert found(f'{marker}\na = "{token}"\n') == []
+    assert found(f'{marker}\n\na = "{token}"\n') == ["github-token"]
+
+
+def test_a_next_line_marker_does_not_silence_its_own_line() -> None:
+    token = Fakes(3).github()
+    assert found(f'a = "{token}"  # sealer:allow-next-line\n') == ["github-token"]
+
+
+def test_sealed_values_and_metadata_are_not_findings() -> None:
+    f = Fakes(4)
+    sealed = f"ENC[AES256_GCM,data:{f.b64(40)},iv:{f.b64(32)},tag:{f.b64(16)},type:str]"
+    assert found(f"password: {sealed}\nDB_PASSWORD={sealed}\n") == []
+    assert found(f'"api_token": "{sealed}"') == []
+
+
+def test_a_plaintext_value_next_to_sealed_ones_is_still_found() -> None:
+    f = Fakes(5)
+    sealed = f"ENC[AES256_GCM,data:{f.b64(40)},iv:{f.b64(32)},tag:{f.b64(16)},type:str]"
+    token = f.github()
+    assert found(f"password: {sealed}\napi_token_unencrypted: {token}\n") == ["github-token"]
+
+
+def test_fingerprint_depends_on_rule_and_secret_only() -> None:
+    token = Fakes(6).github()
+    a = engine.scan(f'x = "{token}"\n'.encode())
+    b = engine.scan(f'\n\n\n    other_name = "{token}"  # moved\n'.encode())
+    assert a[0].fingerprint == b[0].fingerprint
+    assert a[0].fingerprint.startswith("github-token:")
+    assert engine.fingerprint("github-token", token.encode()) == a[0].fingerprint
+    assert engine.fingerprint("jwt", token.encode()) != a[0].fingerprint
+
+
+def test_redaction_shows_at_most_the_known_prefix_and_a_quarter() -> None:
+    f = Fakes(7)
+    token = f.github()
+    assert engine.redact(token.encode(), 4) == token[:4] + "…(40 chars)"
+    assert engine.redact(b"abcdefgh", 11) == "ab…(8 chars)"
+    secret = f.random_token().encode()
+    assert engine.redact(secret, 0) == f"…({len(secret)} chars)"
+
+
+def test_invalid_utf8_and_nul_free_binary_noise_scan_without_error() -> None:
+    token = Fakes(8).github().encode()
+    data = b"\xff\xfe broken \xc3\x28 text\n" + b"key = '" + token + b"'\n" + bytes(range(1, 256))
+    assert [h.rule.id for h in engine.scan(data)] == ["github-token"]
+
+
+def test_minified_single_line_finds_secrets_far_apart() -> None:
+    f = Fakes(9)
+    filler = ";".join(f"var a{i}=function(t){{return t.x{i}}}" for i in range(20000))
+    a, b = f.github(), f.stripe()
+    text = f'{filler};var k="{a}";{filler};var s="{b}";{filler}'
+    assert found(text) == ["github-token", "stripe-key"]
