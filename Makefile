@@ -6,7 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests drive for real (see DESIGN "Real parts").
-SYSTEM_PACKAGES := git age gnupg openssh-client softhsm2 git-crypt
+# The deploy recipes also use kubectl (its built-in kustomize), which the machine image ships.
+SYSTEM_PACKAGES := git age gnupg openssh-client softhsm2 git-crypt systemd direnv ansible
 
 .PHONY: demo test check pytest sysdeps bench clean
 
