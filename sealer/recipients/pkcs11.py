@@ -184,7 +184,7 @@ def _pin(uri: Uri, token_label: str) -> str:
     if "pin-value" in q:
         return q["pin-value"]
     source = q.get("pin-source") or os.environ.get("SEALER_PKCS11_PIN_SOURCE")
-    if "SEALER_PKCS11_PIN" in os.environ and "pin-source" not in q:
+    if os.environ.get("SEALER_PKCS11_PIN") and "pin-source" not in q:
         return os.environ["SEALER_PKCS11_PIN"]
     if source:
         path = source[len("file:") :] if source.startswith("file:") else source

@@ -83,7 +83,7 @@ def parse_recipients(value: object) -> list[Recipient]:
     out: list[Recipient] = []
     for item in split_list(value):
         lines = [item]
-        if not item.startswith("ssh-"):
+        if " " not in item:  # not a key line: a .pub file
             path = Path(item).expanduser()
             if not path.is_file():
                 raise ConfigError(
