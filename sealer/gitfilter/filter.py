@@ -20,6 +20,7 @@ so renames keep working.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -61,15 +62,15 @@ class CachingKeyring(datakey.Keyring):
         return key
 
 
-def lf(text: str) -> tuple[str, bool]:
+def lf(text: str, fmt: Format) -> tuple[str, bool]:
     """`text` with CRLF line ends made LF, and whether it used CRLF throughout.
 
     With core.autocrlf, smudge gets the blob after LF -> CRLF and clean gets
     the working-tree text before CRLF -> LF. Working on LF text and putting the
     CRLFs back makes the output consistent, so git's conversion gives back
-    exactly the stored blob.
+    exactly the stored blob. A binary file is sealed byte for byte.
     """
-    if "\r\n" in text and text.count("\n") == text.count("\r\n"):
+    if fmt.name != "binary" and "\r\n" in text and text.count("\n") == text.count("\r\n"):
         return text.replace("\r\n", "\n"), True
     return text, False
 
@@ -90,13 +91,18 @@ class Filter:
         self.keyring = CachingKeyring()
         self.warn = warn
         self.locked = 0
+        # (path, sha256 of what smudge wrote) -> the blob it came from. Within one
+        # git command the index on disk can lag behind git's own (a rebase checks
+        # out a commit, then merges, before writing it), so clean first asks
+        # whether it is looking at its own smudge output.
+        self.smudged: dict[tuple[str, bytes], bytes] = {}
 
     # -- smudge -----------------------------------------------------------------
 
     def smudge(self, path: str, data: bytes, blob: str | None = None) -> bytes:
         """The working-tree form of `data`; `blob` is its object id when git says it."""
-        text, was_crlf = lf(fileio.decode(data))
         fmt = format_for(path)
+        text, was_crlf = lf(fileio.decode(data), fmt)
         markers = conflict.find(text)
         if markers is not None:
             out = self._open_conflict(fmt, path, text, markers[1])
@@ -116,7 +122,9 @@ class Filter:
             return data
         for warning in opened.warnings:
             self.warn(f"{path}: {warning}")
-        return fileio.encode(crlf(opened.plaintext, was_crlf))
+        out = fileio.encode(crlf(opened.plaintext, was_crlf))
+        self.smudged[(path, hashlib.sha256(out).digest())] = data
+        return out
 
     def _staged_with_stale_mac(
         self, fmt: Format, parsed: Parsed, path: str, blob: str | None, error: IntegrityError
@@ -186,8 +194,11 @@ class Filter:
     # -- clean ------------------------------------------------------------------
 
     def clean(self, path: str, data: bytes) -> bytes:
-        text, was_crlf = lf(fileio.decode(data))
+        own = self.smudged.get((path, hashlib.sha256(data).digest()))
+        if own is not None:
+            return own
         fmt = format_for(path)
+        text, was_crlf = lf(fileio.decode(data), fmt)
         markers = conflict.find(text)
         if markers is not None:
             raise FormatError(
@@ -213,7 +224,7 @@ class Filter:
         if found is None:
             return None
         spec, data = found
-        text, _ = lf(fileio.decode(data))
+        text, _ = lf(fileio.decode(data), fmt)
         try:
             parsed = document.parse(fmt, text, path)
         except FormatError:

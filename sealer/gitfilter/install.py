@@ -198,7 +198,8 @@ def _sealed(root: Path, tracked: list[str]) -> list[str]:
             if data is None or b"ENC[AES256_GCM," not in data:
                 continue
             try:
-                if document.is_sealed(format_for(f), lf(fileio.decode(data))[0]):
+                fmt = format_for(f)
+                if document.is_sealed(fmt, lf(fileio.decode(data), fmt)[0]):
                     out.append(f)
             except SealerError:
                 continue
@@ -215,9 +216,9 @@ def _strip_block(text: str) -> str:
     out: list[str] = []
     inside = False
     for line in lines:
-        if line.rstrip("\n") == BEGIN:
+        if line.rstrip("\r\n") == BEGIN:
             inside = True
-        elif inside and line.rstrip("\n") == END:
+        elif inside and line.rstrip("\r\n") == END:
             inside = False
         elif not inside:
             out.append(line)
@@ -225,15 +226,17 @@ def _strip_block(text: str) -> str:
 
 
 def _write_attributes(root: Path, block: list[str]) -> None:
+    """Replace sealer's block (keeping the file's line ends); the file is not touched if equal."""
     path = root / ".gitattributes"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    text = _strip_block(text)
+    old = fileio.decode(path.read_bytes()) if path.exists() else ""
+    eol = "\r\n" if "\r\n" in old else "\n"
+    text = _strip_block(old)
     if block:
         if text and not text.endswith("\n"):
-            text += "\n"
-        text += "\n".join([BEGIN, *block, END]) + "\n"
-    if text or path.exists():
-        fileio.write_atomic(str(path), text.encode())
+            text += eol
+        text += eol.join([BEGIN, *block, END]) + eol
+    if text != old:
+        fileio.write_atomic(str(path), fileio.encode(text))
 
 
 def _block(globs: list[str], files: list[str], audit: list[str]) -> list[str]:

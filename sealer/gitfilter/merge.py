@@ -293,7 +293,7 @@ class _Version:
 
 
 def _open_version(filt: Filter, fmt: Format, path: str, data: bytes, label: str) -> _Version:
-    text, _ = lf(fileio.decode(data))
+    text, _ = lf(fileio.decode(data), fmt)
     if conflict.find(text) is not None:  # a virtual base made of a conflict: take ours
         text = conflict.split(text)[0]
     parsed = document.parse(fmt, text, f"{path} ({label})")
