@@ -129,7 +129,7 @@ class Keyring:
             label = f"group {i + 1}: " if len(meta.groups) > 1 else ""
             wanted.append(f"{label}{ids or 'no recipients'}")
             wanted += [f"  {why}" for why in (failures or {}).get(i, [])]
-        types = sorted({_type_name(s) for i in groups for s in meta.groups[i]})
+        types = sorted({recipients.type_of(s) for i in groups for s in meta.groups[i]})
         if len(meta.groups) > 1:
             message = (
                 f"no identity opens enough key groups ({opened} of the {meta.threshold} needed)"
@@ -141,8 +141,3 @@ class Keyring:
             hint="the file wants a key for one of:\n" + "\n".join(wanted),
             file=file,
         )
-
-
-def _type_name(stanza: Stanza) -> str:
-    kt = recipients.for_stanza(stanza)
-    return kt.NAME if kt else stanza.type

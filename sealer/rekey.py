@@ -118,14 +118,14 @@ def current_recipients(meta: Metadata, file: str) -> list[list[Recipient]]:
     for group in meta.groups:
         out: list[Recipient] = []
         for stanza in group:
-            kt = recipients.for_stanza_type(stanza.type)
-            if kt is None:
+            recipient = recipients.recipient_of(stanza)
+            if recipient is None:
                 raise ConfigError(
                     f"the file has {stanza.type} recipients, which sealer cannot wrap a key for",
                     hint="use sops for this file, or replace those recipients in its rule",
                     file=file,
                 )
-            out.extend(kt.parse_recipients(kt.stanza_id(stanza)))
+            out.append(recipient)
         groups.append(out)
     return groups
 

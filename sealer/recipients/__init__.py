@@ -54,6 +54,10 @@ class KeyType(Protocol):
 #   KIND: int                      LOCAL (default), NETWORK or HARDWARE
 #   claims(stanza) -> bool         for a metadata list shared by several key
 #                                  types (sops keeps SSH recipients in `age`)
+#   recipient_of(stanza) -> Recipient
+#                                  the recipient a stanza was sealed for, with
+#                                  all its settings (KMS context, module path),
+#                                  to wrap a key for it again (updatekeys)
 #   parse_recipients_with(value, settings) -> list[Recipient]
 #                                  recipients plus their sibling settings: the
 #                                  rule's keys (`aws_profile`) or the command
@@ -130,6 +134,25 @@ def stanza_id(stanza: Stanza) -> str:
     """How a stanza's recipient is shown (`age1…`, an ARN, …)."""
     kt = for_stanza(stanza)
     return kt.stanza_id(stanza) if kt else stanza.type
+
+
+def type_of(stanza: Stanza) -> str:
+    """The key type's name (`ssh` for an SSH stanza in the `age` list), else the list's."""
+    kt = for_stanza(stanza)
+    return kt.NAME if kt else stanza.type
+
+
+def recipient_of(stanza: Stanza) -> Recipient | None:
+    """The recipient a stanza was sealed for, or None if no key type here can wrap for it."""
+    kt = for_stanza(stanza)
+    if kt is None:
+        return None
+    ability = getattr(kt, "recipient_of", None)
+    if ability is not None:
+        recipient: Recipient = ability(stanza)
+        return recipient
+    found = kt.parse_recipients(kt.stanza_id(stanza))
+    return found[0] if len(found) == 1 else None
 
 
 def kind(kt: KeyType | None) -> int:

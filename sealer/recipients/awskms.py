@@ -126,6 +126,11 @@ def parse_recipients(value: object) -> list[Recipient]:
     return parse_recipients_with(value, {})
 
 
+def recipient_of(stanza: Stanza) -> Recipient:
+    """The stanza's key with its role, context and profile, to wrap for again."""
+    return _one(stanza.fields, None, "")
+
+
 def stanza_id(stanza: Stanza) -> str:
     arn = str(stanza.fields.get("arn", "kms"))
     role = stanza.fields.get("role")

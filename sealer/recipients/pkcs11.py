@@ -416,6 +416,10 @@ def parse_recipients(value: object) -> list[Recipient]:
     return [Pkcs11Recipient(parse_uri(item)) for item in items]
 
 
+def recipient_of(stanza: Stanza) -> Recipient:
+    return Pkcs11Recipient(parse_uri(str(stanza.fields.get("uri", ""))))
+
+
 def stanza_id(stanza: Stanza) -> str:
     uri = str(stanza.fields.get("uri", "pkcs11"))
     return uri.partition("?")[0]

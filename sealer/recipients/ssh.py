@@ -97,6 +97,10 @@ def parse_recipients(value: object) -> list[Recipient]:
     return out
 
 
+def recipient_of(stanza: Stanza) -> Recipient:
+    return SshRecipient(str(stanza.fields.get("recipient", "")))
+
+
 def claims(stanza: Stanza) -> bool:
     return str(stanza.fields.get("recipient", "")).startswith("ssh-")
 
