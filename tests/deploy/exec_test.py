@@ -68,6 +68,14 @@ def start(*args: str, **kw: object) -> subprocess.Popen[bytes]:
     )
 
 
+def start_waiter(in_tmp: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """sealer exec --file app.yaml running WAITER; returns it and the private file's path."""
+    (in_tmp / "waiter.py").write_text(WAITER)
+    proc = start("--file", "app.yaml", "--", sys.executable, "waiter.py", "where", "{}")
+    wait_for(lambda: (in_tmp / "where").exists(), "the command to start")
+    return proc, Path((in_tmp / "where").read_text())
+
+
 @pytest.fixture
 def secret_file(seal: Seal) -> tuple[Path, bytes]:
     secret = uuid.uuid4().hex
@@ -201,10 +209,7 @@ def test_sigterm_reaches_the_command_and_files_go(
     secret_file: tuple[Path, bytes], in_tmp: Path
 ) -> None:
     _, secret = secret_file
-    (in_tmp / "waiter.py").write_text(WAITER)
-    proc = start("--file", "app.yaml", "--", sys.executable, "waiter.py", "where", "{}")
-    wait_for(lambda: (in_tmp / "where").exists(), "the command to start")
-    private = Path((in_tmp / "where").read_text())
+    proc, private = start_waiter(in_tmp)
     assert secret in private.read_bytes()
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=15)
@@ -218,10 +223,7 @@ def test_sealer_killed_outright_leaves_no_plaintext(
     secret_file: tuple[Path, bytes], in_tmp: Path
 ) -> None:
     _, secret = secret_file
-    (in_tmp / "waiter.py").write_text(WAITER)
-    proc = start("--file", "app.yaml", "--", sys.executable, "waiter.py", "where", "{}")
-    wait_for(lambda: (in_tmp / "where").exists(), "the command to start")
-    private = Path((in_tmp / "where").read_text())
+    proc, private = start_waiter(in_tmp)
     proc.kill()
     proc.communicate(timeout=15)
     assert proc.returncode == -signal.SIGKILL
@@ -247,10 +249,7 @@ def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
     secret_file: tuple[Path, bytes], in_tmp: Path
 ) -> None:
     _, secret = secret_file
-    (in_tmp / "waiter.py").write_text(WAITER)
-    proc = start("--file", "app.yaml", "--", sys.executable, "waiter.py", "where", "{}")
-    wait_for(lambda: (in_tmp / "where").exists(), "the command to start")
-    private = Path((in_tmp / "where").read_text())
+    proc, private = start_waiter(in_tmp)
     os.kill(guardian_of(private.parent), signal.SIGKILL)
     proc.kill()
     proc.communicate(timeout=15)
@@ -264,10 +263,7 @@ def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
 
 
 def test_a_live_run_is_not_swept(secret_file: tuple[Path, bytes], in_tmp: Path) -> None:
-    (in_tmp / "waiter.py").write_text(WAITER)
-    proc = start("--file", "app.yaml", "--", sys.executable, "waiter.py", "where", "{}")
-    wait_for(lambda: (in_tmp / "where").exists(), "the command to start")
-    private = Path((in_tmp / "where").read_text())
+    proc, private = start_waiter(in_tmp)
     assert private.parent not in runner.sweep(Path("/dev/shm"))
     assert private.exists()
     proc.terminate()
