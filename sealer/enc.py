@@ -7,7 +7,6 @@ says how to parse the plaintext.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from typing import NamedTuple
@@ -17,6 +16,9 @@ from sealer.values import Value, from_bytes, to_bytes
 
 # sops' own pattern: anchored at the start only, greedy groups.
 _ENC = re.compile(r"ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
+# What sops writes, which is all sealer accepts: canonical base64, nothing after.
+_B64 = r"((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)"
+_STRICT = re.compile(rf"ENC\[AES256_GCM,data:{_B64},iv:{_B64},tag:{_B64},type:(\w+)\]\Z")
 PREFIX = "ENC[AES256_GCM,"
 
 
@@ -36,26 +38,40 @@ def is_sealed(text: str) -> bool:
 
 
 def parse(text: str) -> Sealed:
-    m = _ENC.match(text)
+    m = _STRICT.match(text)
     if m is None:
-        raise BadValue("not an ENC[...] value")
+        if _ENC.match(text) is None:
+            raise BadValue("not an ENC[...] value")
+        raise BadValue("an ENC[...] value is damaged (bad base64, or text after it)")
     try:
-        data, iv, tag = (base64.b64decode(m[i], validate=True) for i in (1, 2, 3))
+        data, iv, tag = (_b64(m[i]) for i in (1, 2, 3))
     except (binascii.Error, ValueError) as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
-    sealed = Sealed(data, iv, tag, m[4])
-    if render(sealed) != text:
-        # Go's decoder would accept stray bits or trailing text; a changed byte
-        # of a sealed value is damage, so sealer does not.
-        raise BadValue("an ENC[...] value is not in canonical form")
-    return sealed
+    return Sealed(data, iv, tag, m[4])
+
+
+# Go's decoder accepts stray low bits before the padding; a changed byte of a
+# sealed value is damage, so sealer takes only the canonical encoding.
+_LAST_BEFORE_2PAD = frozenset("AQgw")
+_LAST_BEFORE_1PAD = frozenset("AEIMQUYcgkosw048")
+
+
+def _b64(field: str) -> bytes:
+    if field.endswith("=="):
+        if field[-3] not in _LAST_BEFORE_2PAD:
+            raise ValueError("non-canonical base64")
+    elif field.endswith("=") and field[-2] not in _LAST_BEFORE_1PAD:
+        raise ValueError("non-canonical base64")
+    return binascii.a2b_base64(field)
 
 
 def render(sealed: Sealed) -> str:
-    b64 = base64.b64encode
+    def b64(data: bytes) -> str:
+        return binascii.b2a_base64(data, newline=False).decode("ascii")
+
     return (
-        f"ENC[AES256_GCM,data:{b64(sealed.data).decode()},iv:{b64(sealed.iv).decode()},"
-        f"tag:{b64(sealed.tag).decode()},type:{sealed.type}]"
+        f"ENC[AES256_GCM,data:{b64(sealed.data)},iv:{b64(sealed.iv)},"
+        f"tag:{b64(sealed.tag)},type:{sealed.type}]"
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import subprocess
 from pathlib import Path
 
 from sealer.errors import ConfigError, FileError
@@ -63,6 +62,8 @@ def _read_key_file(path: Path, source: str, *, required: bool) -> list[str]:
 
 
 def _run_key_cmd(cmd: str, source: str) -> list[str]:
+    import subprocess
+
     try:
         out = subprocess.run(
             shlex.split(cmd), capture_output=True, text=True, check=False, timeout=60

@@ -27,6 +27,7 @@ class DotenvFormat:
         root = Mapping()
         meta_items: list[tuple[str, Any]] = []
         meta_spans: list[Span] = []
+        seen: set[str] = set()
         pos = 0
         number = 0
         while pos < len(text):
@@ -47,9 +48,10 @@ class DotenvFormat:
                 if key.startswith(PREFIX):
                     meta_items.append((key[len(PREFIX) :], value))
                     meta_spans.append((pos, min(end + 1, len(text))))
-                elif any(k == key for k, _ in root.items):
+                elif key in seen:
                     raise FormatError(f"line {number}: duplicate key {key!r}")
                 else:
+                    seen.add(key)
                     root.items.append((key, Scalar(value, (pos + eq + 1, end))))
             pos = end + 1
         meta = metadata.unflatten(meta_items) if meta_items else None

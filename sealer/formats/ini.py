@@ -157,6 +157,7 @@ class _Section:
     def __init__(self, name: str, header_start: int):
         self.name = name
         self.node = Mapping()
+        self.keys: set[str] = set()
         self.header_start = header_start
         self.end = header_start
 
@@ -213,8 +214,9 @@ class _Parser:
                 continue
             section = sections[-1]
             key, value, vspan, quote, inline = self.key_value(at, end)
-            if key in (k for k, _ in section.node.items if isinstance(k, str)):
+            if key in section.keys:
                 raise self.error(f"duplicate key {key!r} in section [{section.name}]")
+            section.keys.add(key)
             section.node.items.append((key, Scalar(value, vspan, Style(quote))))
             # go-ini files comments above a key (and its inline one) after the key
             section.node.items.extend((c, None) for c in pending)

@@ -179,6 +179,7 @@ class _Parser:
         indent: str | None = None
         members: list[tuple[int, int]] = []  # (key start, value end) per member
         positions: list[tuple[int, int]] = []  # the same, data members only
+        seen: set[str] = set()
         kind, tok, start, end = self.next()
         if tok != "}":
             while True:
@@ -198,8 +199,9 @@ class _Parser:
                     self.meta = to_python(value)
                     self.meta_spans.append(self._meta_span(members, key_start, value_end))
                 else:
-                    if any(k == key for k, _ in node.items):
+                    if key in seen:
                         raise self.error(f"duplicate key {key!r}", key_start)
+                    seen.add(key)
                     node.items.append((key, value))
                     positions.append((key_start, value_end))
                     last_end = value_end

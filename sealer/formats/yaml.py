@@ -25,7 +25,6 @@ from sealer.values import Comment, Value
 SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent
 MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
 _PROPERTY = re.compile(r"\S+[ \t\r\n]*")
 _DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
 
@@ -69,6 +68,9 @@ class _Box:
     key_start: int = 0
     is_meta: bool = False
     comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    is_mapping: bool = True
+    plain_style: Style | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -196,7 +198,7 @@ class _Parser:
         self.anchors: dict[str, Node] = {}
         self.copies = 0
         self.excluded: list[Span] = []  # scalar text and metadata: no comments in there
-        self.tokens: list[tuple[int, int, _Box]] = []  # (start, column, container)
+        self.tokens: list[tuple[int, _Box]] = []  # (start, container) of keys and values
         self.docs: list[_Doc] = []
         self.doc: _Doc = _Doc(Mapping())
         self.stack: list[_Box] = []
@@ -236,26 +238,32 @@ class _Parser:
     # -- events --------------------------------------------------------------
 
     def _events(self, parser: Any) -> None:
+        from ruamel.yaml import events as e
+
+        scalar, alias = e.ScalarEvent, e.AliasEvent
+        starts = (e.MappingStartEvent, e.SequenceStartEvent)
+        ends = (e.MappingEndEvent, e.SequenceEndEvent)
+        get = parser.get_event
         while True:
-            ev = parser.get_event()
-            kind = type(ev).__name__
-            if kind == "ScalarEvent":
+            ev = get()
+            cls = type(ev)
+            if cls is scalar:
                 self._scalar(ev)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-                self._start(ev, kind == "MappingStartEvent")
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            elif cls in starts:
+                self._start(ev, cls is e.MappingStartEvent)
+            elif cls in ends:
                 self._end(ev)
-            elif kind == "AliasEvent":
+            elif cls is alias:
                 self._alias(ev)
-            elif kind == "DocumentStartEvent":
+            elif cls is e.DocumentStartEvent:
                 self.doc = _Doc(Mapping())
                 self.anchors = {}
-            elif kind == "DocumentEndEvent":
+            elif cls is e.DocumentEndEvent:
                 if self.doc.box is None:
                     self.doc.end = ev.start_mark.index
                 self.doc.region_end = ev.end_mark.index
                 self.docs.append(self.doc)
-            elif kind == "StreamEndEvent":
+            elif cls is e.StreamEndEvent:
                 if self.docs:
                     self.docs[-1].region_end = len(self.text)
                 return
@@ -265,7 +273,7 @@ class _Parser:
         parent = self.stack[-1] if self.stack else None
         node: Mapping | Sequence = Mapping() if is_mapping else Sequence()
         flow = bool(ev.flow_style) or (parent is not None and parent.flow)
-        box = _Box(node, start, self.col(start), flow, parent)
+        box = _Box(node, start, self.col(start), flow, parent, is_mapping=is_mapping)
         if parent is None:
             if not is_mapping:
                 raise FormatError("YAML documents whose top level is a sequence are not supported")
@@ -301,33 +309,54 @@ class _Parser:
     def _scalar(self, ev: Any) -> None:
         start, end = ev.start_mark.index, ev.end_mark.index
         style, tag = ev.style or "", ev.tag
+        box = self.stack[-1] if self.stack else None
+        if box is not None and box.pending_key is None and box.is_mapping and not ev.anchor:
+            # a key: only its text and position matter (the common, fast case)
+            if tag is None:
+                key = ys.resolve_plain(ev.value) if style == "" else ev.value
+            else:
+                key = ys.resolve(ev.value, style, tag)
+            self._key(box, key, start, ev)
+            return
         tag_start = None
         if ev.anchor is not None or tag is not None:
             start, tag_start = self._skip_properties(start, ev.anchor is not None, tag is not None)
-        box = self.stack[-1] if self.stack else None
-        value = ys.resolve(ev.value, style, tag) if box is None or not box.is_meta else None
+        if style == "" and tag is None:
+            value: Value = ys.resolve_plain(ev.value)
+        else:
+            value = ys.resolve(ev.value, style, tag)
         if box is None:
             if value is not None:
                 raise FormatError("YAML documents whose top level is a scalar are not supported")
             self.doc.end = ev.start_mark.index
             return
         if box.is_meta:
-            value = ys.resolve(ev.value, style, tag)
             self._add(box, Scalar(value, (start, end)), start, ev)
             return
-        newline_end = True
-        if style in ("|", ">"):
-            end = self._block_end(start, end)
-            newline_end = self.text[end - 1 : end] == "\n"
+        if style == "" and tag is None:
+            st = box.plain_style
+            if st is None:
+                st = box.plain_style = Style("", box.flow, box.indent + 2, source=self.text,
+                                             parent_indent=box.indent)  # fmt: skip
+        else:
+            newline_end = True
+            if style in ("|", ">"):
+                end = self._block_end(start, end)
+                newline_end = self.text[end - 1 : end] == "\n"
+            indent = self._content_indent(start, style, box)
+            drop = tag_start if tag in _DROP_TAGS else None
+            crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
+            tagged = tag is not None and tag not in _DROP_TAGS
+            st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent,
+                       tagged)  # fmt: skip
         self.excluded.append((ev.start_mark.index, end))
-        indent = self._content_indent(start, style, box)
-        drop = tag_start if tag in _DROP_TAGS else None
-        crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
-        tagged = tag is not None and tag not in _DROP_TAGS
-        st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent, tagged)
         node = Scalar(value, (start, end), st)
-        if not (isinstance(box.node, Mapping) and box.pending_key is None):
-            self.tokens.append((start, self.col(start), box))
+        if box.is_mapping and box.pending_key is None:  # an anchored key
+            if not isinstance(value, str):
+                raise self._key_error(ev, value, True)
+            self._key(box, value, start, ev)
+            return
+        self.tokens.append((start, box))
         self._add(box, node, start, ev)
         if ev.anchor:
             self.anchors[ev.anchor] = node
@@ -374,7 +403,7 @@ class _Parser:
             raise FormatError(f"line {ev.start_mark.line + 1}: unknown alias *{ev.anchor}")
         start = ev.start_mark.index
         if not box.is_meta:
-            self.tokens.append((start, self.col(start), box))
+            self.tokens.append((start, box))
         self._add(box, self._copy(source), start, ev)
 
     def _copy(self, node: Node) -> Node:
@@ -392,33 +421,40 @@ class _Parser:
             return Sequence(copies, None, node.style)
         return node
 
+    def _key(self, box: _Box, key: Value, start: int, ev: Any) -> None:
+        if not isinstance(key, str):
+            raise self._key_error(ev, key, True)
+        self.excluded.append((ev.start_mark.index, ev.end_mark.index))
+        box.pending_key, box.key_start = key, start
+        if not box.is_meta:
+            self.tokens.append((start, box))
+
+    def _key_error(self, ev: Any, key: Value, is_scalar: bool) -> FormatError:
+        shown = repr(key) if key is not None else "null" if is_scalar else "a collection"
+        return FormatError(
+            f"line {ev.start_mark.line + 1}: mapping key {shown} is not a string",
+            hint="sops supports only string keys; quote the key",
+        )
+
     def _add(self, box: _Box, node: Node, start: int, ev: Any) -> None:
-        if isinstance(box.node, Sequence):
+        if not box.is_mapping:
+            assert isinstance(box.node, Sequence)
             box.node.items.append(node)
             box.starts.append(start)
             return
-        if box.pending_key is None:  # this node is a key
-            is_scalar = isinstance(node, Scalar) and node.span is not None
-            key = node.value if isinstance(node, Scalar) and node.span is not None else None
-            if not isinstance(key, str):
-                shown = repr(key) if key is not None else "null" if is_scalar else "a collection"
-                raise FormatError(
-                    f"line {ev.start_mark.line + 1}: mapping key {shown} is not a string",
-                    hint="sops supports only string keys; quote the key",
-                )
-            box.pending_key, box.key_start = key, start
-            if not box.is_meta:
-                self.tokens.append((start, self.col(start), box))
-            return
+        if box.pending_key is None:  # a collection or alias as a key
+            raise self._key_error(ev, None, False)
         key, box.pending_key = box.pending_key, None
         if box.parent is None and key == SOPS_KEY:
             raise FormatError("the sops metadata entry is not a mapping")
-        if any(k == key for k, _ in box.node.items):
+        if key in box.keys:
             raise FormatError(
                 f"line {self.line_of(box.key_start)}: duplicate key {key!r}",
                 hint="sops refuses duplicate keys; remove one of them",
             )
+        assert isinstance(box.node, Mapping)
         box.node.items.append((key, node))
+        box.keys.add(key)
         box.starts.append(box.key_start)
 
     def _meta_done(self, box: _Box) -> None:
@@ -442,15 +478,18 @@ class _Parser:
     def _attach_comments(self) -> None:
         if not self.docs:
             return
-        excluded = sorted(self.excluded)
-        ex_starts = [s for s, _ in excluded]
-        starts = [t[0] for t in self.tokens]
         text = self.text
         d = 0
-        for m in _COMMENT.finditer(text):
-            pos = m.start()
+        excluded: list[Span] = []
+        ex_starts: list[int] = []
+        starts: list[int] = []
+        for pos in _hashes(text):
+            if not ex_starts:  # built on the first candidate: most sealed files have none
+                excluded = sorted(self.excluded)
+                ex_starts = [s for s, _ in excluded] or [-1]
+                starts = [t[0] for t in self.tokens]
             i = bisect.bisect_right(ex_starts, pos) - 1
-            if i >= 0 and pos < excluded[i][1]:
+            if i >= 0 and excluded and pos < excluded[i][1]:
                 continue
             while d < len(self.docs) - 1 and pos >= self.docs[d].region_end:
                 d += 1
@@ -485,20 +524,32 @@ class _Parser:
         if nxt is not None and nxt[0] >= doc.region_end:
             nxt = None
         col = self.col(pos)
-        if nxt is not None and col <= nxt[1]:
+        nxt_col = self.col(nxt[0]) if nxt is not None else 0
+        if nxt is not None and col <= nxt_col:
             # a head comment: it belongs with the next key or item
-            box: _Box | None = nxt[2]
+            box: _Box | None = nxt[1]
             while box is not None and box.flow:
                 box = box.parent
             return box or doc.box
         # a foot (or line) comment: the deepest open collection it is indented into
-        box = prev[2] if prev is not None else None
+        box = prev[1] if prev is not None else None
         while box is not None:
             open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
-            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt[1]):
+            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col):
                 return box
             box = box.parent
         return doc.box
+
+
+def _hashes(text: str) -> list[int]:
+    """Where a `#` could start a comment: at a line start or after a blank."""
+    out = []
+    pos = text.find("#")
+    while pos >= 0:
+        if pos == 0 or text[pos - 1] in " \t\n":
+            out.append(pos)
+        pos = text.find("#", pos + 1)
+    return out
 
 
 def content_end(node: Node | None) -> int:

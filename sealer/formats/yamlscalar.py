@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from binascii import Error as BinasciiError
+from functools import cache
 from typing import Any
 
 from sealer.errors import FormatError
@@ -142,9 +143,14 @@ def check_value(value: Value) -> None:
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
-_PRINTABLE = re.compile(
-    r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
-)
+_PRINTABLE_CHARS = r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+# Most values are short ASCII words; they need none of the checks below.
+_SIMPLE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+=%-]*")
+
+
+@cache
+def _printable() -> re.Pattern[str]:
+    return re.compile(_PRINTABLE_CHARS)
 
 
 def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
@@ -152,9 +158,11 @@ def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
 
     With an explicit `!!str` (or custom) tag the text need not resolve to a string.
     """
+    if _SIMPLE.fullmatch(text) and (text[0] not in "yYnNtTfFoO" or text not in _MAP):
+        return True
     if not text or text != text.strip(" \t") or "\n" in text or "\r" in text:
         return False
-    if not _PRINTABLE.fullmatch(text) or "\t" in text:
+    if not _printable().fullmatch(text) or "\t" in text:
         return False
     first = text[0]
     if first in _INDICATORS and not (first in "-?:" and len(text) > 1 and text[1] not in " \t"):
@@ -191,7 +199,7 @@ def double_quoted(text: str) -> str:
 
 
 def single_quoted_ok(text: str) -> bool:
-    return "\n" not in text and _PRINTABLE.fullmatch(text) is not None and "\t" not in text
+    return "\n" not in text and _printable().fullmatch(text) is not None and "\t" not in text
 
 
 def single_quoted(text: str) -> str:
@@ -200,7 +208,7 @@ def single_quoted(text: str) -> str:
 
 def block_ok(text: str) -> bool:
     """A literal/folded block can hold it: printable and not blank."""
-    if not text or "\r" in text or not _PRINTABLE.fullmatch(text.replace("\n", "")):
+    if not text or "\r" in text or not _printable().fullmatch(text.replace("\n", "")):
         return False
     return text.strip("\n") != ""
 
