@@ -127,10 +127,13 @@ class _Parser:
         return (LIT, c)
 
     def char_class(self) -> Item:
+        """A class as a glob class body (`!` for negation), ranges kept."""
         negate = self.peek() == "^"
         if negate:
             self.take()
-        members = ""
+        body = ""
+        chars: list[str] = []  # single members, for the `/` check
+        ranges: list[tuple[str, str]] = []
         first = True
         while True:
             c = self.take()
@@ -145,16 +148,31 @@ class _Parser:
                     raise Unsupported
             elif c == "[":
                 raise Unsupported  # [:classes:]
-            members += c
+            elif c == "-" and chars and self.peek() not in ("]", ""):
+                low, high = chars.pop(), self.take()
+                if high == "\\":
+                    high = self.take()
+                if not high:
+                    raise Unsupported
+                ranges.append((low, high))
+                body += "-" + _class_char(high)
+                continue
+            chars.append(c)
+            body += _class_char(c)
+        has_slash = "/" in chars or any(lo <= "/" <= hi for lo, hi in ranges)
         if negate:
-            if members == "/":
+            if chars == ["/"] and not ranges:
                 return (ONE, "")
-            if "/" not in members:
+            if not has_slash:
                 raise Unsupported  # would match "/" too, which a glob class cannot
-            return (CLASS, "!" + members)
-        if "/" in members:
+            return (CLASS, "!" + body)
+        if has_slash:
             raise Unsupported
-        return (CLASS, members)
+        return (CLASS, body)
+
+
+def _class_char(c: str) -> str:
+    return "\\" + c if c in "[]!\\-^" else c
 
 
 def _expand(items: list[list[Item] | _Group]) -> list[Seq]:
@@ -181,11 +199,8 @@ def _alt_seqs(alt: _Alt, nested: bool = False) -> list[Seq]:
     return [head + s + tail for s in seqs]
 
 
-def _class_glob(members: str) -> str:
-    negate = members.startswith("!")
-    body = members[1:] if negate else members
-    out = "".join("\\" + c if c in "[]!\\-^" else c for c in body)
-    return "[" + ("!" if negate else "") + out + "]"
+def _class_glob(body: str) -> str:
+    return "[" + body + "]"
 
 
 def _globs(seq: Seq) -> list[str]:
