@@ -28,7 +28,7 @@ def test_missing_named_key_file_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(tmp_path / "missing.txt"))
-    with pytest.raises(FileError, match="SOPS_AGE_KEY_FILE: key file .* does not exist"):
+    with pytest.raises(FileError, match=r"SOPS_AGE_KEY_FILE: key file .* does not exist"):
         identities.age_secret_keys()
 
 
