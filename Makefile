@@ -16,11 +16,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.demo-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e . --config-settings editable_mode=compat
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[aws,pkcs11,test]'
+	$(BIN)/python -m pip install -q -e '.[aws,pkcs11,test]' --config-settings editable_mode=compat
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed

@@ -2,6 +2,6 @@
 
 import sys
 
-from sealer.cli import main
+from sealer.main import main
 
 sys.exit(main())

@@ -64,25 +64,14 @@ def cli() -> None:
     """
 
 
-def report(error: SealerError) -> None:
-    """Print an error and its hint the way every sealer command does."""
-    click.echo(f"sealer: error: {error}", err=True)
-    if error.hint:
-        for line in error.hint.splitlines():
-            click.echo(f"sealer: hint: {line}", err=True)
-
-
 def warn(message: str) -> None:
     click.echo(f"sealer: warning: {message}", err=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `sealer` script; returns the process exit code."""
+def run_cli(argv: list[str]) -> int:
+    """Run a command line through click; errors are left to `sealer.main.guarded`."""
     try:
         rv: Any = cli.main(args=argv, prog_name="sealer", standalone_mode=False)
-    except SealerError as error:
-        report(error)
-        return int(error.exit_code)
     except click.exceptions.Exit as e:
         return int(e.exit_code)
     except click.ClickException as e:
@@ -91,19 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("sealer: interrupted", err=True)
         return int(Exit.INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("sealer: interrupted", err=True)
-        return int(Exit.INTERRUPTED)
-    except BrokenPipeError:
-        return int(Exit.ERROR)
-    except Exception as error:  # noqa: BLE001 - the one place that maps bugs to exit 3
-        from sealer.crashlog import write_crash_log
-
-        path = write_crash_log(error)
-        click.echo(f"sealer: error: unexpected {type(error).__name__}; this is a bug", err=True)
-        click.echo(f"sealer: hint: details are in {path}; please report them", err=True)
-        return int(Exit.UNEXPECTED)
     return int(rv) if isinstance(rv, int) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point (kept for callers of `sealer.cli.main`); see `sealer.main`."""
+    from sealer.main import main as real_main
+
+    return real_main(argv)
+
+
+def report(error: SealerError) -> None:
+    from sealer.main import report as real_report
+
+    real_report(error)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,8 +61,7 @@ def recipient_options(f: F) -> F:
 
 
 def format_for(path: str, input_type: str | None, override: str | None) -> formats.Format:
-    name = input_type or formats.name_for_path(override or path)
-    return formats.get(name)
+    return formats.for_file(path, input_type, override)
 
 
 def cli_recipients(options: dict[str, Any]) -> list[Any]:

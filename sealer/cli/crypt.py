@@ -136,66 +136,23 @@ def decrypt(
 
     Only the sealed values change; comments, order and layout stay as they are.
     """
-    from sealer import document, fileio
+    from sealer.commands.decrypt import decrypt as decrypt_file
     from sealer.datakey import Keyring
-    from sealer.errors import SealerError
 
+    order = decryption_order.split(",") if decryption_order else None
     if _recursive(recursive, out, in_place, output, extract, input_type, filename_override):
         from sealer import bulk
 
-        order = decryption_order.split(",") if decryption_order else None
         tree = bulk.decrypt_tree(Path(file), Path(str(out)), Keyring(order), ignore_mac=ignore_mac)
         return bulk.report(tree, "decrypted")
     _check_output(file, in_place, output)
-    name = filename_override or file
-    fmt = format_for(file, input_type, filename_override)
-    text = fileio.read(file)
-    order = decryption_order.split(",") if decryption_order else None
-    opened = document.open_text(fmt, text, Keyring(order), file=name, ignore_mac=ignore_mac)
-    for warning in opened.warnings:
-        click.echo(f"sealer: warning: {name}: {warning}", err=True)
-    if extract is not None:
-        try:
-            value = _extract(fmt, opened.plaintext, extract)
-        except SealerError as e:
-            raise e.with_file(name) from None
-        fileio.write_output(output, value, private=True)
-        return 0
-    fileio.write_output(file if in_place else output, opened.plaintext, private=not in_place)
-    return 0
-
-
-def _extract(fmt: Any, plaintext: str, path_text: str) -> str:
-    from sealer import paths
-    from sealer.tree import to_python
-
-    path = paths.parse(path_text)
-    data = to_python(fmt.parse(plaintext).docs[0])
-    value = paths.lookup(data, path)
-    return render_subtree(fmt.name, value)
-
-
-def render_subtree(fmt_name: str, value: Any) -> str:
-    """A value as `--extract` prints it: strings raw, the rest in the file's format."""
-    import json
-
-    from sealer.formats import yamlscalar as ys
-    from sealer.values import GoTime, Raw
-
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Raw):
-        return value.data.decode("utf-8", "surrogateescape")
-    if fmt_name == "yaml":
-        if isinstance(value, dict):
-            return "\n".join(ys.emit_block(value, 4)) + "\n"
-        if isinstance(value, list):
-            return "\n".join(ys.emit_sequence(value, 4)) + "\n"
-        return ys.scalar(value) + "\n"
-
-    def default(o: Any) -> Any:
-        if isinstance(o, GoTime):
-            return o.text
-        raise TypeError
-
-    return json.dumps(value, indent=4, ensure_ascii=False, default=default) + "\n"
+    return decrypt_file(
+        file,
+        in_place=in_place,
+        output=output,
+        extract=extract,
+        ignore_mac=ignore_mac,
+        order=order,
+        input_type=input_type,
+        filename_override=filename_override,
+    )

@@ -26,7 +26,7 @@ def get(file: str, path: str, input_type: str | None, decryption_order: str | No
     A string prints as is; anything else prints in the file's format.
     """
     from sealer import fileio, keyedit, paths
-    from sealer.cli.crypt import render_subtree
+    from sealer.commands.decrypt import render_subtree
 
     fmt = format_for(file, input_type, None)
     value = keyedit.get(file, fmt, paths.parse(path), _keyring(decryption_order))

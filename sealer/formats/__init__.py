@@ -88,6 +88,11 @@ def name_for_path(path: str) -> str:
     return "binary"
 
 
+def for_file(path: str, input_type: str | None = None, override: str | None = None) -> Format:
+    """The format to read `path` as: `input_type`, else from `override` or the name."""
+    return get(input_type or name_for_path(override or path))
+
+
 def splice(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping (start, end, replacement) edits to `text`."""
     if not edits:

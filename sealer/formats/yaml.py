@@ -212,9 +212,10 @@ class _Parser:
         return bisect.bisect_right(self.line_starts, index)
 
     def run(self) -> Parsed:
-        from _ruamel_yaml import CParser
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+        from sealer.formats import libyaml
 
+        CParser, self.events, error = libyaml.load()
+        MarkedYAMLError, YAMLError = error.MarkedYAMLError, error.YAMLError
         parser = CParser(self.text)
         try:
             self._events(parser)
@@ -238,8 +239,7 @@ class _Parser:
     # -- events --------------------------------------------------------------
 
     def _events(self, parser: Any) -> None:
-        from ruamel.yaml import events as e
-
+        e = self.events
         scalar, alias = e.ScalarEvent, e.AliasEvent
         starts = (e.MappingStartEvent, e.SequenceStartEvent)
         ends = (e.MappingEndEvent, e.SequenceEndEvent)

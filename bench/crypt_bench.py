@@ -1,0 +1,101 @@
+"""sealer against sops: decrypt and encrypt of YAML with 10, 1,000 and 10,000 values.
+
+Both tools run as the commands users run (`sealer decrypt FILE`, `sops -d FILE`),
+in the same run, on the same files (sops opens sealer's files), with an age key;
+each figure is the median wall time of several runs. Prints a table and the
+ratio sops / sealer (above 1: sealer is faster).
+
+    python bench/crypt_bench.py [--runs 7] [--sizes 10,1000,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if not found:
+        raise SystemExit(f"{name} not found (make test installs it)")
+    return found
+
+
+def plaintext(n: int, seed: int = 7) -> str:
+    """A config-like YAML document with n leaf values in nested sections."""
+    rng = random.Random(seed)
+    lines = []
+    per = 10
+    for s in range(max(1, n // per)):
+        lines.append(f"service{s}:")
+        for i in range(min(per, n - s * per)):
+            kind = rng.randrange(4)
+            value = {
+                0: f"value-{rng.getrandbits(48):x}",
+                1: str(rng.randrange(1, 65535)),
+                2: "true",
+                3: f'"quoted {rng.getrandbits(32):x}"',
+            }[kind]
+            lines.append(f"  key{i}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def median_time(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--sizes", default="10,1000,10000")
+    args = ap.parse_args()
+    sealer, sops, keygen = tool("sealer"), tool("sops"), tool("age-keygen")
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        subprocess.run([keygen, "-o", str(d / "key.txt")], check=True, capture_output=True)
+        recipient = next(
+            ln.split(": ")[1]
+            for ln in (d / "key.txt").read_text().splitlines()
+            if "public key" in ln
+        )
+        env = {**os.environ, "SOPS_AGE_KEY_FILE": str(d / "key.txt"), "HOME": tmp,
+               "XDG_CONFIG_HOME": str(d / "cfg"), "SOPS_DISABLE_VERSION_CHECK": "1"}  # fmt: skip
+        rows = []
+        for n in (int(x) for x in args.sizes.split(",")):
+            plain = d / f"p{n}.yaml"
+            plain.write_text(plaintext(n))
+            sealed = d / f"s{n}.yaml"
+            out = subprocess.run([sealer, "encrypt", "--age", recipient, str(plain)],
+                                 env=env, check=True, capture_output=True)  # fmt: skip
+            sealed.write_bytes(out.stdout)
+            runs = args.runs if n < 10000 else max(3, args.runs // 2)
+            dec_sealer = median_time([sealer, "decrypt", str(sealed)], env, runs)
+            dec_sops = median_time([sops, "-d", str(sealed)], env, runs)
+            enc_sealer = median_time([sealer, "encrypt", "--age", recipient, str(plain)], env, runs)
+            enc_sops = median_time([sops, "encrypt", "--age", recipient, str(plain)], env, runs)
+            rows.append((n, dec_sealer, dec_sops, enc_sealer, enc_sops))
+    print(f"{'values':>7} | {'decrypt sealer':>14} {'sops':>7} {'ratio':>6} | "
+          f"{'encrypt sealer':>14} {'sops':>7} {'ratio':>6}")  # fmt: skip
+    for n, ds, do, es, eo in rows:
+        print(f"{n:>7} | {ds:>13.3f}s {do:>6.3f}s {do / ds:>5.2f}x | "
+              f"{es:>13.3f}s {eo:>6.3f}s {eo / es:>5.2f}x")  # fmt: skip
+    print("ratio = sops time / sealer time (median of runs); above 1 means sealer is faster")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Command bodies that need no CLI parser (so the hot path can skip click)."""

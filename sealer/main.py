@@ -1,0 +1,67 @@
+"""The `sealer` program: maps errors to exit codes, and runs the hot path without click.
+
+`sealer decrypt FILE` is what deploy scripts run, often once per file, so it
+starts without importing click (about a quarter of start-up); every other
+command line goes through the click CLI in `sealer.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from sealer.errors import Exit, SealerError
+
+
+def report(error: SealerError) -> None:
+    """Print an error and its hint the way every sealer command does."""
+    lines = [f"sealer: error: {error}"]
+    if error.hint:
+        lines += [f"sealer: hint: {line}" for line in error.hint.splitlines()]
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """Run a command; the one place that turns exceptions into exit codes."""
+    try:
+        return run()
+    except SealerError as error:
+        report(error)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("sealer: interrupted\n")
+        return int(Exit.INTERRUPTED)
+    except BrokenPipeError:
+        return int(Exit.ERROR)
+    except Exception as error:
+        from sealer.crashlog import write_crash_log
+
+        path = write_crash_log(error)
+        sys.stderr.write(
+            f"sealer: error: unexpected {type(error).__name__}; this is a bug\n"
+            f"sealer: hint: details are in {path}; please report them\n"
+        )
+        return int(Exit.UNEXPECTED)
+
+
+def _fast(argv: list[str]) -> Callable[[], int] | None:
+    """The click-free path: exactly `decrypt FILE` (no options)."""
+    if len(argv) == 2 and argv[0] == "decrypt" and not argv[1].startswith("-"):
+        from sealer.commands.decrypt import decrypt
+
+        return lambda: decrypt(argv[1])
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    fast = _fast(args)
+    if fast is not None:
+        return guarded(fast)
+    from sealer.cli import run_cli
+
+    return guarded(lambda: run_cli(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The program entry: exit codes, and `decrypt FILE` without click behaving like with it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.helpers import AgeKey, run, sealer
+
+
+def test_fast_decrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
+    (in_tmp / "s.yaml").write_text("a: 1\nb: two\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    fast = sealer("decrypt", "s.yaml", env=env)
+    slow = sealer("decrypt", "--", "s.yaml", env=env)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        slow.returncode,
+        slow.stdout,
+        slow.stderr,
+    )
+    assert fast.stdout == "a: 1\nb: two\n"
+    locked_fast = sealer("decrypt", "s.yaml")
+    locked_slow = sealer("decrypt", "--", "s.yaml")
+    assert locked_fast.returncode == locked_slow.returncode == 128
+    assert locked_fast.stderr == locked_slow.stderr
+    missing = sealer("decrypt", "nope.yaml")
+    assert missing.returncode == 6 and missing.stderr == "sealer: error: nope.yaml: no such file\n"
+
+
+def test_fast_decrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> None:
+    (in_tmp / "s.yaml").write_text("a: 1\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    code = (
+        "import sys\nfrom sealer.main import main\n"
+        "rc = main(['decrypt', 's.yaml'])\n"
+        "assert rc == 0, rc\n"
+        "heavy = [m for m in ('click', 'ruamel.yaml.main', 'boto3', 'pkcs11', 'pygit2') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    run(
+        [sys.executable, "-c", code], env={"SEALER_AGE_KEY": age_key.secret}, cwd=in_tmp, check=True
+    )
+
+
+def test_unexpected_errors_exit_3_with_a_log(in_tmp: Path) -> None:
+    code = (
+        "import sys\nimport sealer.commands.decrypt as d\n"
+        "def boom(*a, **k): raise RuntimeError('internal detail')\n"
+        "d.decrypt = boom\nfrom sealer.main import main\nsys.exit(main(['decrypt', 'x.yaml']))\n"
+    )
+    out = run([sys.executable, "-c", code], cwd=in_tmp)
+    assert out.returncode == 3
+    assert "sealer: error: unexpected RuntimeError; this is a bug" in out.stderr
+    log = out.stderr.split("details are in ")[1].split(";")[0]
+    text = Path(log).read_text()
+    assert "sealer 0.1.0" in text and "RuntimeError: internal detail" in text
+    assert oct(Path(log).stat().st_mode & 0o777) == "0o600"
