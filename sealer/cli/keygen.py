@@ -22,5 +22,6 @@ def keygen(output: str | None) -> int:
     from sealer import keyfile
 
     recipient = keyfile.generate(output)
-    click.echo(recipient)
+    if output != "-":  # with -o - the key block (which names the recipient) is the output
+        click.echo(recipient)
     return 0
