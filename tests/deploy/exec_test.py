@@ -24,13 +24,14 @@ SHOW_ENV = "import json, os; print(json.dumps(dict(os.environ)))"
 
 # A command that records where its file is, then waits; SIGTERM makes it exit 3.
 WAITER = """\
-import pathlib, signal, sys, time
+import os, pathlib, signal, sys, time
 out = pathlib.Path(sys.argv[1])
 def on_term(signo, frame):
     pathlib.Path(str(out) + ".term").write_text(str(signo))
     sys.exit(3)
 signal.signal(signal.SIGTERM, on_term)
-out.write_text(sys.argv[2])
+pathlib.Path(str(out) + ".new").write_text(sys.argv[2])
+os.replace(str(out) + ".new", out)  # whole, so the test never reads it half-written
 while True:
     time.sleep(0.05)
 """
