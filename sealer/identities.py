@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sealer.errors import ConfigError, FileError
 
-_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]+")
+_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+")  # [1]: not a key itself
 
 
 def config_home() -> Path:
@@ -43,7 +43,7 @@ def _keys_in(text: str, source: str) -> list[str]:
             if not _AGE_SECRET.fullmatch(word):
                 raise ConfigError(
                     f"{source}: a line is not an age secret key",
-                    hint="key files hold AGE-SECRET-KEY-1… lines and # comments",
+                    hint="key files hold age secret keys (AGE-SECRET-KEY-…) and # comments",
                 )
             keys.append(word)
     return keys

