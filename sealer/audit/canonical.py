@@ -11,6 +11,7 @@ spaces, other escapes and member orders (parser differentials, malleability).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_INT = 2**53 - 1
@@ -21,19 +22,20 @@ class NonCanonical(ValueError):
     """A line that is not the RFC 8785 encoding of the JSON it holds."""
 
 
+_ESCAPE = re.compile('[\x00-\x1f"\\\\\ud800-\udfff]')
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _SHORT:
+        return _SHORT[ch]
+    if ch >= "\ud800":
+        raise NonCanonical("a string holds a lone surrogate (not Unicode text)")
+    return f"\\u{ord(ch):04x}"
+
+
 def _string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in _SHORT:
-            out.append(_SHORT[ch])
-        elif ch < " ":
-            out.append(f"\\u{ord(ch):04x}")
-        elif "\ud800" <= ch <= "\udfff":
-            raise NonCanonical("a string holds a lone surrogate (not Unicode text)")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    return '"' + _ESCAPE.sub(_escape, s) + '"'
 
 
 def _encode(value: Any, out: list[str]) -> None:

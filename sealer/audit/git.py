@@ -109,16 +109,20 @@ class Blobs:
         )
 
     def get(self, name: str) -> bytes | None:
+        found = self.read(name)
+        return found[1] if found else None
+
+    def read(self, name: str) -> tuple[str, bytes] | None:
+        """(object id, content) of a blob, or None if there is no such blob."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(name.encode() + b"\n")
+        self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         self._proc.stdin.flush()
         header = self._proc.stdout.readline().split()
         if len(header) != 3:
             return None
-        size = int(header[2])
-        data = self._proc.stdout.read(size)
+        data = self._proc.stdout.read(int(header[2]))
         self._proc.stdout.read(1)
-        return data
+        return (header[0].decode(), data) if header[1] == b"blob" else None
 
     def close(self) -> None:
         if self._proc.stdin:

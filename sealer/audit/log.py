@@ -89,6 +89,15 @@ class Entry:
         return base64.b64decode(self.data["sig"])
 
     def payload(self) -> bytes:
+        """The signed bytes: the canonical entry without `sig`.
+
+        Dropping one member of a canonical object leaves the canonical object
+        without it, so this cuts `,"sig":"…"` out of the line (a raw `"` cannot
+        occur inside a JSON string); it re-encodes only if that is ambiguous.
+        """
+        needle = b',"sig":"' + str(self.data["sig"]).encode() + b'"'
+        if self.line.count(needle) == 1:
+            return self.line.replace(needle, b"")
         return canonical.dumps({k: v for k, v in self.data.items() if k != "sig"})
 
     def effective(self) -> Entry:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import functools
 import hashlib
 import os
 import struct
@@ -20,6 +21,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sealer.errors import ConfigError
 
@@ -177,14 +179,14 @@ def verify(message: bytes, data: bytes, namespace: str) -> bytes:
 
 def _verify_native(kind: str, public_key: bytes, signature: bytes, to_sign: bytes) -> None:
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
     from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
     r = _Reader(signature)
     alg = r.string().decode("ascii", "replace")
     raw = r.string()
-    key = serialization.load_ssh_public_key(public_key_text(public_key).encode())
+    key = _public_key_object(public_key)
     try:
         if kind == "ssh-ed25519" and alg == kind:
             assert isinstance(key, ed25519.Ed25519PublicKey)
@@ -210,6 +212,13 @@ def _verify_native(kind: str, public_key: bytes, signature: bytes, to_sign: byte
             raise BadSignature(f"signature algorithm {alg!r} does not fit a {kind} key")
     except InvalidSignature:
         raise BadSignature("the signature does not verify") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _public_key_object(public_key: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_ssh_public_key(public_key_text(public_key).encode())
 
 
 def _verify_with_ssh_keygen(message: bytes, data: bytes, namespace: str) -> None:

@@ -20,14 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sealer import document, formats
 from sealer.audit import LOG, NAMESPACE, SIGNERS, git, signers, sshsig
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
-from sealer.errors import ConfigError, Exit, NoKeyError, SealerError
+from sealer.errors import ConfigError, Exit, SealerError
 
 WORKTREE = "working tree"
 
@@ -78,7 +78,7 @@ def signer_problem(entry: Entry, allowed: list[signers.Line]) -> str | None:
         return f"bad signature: {e}"
     if sshsig.fingerprint(public_key) != entry.data["actor"]["key"]:
         return "actor.key is not the key that signed the entry"
-    when = datetime.strptime(entry.data["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    when = datetime.fromisoformat(entry.data["time"])  # validated: YYYY-MM-DDTHH:MM:SSZ
     reason = signers.why_not(allowed, public_key, entry.email, NAMESPACE, when)
     return f"signer not authorised: {reason}" if reason else None
 
@@ -184,6 +184,8 @@ class _History:
         self.logs: dict[str, list[bytes]] = {}
         self.state: dict[str, dict[str, str | None]] = {}  # commit -> {LOG, SIGNERS} blob ids
         self._signers: dict[str | None, list[signers.Line]] = {}
+        self._states: dict[tuple[str, str], KeyState | None] = {}
+        self._data_keys: dict[str, str | None] = {}  # KeyState.wrapped -> data-key id
 
     def problem(self, commit: str, seq: int | None, message: str, file: str | None = None) -> None:
         self.report.problems.append(Problem(commit, seq, message, file))
@@ -364,7 +366,14 @@ class _History:
                     self._match(c, path, now, now, by_file[path])
 
     def _state(self, path: str, blob: str | None) -> KeyState | None:
-        return key_state(path, self.blobs.get(blob) if blob else None)
+        """The key state of a blob (an id or `commit:path`), cached by blob id and format."""
+        found = self.blobs.read(blob) if blob else None
+        if found is None:
+            return None
+        cache_key = (found[0], formats.name_for_path(path))
+        if cache_key not in self._states:
+            self._states[cache_key] = key_state(path, found[1])
+        return self._states[cache_key]
 
     def _match(
         self,
@@ -400,12 +409,18 @@ class _History:
 
         if self.keyring is None:
             return
-        try:
-            key = self.keyring.unwrap(after.meta, file=path)
-        except (NoKeyError, SealerError):
+        if after.wrapped not in self._data_keys:
+            try:
+                self._data_keys[after.wrapped] = data_key_id(
+                    self.keyring.unwrap(after.meta, file=path)
+                )
+            except SealerError:  # no identity here opens it: the check is skipped
+                self._data_keys[after.wrapped] = None
+        found = self._data_keys[after.wrapped]
+        if found is None:
             return
         self.report.data_keys_checked += 1
-        if data_key_id(key) != last.data["data_key_id"]:
+        if found != last.data["data_key_id"]:
             self.problem(
                 c.id, last.seq, "the entry's data_key_id is not the committed file's data key", path
             )
