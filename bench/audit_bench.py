@@ -101,9 +101,10 @@ def bench_log(d: Path, key: Path, n: int) -> float:
 def bench_repo(d: Path, key: Path, recipient: str, age_file: Path, n: int, commits: int) -> float:
     repo = d / "repo"
     repo.mkdir()
+    who_env = {f"GIT_{r}_{f}": v for r in ("AUTHOR", "COMMITTER")
+               for f, v in (("NAME", "Bench"), ("EMAIL", "bench@example.invalid"))}  # fmt: skip
     env = {**os.environ, "SEALER_SIGNING_KEY": str(key), "SEALER_AGE_KEY_FILE": str(age_file),
-           "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}  # fmt: skip
+           **who_env}  # fmt: skip
     os.environ.update(env)
     sealer = [sys.executable, "-m", "sealer"]
     sh("git", "init", "-q", cwd=repo, env=env)
