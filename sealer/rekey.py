@@ -33,7 +33,7 @@ def stanza_fingerprint(stanza: Stanza) -> str:
     A key type sealer does not know is named by its list and its fields except
     the wrapped key, so it still compares equal across versions of a file.
     """
-    if recipients.for_stanza_type(stanza.type) is not None:
+    if recipients.for_stanza(stanza) is not None:
         return recipients.stanza_id(stanza)
     keep = sorted((k, str(v)) for k, v in stanza.fields.items() if k not in ("enc", "created_at"))
     return stanza.type + ":" + ",".join(f"{k}={v}" for k, v in keep)
@@ -118,14 +118,15 @@ def current_recipients(meta: Metadata, file: str) -> list[list[Recipient]]:
     for group in meta.groups:
         out: list[Recipient] = []
         for stanza in group:
-            recipient = recipients.recipient_of(stanza)
-            if recipient is None:
+            r = recipients.recipient_of(stanza)
+            if r is None:
                 raise ConfigError(
-                    f"the file has {stanza.type} recipients, which sealer cannot wrap a key for",
-                    hint="use sops for this file, or replace those recipients in its rule",
+                    f"the file has a {stanza.type} recipient ({stanza_fingerprint(stanza)}) "
+                    "that sealer cannot wrap a key for",
+                    hint="use sops for this file, or replace that recipient in its rule",
                     file=file,
                 )
-            out.append(recipient)
+            out.append(r)
         groups.append(out)
     return groups
 

@@ -216,3 +216,23 @@ def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays
     assert (
         "password: hunter2" in sops("-d", "staged.yaml", cwd=repo, env=_env(bob), check=True).stdout
     )
+
+
+def test_one_off_flags_work_for_another_key_type_too(tmp_path: Path) -> None:
+    from sealer.rekey import fingerprints
+    from tests.audit.keys import make_ssh_key
+
+    alice = make_age_key(tmp_path / "k", "alice")
+    bob = make_ssh_key(tmp_path / "k", "bob")
+    path = _seal(tmp_path, "a.yaml", PLAIN["yaml"][1], alice.recipient)
+    added = sealer(
+        "updatekeys", "--add-ssh", bob.public_text, "a.yaml", cwd=tmp_path, env=_env(alice)
+    )
+    assert added.returncode == 0, added.stderr
+    meta = document.read_metadata(formats.get("yaml"), path.read_text())[1]
+    (group,) = fingerprints(meta)
+    assert alice.recipient in group and any(bob.fingerprint in r for r in group)
+    removed = sealer("rotate", "--rm-ssh", bob.public_text, "a.yaml", cwd=tmp_path, env=_env(alice))
+    assert removed.returncode == 0, removed.stderr
+    meta = document.read_metadata(formats.get("yaml"), path.read_text())[1]
+    assert fingerprints(meta) == ((alice.recipient,),)
