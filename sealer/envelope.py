@@ -229,20 +229,27 @@ def open_tree(
     out: list[tuple[Leaf, Value]] = []
     stash = Stash(key)
     warnings: list[str] = []
+    paths: set[tuple[str, ...]] = {()}
+    unopened: list[tuple[CommentNode, UserPath]] = []
+
+    def opened_comment(node: CommentNode, text: str, used: tuple[str, ...]) -> None:
+        out.append((node, Comment(text)))
+        stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
 
     def visit(node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool) -> None:
+        paths.add(path)
         if isinstance(node, CommentNode):
-            if flag:
-                opened = _open_comment(node.text, key, path)
-                if opened is None:
-                    warnings.append(
-                        f"{show_path(upath)}: a comment is not sealed (or not for this "
-                        "path); kept as it is"
-                    )
-                else:
-                    text, used = opened
-                    out.append((node, Comment(text)))
-                    stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
+            if not flag:
+                return
+            if not node.text.startswith(enc.PREFIX):
+                # a comment typed into a sealed file by hand: sops keeps it too
+                warnings.append(f"{show_path(upath)}: a comment is not sealed; kept as it is")
+                return
+            found = _open_comment(node.text, key, path)
+            if found is None:
+                unopened.append((node, upath))
+            else:
+                opened_comment(node, *found)
             return
         value: Any = node.value
         if flag:
@@ -277,6 +284,15 @@ def open_tree(
             h.update(to_bytes(value)[1])
 
     _Walker(selection, visit).walk(docs)
+    for node, upath in unopened:
+        # go-yaml may file a comment under another mapping than sealer would
+        found = next((f for p in paths if (f := _open_comment(node.text, key, p))), None)
+        if found is None:
+            raise IntegrityError(
+                f"{show_path(upath)}: a sealed comment failed authentication",
+                hint="the file was tampered with or damaged; restore it from git",
+            )
+        opened_comment(node, *found)
     return OpenResult(out, h.hexdigest().upper(), stash, warnings)
 
 
@@ -295,8 +311,6 @@ def _open_comment(
     Where a comment belongs is a matter of layout (go-yaml and sealer may place
     a comment between two levels differently), so every enclosing path is tried.
     """
-    if not text.startswith(enc.PREFIX):
-        return None
     for i in range(len(path), -1, -1):
         try:
             tag, data = enc.decrypt_bytes(text, key, aad_of(path[:i]))

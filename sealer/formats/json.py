@@ -29,7 +29,7 @@ _TOKEN = re.compile(
     re.X,
 )
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
-MAX_DEPTH = 1000
+MAX_DEPTH = 100  # nested objects and arrays, as for YAML
 
 
 @dataclass

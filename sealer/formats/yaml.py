@@ -25,6 +25,7 @@ from sealer.values import Comment, Value
 SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent
 MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
+MAX_DEPTH = 100  # nested mappings and lists; real configuration stays far below
 _PROPERTY = re.compile(r"\S+[ \t\r\n]*")
 _DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
 
@@ -270,6 +271,10 @@ class _Parser:
 
     def _start(self, ev: Any, is_mapping: bool) -> None:
         start = ev.start_mark.index
+        if len(self.stack) >= MAX_DEPTH:
+            raise FormatError(
+                f"line {ev.start_mark.line + 1}: mappings and lists nest more than {MAX_DEPTH} deep"
+            )
         parent = self.stack[-1] if self.stack else None
         node: Mapping | Sequence = Mapping() if is_mapping else Sequence()
         flow = bool(ev.flow_style) or (parent is not None and parent.flow)
