@@ -15,6 +15,7 @@ bytes (DESIGN decision 2). Nothing here touches file text: results are
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(
 )
 
 UserPath = tuple[str | int, ...]
+# What is left of a sealed comment whose first bytes were damaged.
+_LOOKS_SEALED = re.compile(r"AES256_GCM|,iv:|,tag:|type:comment\]")
 Leaf = Scalar | CommentNode
 Visit = Callable[[Leaf, tuple[str, ...], UserPath, bool], None]
 
@@ -241,7 +244,7 @@ def open_tree(
         if isinstance(node, CommentNode):
             if not flag:
                 return
-            if not node.text.startswith(enc.PREFIX):
+            if not node.text.startswith(enc.PREFIX) and not _LOOKS_SEALED.search(node.text):
                 # a comment typed into a sealed file by hand: sops keeps it too
                 warnings.append(f"{show_path(upath)}: a comment is not sealed; kept as it is")
                 return
