@@ -18,7 +18,9 @@ from sealer.scan import filters
 from sealer.scan.candidate import Candidate
 
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_IDENT_MAP = bytes(0x61 if c in _IDENT else 0x20 for c in range(256))  # ident: a, other: space
 _MAX_IDENT = 64
+_KEY_STEM = re.compile(rb"(?i:api|access|private|signing|master|encryption|auth)[_.-]?\Z")
 _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential"
     rb"|(?:api|access|private|signing|master|encryption|auth)key"
@@ -60,6 +62,7 @@ _FILE_EXT = re.compile(
 )
 _SEGMENTS = re.compile(rb"[-_.:/@]")
 _LETTERS_THEN_DIGITS = re.compile(rb"[a-z]*\d*")
+_WORD = re.compile(rb"(?=[a-z]*[aeiouy])[a-z]{3,}")  # three letters or more, a vowel among them
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
@@ -71,20 +74,20 @@ _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     done: set[int] = set()
-    n = len(data)
     for i in positions:
-        start = i
-        while start > 0 and i - start < _MAX_IDENT and data[start - 1] in _IDENT:
-            start -= 1
+        if data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(data, max(0, i - 12), i):
+            continue  # `cache_key`, `keyboard`: only api/access/private/… keys are secret names
+        before = data[max(0, i - _MAX_IDENT) : i].translate(_IDENT_MAP)
+        start = i - len(before) + before.rfind(b" ") + 1
         if start in done:
             continue
         done.add(start)
-        end = i + 1
-        while end < n and end - i < _MAX_IDENT and data[end] in _IDENT:
-            end += 1
-        if not _is_secret_name(data[start:end]):
+        after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
+        end = i + (after.find(b" ") if b" " in after else len(after))
+        m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
+        if m is None or not _is_secret_name(data[start:end]):
             continue
-        found = _value_after(data, start, end)
+        found = _value_after(data, start, m)
         if found is not None:
             yield found
 
@@ -99,10 +102,7 @@ def _is_secret_name(ident: bytes) -> bool:
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
-def _value_after(data: bytes, start: int, end: int) -> Candidate | None:
-    m = _ASSIGN.match(data, end)
-    if m is None:
-        return None
+def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
     key_quoted = bool(m["kq"]) or (start > 0 and data[start - 1 : start] in (b'"', b"'", b"`"))
@@ -182,6 +182,9 @@ def looks_random(value: bytes) -> bool:
 
 
 def _word_like(low: bytes) -> bool:
-    """`db-prod-2`, `inf-vsqt-01-secret-id`, `summer2024`: words and numbers."""
+    """`db-prod-2`, `summer2024`, `pw-alpha-7f3a`: words and numbers (one letter case)."""
     parts = [p for p in _SEGMENTS.split(low) if p]
-    return all(len(p) <= 16 and _LETTERS_THEN_DIGITS.fullmatch(p) for p in parts)
+    if all(len(p) <= 16 and _LETTERS_THEN_DIGITS.fullmatch(p) for p in parts):
+        return True
+    # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`)
+    return len(parts) > 1 and any(_WORD.fullmatch(p) for p in parts)

@@ -154,15 +154,8 @@ def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 
 # --- the table -----------------------------------------------------------------
 
-# fmt: off
-_GENERIC_KEYWORDS = tuple(w.encode() for w in [
-    "secret", "token", "passw", "pwd", "passphrase", "credential", "apikey", "api_key",
-    "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "privatekey",
-    "private_key", "private.key", "signingkey", "signing_key", "signing.key", "masterkey",
-    "master_key", "master.key", "encryptionkey", "encryption_key", "encryption.key", "authkey",
-    "auth_key", "auth.key",
-])
-# fmt: on
+# "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
+_GENERIC_KEYWORDS = (b"secret", b"token", b"passw", b"pwd", b"passphrase", b"credential", b"key")
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -349,7 +342,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "stripe-key",
         "Stripe secret or restricted key",
-        _prefixed("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
+        (b"k_live_", b"k_test_", b"k_prod_"),
         _rx(_PRE + rb"(?P<s>[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99})" + _END),
         entropy=3.0,
         show=8,
@@ -357,7 +350,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "square-token",
         "Square access token or OAuth secret",
-        _prefixed("sq0atp-", "sq0csp-", "EAAA"),
+        (b"sq0", b"eaaa"),
         _rx(
             _PRE + rb"(?P<s>sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}"
             rb"|EAAA[A-Za-z0-9_+=-]{60})(?![A-Za-z0-9_+=-])"

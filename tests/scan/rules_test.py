@@ -120,7 +120,7 @@ def test_generic_assignment_forms(line: str, found: bool) -> None:
         "123e4567-e89b-42d3-a456-426614174000", "$2b$12$" + "a" * 53, "sha256:" + "ab" * 32,
         "inf-vsqt-01-secret-id", "my-db-creds-2", "tokenizationIdentifier", "s3cr3t-Pa55",
         "p@ssw0rd2024", "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
-        "None", "true", "12345678901234",
+        "None", "true", "12345678901234", "pw-alpha-7f3a", "tok-bravo-91c2",
     ],
 )  # fmt: skip
 def test_generic_rule_rejects_references_placeholders_and_word_values(value: str) -> None:
