@@ -189,8 +189,8 @@ def test_an_explicit_file_that_is_not_sealed_is_an_error(tmp_path: Path) -> None
     assert "sealer: error: p.yaml: the file is not sealed" in out.stderr
 
 
-def _git(repo: Path, *args: str) -> str:
-    return run([tool("git"), *args], cwd=repo, check=True).stdout
+def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return run([tool("git"), *args], cwd=repo, env=env, check=True).stdout
 
 
 def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays_plaintext(
@@ -236,3 +236,36 @@ def test_one_off_flags_work_for_another_key_type_too(tmp_path: Path) -> None:
     assert removed.returncode == 0, removed.stderr
     meta = document.read_metadata(formats.get("yaml"), path.read_text())[1]
     assert fingerprints(meta) == ((alice.recipient,),)
+
+
+def test_with_sealers_git_filter_the_commit_gets_the_new_recipients_and_status_stays_clean(
+    tmp_path: Path,
+) -> None:
+    from tests.audit.keys import make_person
+
+    alice = make_person(tmp_path / "people", "alice")
+    bob = make_age_key(tmp_path / "k", "bob")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = alice.env()
+    _git(repo, "init", "-q", env=env)
+    rule = "creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: {}\n"
+    (repo / ".sealer.yaml").write_text(rule.format(alice.age_recipient))
+    sealer("git", "install", cwd=repo, env=env, check=True)
+    sealer("audit", "init", cwd=repo, env=env, check=True)
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "a.yaml").write_text("pw: hunter2\n")
+    _git(repo, "add", "-A", env=env)
+    sealer("audit", "record", "secrets/a.yaml", cwd=repo, env=env, check=True)
+    _git(repo, "add", "-A", env=env)
+    _git(repo, "commit", "-qm", "root", env=env)
+    (repo / ".sealer.yaml").write_text(rule.format(f"{alice.age_recipient},{bob.recipient}"))
+    sealer("updatekeys", cwd=repo, env=env, check=True)
+    _git(repo, "add", ".sealer.yaml", env=env)
+    _git(repo, "commit", "-qm", "add bob", env=env)
+    assert _git(repo, "status", "--porcelain", env=env) == ""
+    assert (repo / "secrets" / "a.yaml").read_text() == "pw: hunter2\n"
+    committed = _git(repo, "show", "HEAD:secrets/a.yaml", env=env)
+    assert bob.recipient in committed and "hunter2" not in committed
+    verified = sealer("audit", "verify", cwd=repo, env=env, check=True)
+    assert "1 commits, 1 new entries" in verified.stderr

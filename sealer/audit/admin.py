@@ -71,13 +71,21 @@ def init(root: Path, *, trust_root: str | None, principal: str | None) -> list[s
 
 
 def install_merge_driver(root: Path) -> list[str]:
-    """The .gitattributes line and the local git config of the log's merge driver."""
+    """The .gitattributes line and the local git config of the log's merge driver.
+
+    A later line for the same path wins in .gitattributes (`sealer git install`
+    ends its block with `/.sealer/** !merge`), so the line is moved to the end
+    when something after it unsets the driver.
+    """
     said = []
     attributes = root / ".gitattributes"
     text = attributes.read_text() if attributes.exists() else ""
-    if GITATTRIBUTES_LINE not in text.splitlines():
-        sep = "" if not text or text.endswith("\n") else "\n"
-        fileio.write_atomic(str(attributes), (text + sep + GITATTRIBUTES_LINE + "\n").encode())
+    lines = text.splitlines()
+    effective = git.attribute(root, "merge", LOG) if lines else "unspecified"
+    if GITATTRIBUTES_LINE not in lines or effective != "sealer-audit":
+        kept = [line for line in lines if line != GITATTRIBUTES_LINE]
+        new = "".join(line + "\n" for line in [*kept, GITATTRIBUTES_LINE])
+        fileio.write_atomic(str(attributes), new.encode())
         said.append("declared the audit log's merge driver in .gitattributes")
     git.run(["config", "merge.sealer-audit.name", "sealer audit log (keeps the hash chain)"], root)
     git.run(["config", "merge.sealer-audit.driver", MERGE_DRIVER], root)

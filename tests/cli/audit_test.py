@@ -84,3 +84,18 @@ def test_entries_signed_through_ssh_keygen_verify(repo: Path, tmp_path: Path, ki
     assert "1 new entries" in out.stderr
     log = sealer("audit", "log", "--json", cwd=repo, check=True).stdout
     assert log.count(key.fingerprint) == 2
+
+
+def test_init_puts_the_merge_driver_after_a_block_that_unsets_it(
+    repo: Path, tmp_path: Path
+) -> None:
+    alice = make_person(tmp_path / "people", "alice")
+    (repo / ".gitattributes").write_text(
+        "/.sealer/audit.jsonl merge=sealer-audit\n*.yaml filter=sealer\n/.sealer/** !filter !merge\n"
+    )
+    sealer("audit", "init", cwd=repo, env=alice.env(), check=True)
+    assert (repo / ".gitattributes").read_text() == (
+        "*.yaml filter=sealer\n/.sealer/** !filter !merge\n/.sealer/audit.jsonl merge=sealer-audit\n"
+    )
+    attr = _git(repo, "check-attr", "merge", "--", ".sealer/audit.jsonl")
+    assert attr == ".sealer/audit.jsonl: merge: sealer-audit"
