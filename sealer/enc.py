@@ -16,9 +16,7 @@ from sealer.values import Value, from_bytes, to_bytes
 
 # sops' own pattern: anchored at the start only, greedy groups.
 _ENC = re.compile(r"ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
-# What sops writes, which is all sealer accepts: canonical base64, nothing after.
-_B64 = r"((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)"
-_STRICT = re.compile(rf"ENC\[AES256_GCM,data:{_B64},iv:{_B64},tag:{_B64},type:(\w+)\]\Z")
+_TYPE = re.compile(r"\w+\Z")
 PREFIX = "ENC[AES256_GCM,"
 
 
@@ -38,16 +36,25 @@ def is_sealed(text: str) -> bool:
 
 
 def parse(text: str) -> Sealed:
-    m = _STRICT.match(text)
-    if m is None:
+    """The parts of a value as sops writes it; anything else raises BadValue.
+
+    Split with `str.find` rather than a regex: a sealed value can be as large as
+    the file it came from (binary files), and the fields hold no commas.
+    """
+    if not text.startswith("ENC[AES256_GCM,data:") or not text.endswith("]"):
+        raise BadValue("not an ENC[...] value")
+    i = text.find(",iv:", 20)
+    j = text.find(",tag:", i + 4)
+    k = text.find(",type:", j + 5)
+    if min(i, j, k) < 0 or not _TYPE.match(text, k + 6, len(text) - 1):
         if _ENC.match(text) is None:
             raise BadValue("not an ENC[...] value")
-        raise BadValue("an ENC[...] value is damaged (bad base64, or text after it)")
+        raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
     try:
-        data, iv, tag = (_b64(m[i]) for i in (1, 2, 3))
+        data, iv, tag = _b64(text[20:i]), _b64(text[i + 4 : j]), _b64(text[j + 5 : k])
     except (binascii.Error, ValueError) as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
-    return Sealed(data, iv, tag, m[4])
+    return Sealed(data, iv, tag, text[k + 6 : -1])
 
 
 # Go's decoder accepts stray low bits before the padding; a changed byte of a
@@ -62,7 +69,7 @@ def _b64(field: str) -> bytes:
             raise ValueError("non-canonical base64")
     elif field.endswith("=") and field[-2] not in _LAST_BEFORE_1PAD:
         raise ValueError("non-canonical base64")
-    return binascii.a2b_base64(field)
+    return binascii.a2b_base64(field, strict_mode=True)
 
 
 def render(sealed: Sealed) -> str:

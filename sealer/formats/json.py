@@ -21,7 +21,7 @@ from sealer.values import Comment, GoTime, Raw, Value
 
 _TOKEN = re.compile(
     r"""[ \t\r\n]*(?:
-      (?P<str>"(?:[^"\\\x00-\x1f]|\\["\\/bfnrtu])*")
+      (?P<str>"[^"\\\x00-\x1f]*(?:\\["\\/bfnrtu][^"\\\x00-\x1f]*)*")
     | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
     | (?P<lit>true|false|null)
     | (?P<punct>[{}\[\]:,])
