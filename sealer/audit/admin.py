@@ -63,6 +63,8 @@ def init(root: Path, *, trust_root: str | None, principal: str | None) -> list[s
         save_pin(root, pin)
         said.append(f"pinned trust root {chosen[:12]}")
     else:
+        pin["pending"] = True  # the first verify pins the first commit with allowed_signers
+        save_pin(root, pin)
         said.append(
             f"commit {DIR}/; the first commit with it becomes the trust root at the first "
             "`sealer audit verify`"

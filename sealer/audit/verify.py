@@ -507,10 +507,11 @@ def verify_repo(
                 f"no {SIGNERS} in this branch's history: there is no audit trail to verify",
                 hint="set one up with `sealer audit init`",
             )
-        warnings.append(
-            f"no trust root pinned in this clone; trusting {chosen[:12]}, the first commit "
-            f"with {SIGNERS} (run `sealer audit init` to pin it)"
-        )
+        if not pin.get("pending"):
+            warnings.append(
+                f"no trust root pinned in this clone; trusting {chosen[:12]}, the first commit "
+                f"with {SIGNERS} (run `sealer audit init` to pin it)"
+            )
     resolved = git.rev(root, chosen)
     if resolved is None:
         raise ConfigError(f"trust root {chosen} is not a commit of this repository")
@@ -531,6 +532,7 @@ def verify_repo(
         )
     report.problems += _worktree_problems(root, head, head_lines)
     if report.ok and update_pin:
+        pin.pop("pending", None)
         pin["trust_root"] = resolved
         pin["heads"][ref] = {
             "commit": head,
