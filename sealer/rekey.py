@@ -232,13 +232,18 @@ def _maybe_sealed(fmt: formats.Format, text: str) -> bool:
         return False
 
 
-def _target(path: Path, root: Path | None, *, explicit: bool) -> Target | None:
+def _target(
+    path: Path, root: Path | None, *, explicit: bool, filtered: bool | None = None
+) -> Target | None:
+    """The sealed file at `path`: the working-tree file, else (filter repos) the index blob."""
     name = path.resolve().relative_to(root).as_posix() if root else str(path)
     fmt = formats.get(formats.name_for_path(str(path)))
     text = fileio.read(str(path)) if path.exists() or explicit else ""
     if _maybe_sealed(fmt, text):
         return Target(path, name, fmt, text, "worktree", root)
-    if root is not None and git.attribute(root, "filter", name) == "sealer":
+    if filtered is None and root is not None:
+        filtered = git.attribute(root, "filter", name) == "sealer"
+    if root is not None and filtered:
         entry = git.index_entry(root, name)
         if entry is not None:
             blob = git.run(["cat-file", "blob", entry[1]], root)
@@ -264,8 +269,10 @@ def targets(paths: Iterable[str], cwd: Path) -> tuple[list[Target], Path | None]
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for name in _files_under(path, root, cwd):
-                t = _target(name, root, explicit=False)
+            files = _files_under(path, root, cwd)
+            sealed_by_filter = git.filtered(root, files) if root else set()
+            for name in files:
+                t = _target(name, root, explicit=False, filtered=name in sealed_by_filter)
                 if t is not None:
                     found.append(t)
         else:

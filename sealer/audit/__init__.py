@@ -8,17 +8,7 @@ FORMAT.md, section "Audit trail", is the normative description.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 NAMESPACE = "sealer-audit@sealer"  # SSHSIG namespace of every entry signature
 DIR = ".sealer"
 LOG = f"{DIR}/audit.jsonl"
 SIGNERS = f"{DIR}/allowed_signers"
-
-
-def log_path(root: Path) -> Path:
-    return root / LOG
-
-
-def signers_path(root: Path) -> Path:
-    return root / SIGNERS

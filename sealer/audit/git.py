@@ -71,6 +71,24 @@ def attribute(root: Path, name: str, path: str) -> str:
     return out[2].decode() if len(out) > 2 else "unspecified"
 
 
+def filtered(root: Path, files: list[Path]) -> set[Path]:
+    """Those of `files` (under root) whose `filter` attribute is `sealer`, in one git call."""
+    if not files:
+        return set()
+    names = {f.resolve().relative_to(root).as_posix(): f for f in files}
+    out = run(
+        ["check-attr", "-z", "--stdin", "filter"],
+        root,
+        input=b"\0".join(n.encode() for n in names) + b"\0",
+    )
+    fields = out.split(b"\0")
+    found = set()
+    for i in range(0, len(fields) - 2, 3):
+        if fields[i + 2] == b"sealer":
+            found.add(names[fields[i].decode()])
+    return found
+
+
 def index_entry(root: Path, path: str) -> tuple[str, str] | None:
     """(mode, blob id) of `path` (relative to root) in the index, if staged at stage 0."""
     out = run(["ls-files", "-s", "-z", "--", path], root)

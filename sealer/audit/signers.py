@@ -10,7 +10,6 @@ lines are not honoured: entries must be signed by a listed key itself.
 
 from __future__ import annotations
 
-import base64
 import fnmatch
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,7 +160,3 @@ def _window_problem(line: Line, when: datetime | None) -> str | None:
 def line_for(principal: str, public_key: bytes, namespace: str) -> str:
     """An allowed_signers line for one person, restricted to sealer's namespace."""
     return f'{principal} namespaces="{namespace}" {sshsig.public_key_text(public_key)}\n'
-
-
-def b64(public_key: bytes) -> str:
-    return base64.b64encode(public_key).decode()
