@@ -214,6 +214,8 @@ def test_audit_log_shows_the_trail_and_filters_it(world: World) -> None:
     assert data[1]["recipients"]["removed"] == [world.people["carol"].age_recipient]
     for_app = world.sealer("bob", "audit", "log", "--json", "--file", APP).stdout.splitlines()
     assert [json.loads(x)["log_seq"] for x in for_app] == [0, 4, 6]
+    on_feature = world.sealer("bob", "audit", "log", "--rev", "feature").stdout.splitlines()
+    assert len(on_feature) == 1 + 8 and "carried" not in "".join(on_feature)
 
 
 # --- attacks on that history -------------------------------------------------
