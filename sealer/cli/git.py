@@ -50,7 +50,7 @@ def uninstall(no_checkout: bool) -> int:
 @git.command()
 def process() -> int:
     """The long-running filter git starts once per command (filter.sealer.process)."""
-    from sealer.gitfilter.filter import serve_git
+    from sealer.gitfilter.serve import serve_git
 
     serve_git()
     return 0

@@ -22,15 +22,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from sealer import datakey, document, enc, fileio, formats, metadata, rules
 from sealer.envelope import UserPath, _Walker, show_path
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Format, Parsed
-from sealer.gitfilter import conflict, process
-from sealer.gitfilter.process import Request, Response
+from sealer.gitfilter import conflict
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 from sealer.tree import CommentNode, Scalar
@@ -91,6 +90,7 @@ class Filter:
         self.keyring = CachingKeyring()
         self.warn = warn
         self.locked = 0
+        self.last_locked: str | None = None
         # (path, sha256 of what smudge wrote) -> the blob it came from. Within one
         # git command the index on disk can lag behind git's own (a rebase checks
         # out a commit, then merges, before writing it), so clean first asks
@@ -122,9 +122,9 @@ class Filter:
             return data
         for warning in opened.warnings:
             self.warn(f"{path}: {warning}")
-        out = fileio.encode(crlf(opened.plaintext, was_crlf))
-        self.smudged[(path, hashlib.sha256(out).digest())] = data
-        return out
+        plain = fileio.encode(crlf(opened.plaintext, was_crlf))
+        self.smudged[(path, hashlib.sha256(plain).digest())] = data
+        return plain
 
     def _staged_with_stale_mac(
         self, fmt: Format, parsed: Parsed, path: str, blob: str | None, error: IntegrityError
@@ -167,12 +167,17 @@ class Filter:
             return None
 
     def _note_locked(self, error: NoKeyError) -> None:
+        self.note_locked(
+            f"{error}; sealed files are checked out as they are stored "
+            "(this warning is shown once per git command)"
+        )
+
+    def note_locked(self, message: str) -> None:
+        """Count a file left sealed for lack of a key; warn about the first one only."""
         self.locked += 1
+        self.last_locked = message
         if self.locked == 1:
-            self.warn(
-                f"{error}; sealed files are checked out as they are stored "
-                "(this warning is shown once per git command)"
-            )
+            self.warn(message)
 
     def _open_conflict(self, fmt: Format, path: str, text: str, size: int) -> str | None:
         """The plaintext rendering of a stored conflict, or None if it cannot be opened."""
@@ -286,49 +291,3 @@ def check_sealed(fmt: Format, parsed: Parsed, path: str) -> None:
             "or restore the file with `git checkout`",
             file=path,
         )
-
-
-def report(path: str, error: Exception) -> None:
-    """An error for one file, on stderr the way every sealer command prints it."""
-    if isinstance(error, SealerError):
-        print(f"sealer: error: {error.with_file(path)}", file=sys.stderr)
-        for line in (error.hint or "").splitlines():
-            print(f"sealer: hint: {line}", file=sys.stderr)
-    else:
-        from sealer.crashlog import write_crash_log
-
-        log = write_crash_log(error)
-        name = type(error).__name__
-        print(f"sealer: error: {path}: unexpected {name}; this is a bug", file=sys.stderr)
-        print(f"sealer: hint: details are in {log}; please report them", file=sys.stderr)
-    sys.stderr.flush()
-
-
-class ProcessHandler:
-    """The sealer personality of the filter protocol: clean and smudge, never delay."""
-
-    def __init__(self, filt: Filter):
-        self.filter = filt
-
-    def capabilities(self, offered: Sequence[str]) -> Sequence[str]:
-        return [c for c in ("clean", "smudge") if c in offered]
-
-    def handle(self, request: Request) -> Response:
-        if request.command == "clean":
-            return Response("success", self.filter.clean(request.pathname, request.content))
-        if request.command == "smudge":
-            smudged = self.filter.smudge(request.pathname, request.content, request.get("blob"))
-            return Response("success", smudged)
-        raise FormatError(f"unknown filter command {request.command!r}")
-
-    def available(self, request: Request) -> Sequence[str]:
-        return []
-
-
-def serve_git() -> None:
-    """Serve one git command on stdin/stdout (filter.sealer.process)."""
-    filt = Filter()
-    try:
-        process.serve(ProcessHandler(filt), report=lambda r, e: report(r.pathname, e))
-    finally:
-        filt.repo.close()

@@ -76,6 +76,13 @@ class Repo:
                 return spec, data
         return None
 
+    def fds(self) -> list[int]:
+        """The co-process's pipe descriptors (a forked worker closes its copies)."""
+        if self._proc is None:
+            return []
+        pipes = (self._proc.stdin, self._proc.stdout)
+        return [p.fileno() for p in pipes if p is not None]
+
     def close(self) -> None:
         if self._proc is not None:
             assert self._proc.stdin is not None

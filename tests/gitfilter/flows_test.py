@@ -91,7 +91,12 @@ def test_touch_and_add_of_an_unchanged_file_stages_nothing(origin: GitRepo) -> N
 ONE_VALUE = {
     "secrets/app.yaml": ("pw-alpha-7f3a", "  password: ", "    lastmodified:", "    mac:"),
     "secrets/deep/er/api.env": ("tok-bravo-91c2", "API_TOKEN=", "sops_lastmodified=", "sops_mac="),
-    "secrets/cloud.json": ("key-charlie-44d1", '  "secret_key": ', '    "lastmodified":', '    "mac":'),
+    "secrets/cloud.json": (
+        "key-charlie-44d1",
+        '  "secret_key": ',
+        '    "lastmodified":',
+        '    "mac":',
+    ),
     "secrets/legacy.ini": ("pw-delta-0b7e", "password = ", "lastmodified = ", "mac = "),
 }
 
@@ -295,3 +300,24 @@ def test_a_second_key_holder_edits_and_the_first_reads(
     locked = origin.clone(tmp_path / "l", other)
     assert "ENC[AES256_GCM," in locked.read("secrets/app.yaml")
     assert_no_plaintext(origin.path, SECRETS)
+
+
+def test_a_checkout_of_many_files_is_delayed_to_worker_processes(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    files = {f"secrets/s{i:02d}.env": f"A=1\nTOKEN=many-{i:02d}-zz\n" for i in range(30)}
+    origin = new_repo(tmp_path / "o", age_key, files=files)
+    dest = tmp_path / "c"
+    cloned = run(
+        ["git", "clone", "-q", "-c", "filter.sealer.process=sealer git process",
+         "-c", "filter.sealer.required=true", str(origin.path), str(dest)],
+        env={"SEALER_AGE_KEY_FILE": str(age_key.file), "SEALER_GIT_WORKERS": "2",
+             "GIT_TRACE_PACKET": "1"}, check=True,
+    )  # fmt: skip
+    assert cloned.stderr.count("clone< status=delayed") == 30
+    assert "clone> command=list_available_blobs" in cloned.stderr
+    clone = GitRepo(dest, age_key)
+    for rel, text in files.items():
+        assert clone.read(rel) == text
+    assert clone.status() == ""
+    assert_no_plaintext(clone.path, [f"many-{i:02d}-zz" for i in range(30)])

@@ -238,7 +238,10 @@ def test_abort_stops_filtering_the_rest_of_the_command(tmp_path: Path) -> None:
     assert "[ABORT]" in log and "IN: clean c.r" not in log
 
 
-def test_sealer_announces_clean_and_smudge_but_never_delay(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("workers", "delay"), [("1", False), ("2", True)])
+def test_sealer_announces_delay_only_with_workers_to_use_it(
+    tmp_path: Path, workers: str, delay: bool
+) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
@@ -246,8 +249,11 @@ def test_sealer_announces_clean_and_smudge_but_never_delay(tmp_path: Path) -> No
     run(["git", "config", "filter.sealer.process", command], cwd=repo, check=True)
     (repo / ".gitattributes").write_text("*.env filter=sealer\n")
     (repo / "a.env").write_text("A=1\n")
-    traced = run(["git", "add", "a.env"], cwd=repo, env={"GIT_TRACE_PACKET": "1"})
+    env = {"GIT_TRACE_PACKET": "1", "SEALER_GIT_WORKERS": workers}
+    traced = run(["git", "add", "a.env"], cwd=repo, env=env)
     offered = [line.split("git> ")[1] for line in traced.stderr.splitlines() if "git> capa" in line]
     taken = [line.split("git< ")[1] for line in traced.stderr.splitlines() if "git< capa" in line]
     assert offered == ["capability=clean", "capability=smudge", "capability=delay"]
-    assert taken == ["capability=clean", "capability=smudge"]
+    assert taken == ["capability=clean", "capability=smudge"] + (
+        ["capability=delay"] if delay else []
+    )
