@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 from typing import ClassVar, Protocol, runtime_checkable
 
-from sealer.errors import ConfigError
+from sealer.errors import ConfigError, SealerError
 from sealer.metadata import Stanza
 
 LOCAL, NETWORK, HARDWARE = 0, 1, 2  # identity kinds, tried in this order
@@ -165,6 +165,22 @@ def parse_with(kt: KeyType, value: object, settings: Mapping[str, object]) -> li
     if ability is not None:
         return list(ability(value, settings))
     return kt.parse_recipients(value)
+
+
+def ask_terminal(prompt: str, unavailable: SealerError) -> str:
+    """A PIN or passphrase typed at the terminal; `unavailable` when there is none.
+
+    Only an identity that knows a stanza is its own may call this (never to
+    decide "not mine").
+    """
+    import getpass
+
+    try:
+        with open("/dev/tty"):
+            pass
+        return getpass.getpass(prompt)
+    except OSError:
+        raise unavailable from None
 
 
 def split_list(value: object) -> Iterator[str]:

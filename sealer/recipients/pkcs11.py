@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote_to_bytes
 from sealer import primitives
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import HARDWARE, Recipient, split_list
+from sealer.recipients import HARDWARE, Recipient, ask_terminal, split_list
 from sealer.values import rfc3339_now
 
 NAME = "pkcs11"
@@ -192,17 +192,13 @@ def _pin(uri: Uri, token_label: str) -> str:
             return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as e:
             raise ConfigError(f"cannot read the PIN of token {token_label!r}: {e}") from None
-    try:
-        import getpass
-
-        with open("/dev/tty"):
-            pass
-        return getpass.getpass(f"PIN for PKCS#11 token {token_label!r}: ")
-    except OSError:
-        raise SealerError(
+    return ask_terminal(
+        f"PIN for PKCS#11 token {token_label!r}: ",
+        SealerError(
             f"token {token_label!r} needs a PIN and there is no terminal to ask",
             hint="set SEALER_PKCS11_PIN or SEALER_PKCS11_PIN_SOURCE (a file holding the PIN)",
-        ) from None
+        ),
+    )
 
 
 class Sessions:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from sealer.errors import ConfigError, FileError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, split_list
+from sealer.recipients import LOCAL, Recipient, ask_terminal, split_list
 
 NAME = "ssh"
 STANZA_TYPES = ("age",)
@@ -227,17 +227,13 @@ class SshIdentity:
 def _passphrase(source: str) -> str:
     if "SEALER_SSH_PASSPHRASE" in os.environ:
         return os.environ["SEALER_SSH_PASSPHRASE"]
-    try:
-        import getpass
-
-        with open("/dev/tty"):
-            pass
-        return getpass.getpass(f"Passphrase for {source}: ")
-    except OSError:
-        raise SealerError(
+    return ask_terminal(
+        f"Passphrase for {source}: ",
+        SealerError(
             f"{source}: the SSH key is passphrase-protected and there is no terminal to ask",
             hint="set SEALER_SSH_PASSPHRASE",
-        ) from None
+        ),
+    )
 
 
 def identity_from(data: bytes, source: str, pub_path: Path | None = None) -> SshIdentity:
