@@ -321,3 +321,42 @@ def test_a_checkout_of_many_files_is_delayed_to_worker_processes(
         assert clone.read(rel) == text
     assert clone.status() == ""
     assert_no_plaintext(clone.path, [f"many-{i:02d}-zz" for i in range(30)])
+
+
+def test_the_per_file_clean_and_smudge_commands(
+    origin: GitRepo, tmp_path: Path, age_key: AgeKey
+) -> None:
+    dest = tmp_path / "perfile"
+    run(
+        ["git", "clone", "-q", "-c", "filter.sealer.smudge=sealer git smudge -- %f",
+         "-c", "filter.sealer.clean=sealer git clean -- %f", "-c", "filter.sealer.required=true",
+         str(origin.path), str(dest)],
+        env={"SEALER_AGE_KEY_FILE": str(age_key.file)}, check=True,
+    )  # fmt: skip
+    clone = GitRepo(dest, age_key)
+    plaintext_everywhere(clone)
+    assert clone.status() == ""
+    for rel in FILES:
+        (dest / rel).touch()
+    clone.git("add", "-A")
+    assert clone.git("diff", "--cached", "--quiet", check=False).returncode == 0
+    clone.write(
+        "secrets/app.yaml", FILES["secrets/app.yaml"].replace("pw-alpha-7f3a", "per-file-pw")
+    )
+    clone.commit("per-file edit", "secrets/app.yaml")
+    assert "per-file-pw" not in clone.stored("HEAD:secrets/app.yaml")
+    assert clone.status() == ""
+    assert_no_plaintext(clone.path, [*SECRETS, "per-file-pw"])
+
+
+def test_a_locked_clone_can_add_a_new_secret_for_the_key_holders(
+    origin: GitRepo, tmp_path: Path
+) -> None:
+    locked = origin.clone(tmp_path / "locked", None)
+    locked.write("secrets/new.env", "NEW_TOKEN=from-a-locked-clone\n")
+    locked.commit("a contributor without the key adds a secret")
+    assert "from-a-locked-clone" not in locked.stored("HEAD:secrets/new.env")
+    origin.git("pull", "-q", str(locked.path), "main")
+    assert origin.read("secrets/new.env") == "NEW_TOKEN=from-a-locked-clone\n"
+    assert origin.status() == ""
+    assert_no_plaintext(locked.path, [*SECRETS, "from-a-locked-clone"])
