@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,10 +66,16 @@ class Entry:
 
     line: bytes
     data: dict[str, Any]
+    at: int | None = None  # where a carried entry sits in this log (its carry entry's seq)
 
     @property
     def seq(self) -> int:
         return int(self.data["seq"])
+
+    @property
+    def position(self) -> int:
+        """The entry's place in this log: its seq, or for a carried entry its carrier's."""
+        return self.at if self.at is not None else self.seq
 
     @property
     def action(self) -> str:
@@ -105,7 +111,7 @@ class Entry:
         entry = self
         while entry.action == "carry":
             entry = parse_line(entry.data["carried"].encode(), entry.seq, check_seq=False)
-        return entry
+        return entry if entry is self else replace(entry, at=self.position)
 
 
 def _type_problem(data: dict[str, Any]) -> str | None:

@@ -301,10 +301,7 @@ class _History:
                 self.problem(c.id, entry.seq, reason, entry.effective().file)
             if entry.action == "carry":
                 original = entry.data["carried"].encode()
-                if not any(original in theirs for theirs in others.values()):
-                    self.problem(
-                        c.id, entry.seq, "carries an entry that no merged parent's log added"
-                    )
+                self._check_carried(c, p1, entry, original, others, parent_lines)
                 carried.add(original)
             out.append((entry.effective(), True))
         present = set(lines) | carried
@@ -317,6 +314,30 @@ class _History:
                     )
         self.report.entries += len(added)
         return out
+
+    def _check_carried(
+        self,
+        c: git.Commit,
+        p1: str,
+        entry: Entry,
+        original: bytes,
+        others: dict[str, list[bytes]],
+        parent_lines: list[bytes],
+    ) -> None:
+        """A carried line comes from a merged parent's log, or (rebase, squash merge) is
+        itself signed by someone P's allowed_signers authorises; never a replay."""
+        if any(original in theirs for theirs in others.values()):
+            return
+        if original in parent_lines or any(
+            e.action == "carry" and e.data["carried"].encode() == original
+            for e in (Entry(x, json.loads(x)) for x in parent_lines if b'"carry"' in x)
+        ):
+            self.problem(c.id, entry.seq, "carries an entry the log already has (a replay)")
+            return
+        for signed in _carry_chain(entry)[1:]:
+            reason = signer_problem(signed, self.allowed(p1))
+            if reason:
+                self.problem(c.id, entry.seq, f"the carried entry's {reason}", signed.file)
 
     def _check_signers_change(self, c: git.Commit, p1: str, new: list[tuple[Entry, bool]]) -> None:
         if self.state[c.id][SIGNERS] == self.state[p1][SIGNERS]:
@@ -332,7 +353,7 @@ class _History:
         elif updates[-1].data["signers"]["file_sha256"] != digest:
             self.problem(
                 c.id,
-                updates[-1].seq,
+                updates[-1].position,
                 "the signers.update entry does not match the committed file",
                 SIGNERS,
             )
@@ -345,7 +366,7 @@ class _History:
             rec = entry.data.get("recipients")
             if authored and rec and rec["removed"] and not entry.data["rotated"]:
                 self.report.warnings.append(
-                    f"commit {c.id[:12]}: entry {entry.seq}: {entry.file}: "
+                    f"commit {c.id[:12]}: entry {entry.position}: {entry.file}: "
                     f"{', '.join(rec['removed'])} removed without rotating the data key"
                 )
         states: dict[str, tuple[KeyState | None, KeyState | None]] = {}
@@ -397,7 +418,7 @@ class _History:
         if claimed != after.groups:
             self.problem(
                 c.id,
-                last.seq,
+                last.position,
                 f"the entry says recipients are {list(map(list, claimed))}, "
                 f"the committed file has {list(map(list, after.groups))}",
                 path,
@@ -422,7 +443,10 @@ class _History:
         self.report.data_keys_checked += 1
         if found != last.data["data_key_id"]:
             self.problem(
-                c.id, last.seq, "the entry's data_key_id is not the committed file's data key", path
+                c.id,
+                last.position,
+                "the entry's data_key_id is not the committed file's data key",
+                path,
             )
 
     def close(self) -> None:

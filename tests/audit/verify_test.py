@@ -441,3 +441,77 @@ def test_verify_json_reports_the_counts(world: World) -> None:
     assert data["commits"] == 7 and data["entries"] == 10  # 8 authored on branches, 2 carries
     assert data["trust_root"] == world.commits["root"]
     assert data["data_keys_checked"] >= 4
+
+
+def _branch_with_bobs_rotation(w: World) -> None:
+    w.git("bob", "checkout", "-q", "-b", "side")
+    w.sealer("bob", "rotate", DB)
+    w.commit("bob", "bob rotates db on side")
+    w.git("alice", "checkout", "-q", "main")
+    w.sealer("alice", "rotate", APP)
+    w.commit("alice", "alice rotates app on main")
+
+
+def test_a_squash_merge_carries_the_branchs_entries_and_verifies(clone: World) -> None:
+    _branch_with_bobs_rotation(clone)
+    clone.git("alice", "merge", "-q", "--squash", "side")
+    clone.commit("alice", "squashed side")
+    lines = _log(clone)
+    assert json.loads(lines[-1])["action"] == "carry"
+    assert json.loads(json.loads(lines[-1])["carried"])["actor"]["email"] == "bob@example.invalid"
+    out = clone.verify()
+    assert out.returncode == 0, out.stderr
+
+
+def test_a_rebased_branch_carries_its_entries_and_verifies(clone: World) -> None:
+    _branch_with_bobs_rotation(clone)
+    clone.git("bob", "checkout", "-q", "side")
+    clone.git("bob", "rebase", "-q", "main")
+    assert json.loads(_log(clone)[-1])["actor"]["email"] == "bob@example.invalid"
+    out = clone.verify("bob")
+    assert out.returncode == 0, out.stderr
+
+
+def test_attack_replaying_an_entry_as_a_carry(clone: World) -> None:
+    from sealer.audit.log import Actor, Writer
+
+    alice = clone.people["alice"]
+    who = Actor(alice.name, alice.email, sshsig.load_signer(str(alice.ssh.private)))
+    old = _log(clone)[9].decode()
+    Writer(clone.repo / ".sealer" / "audit.jsonl", who, None).append(
+        [{"action": "carry", "carried": old}]
+    )
+    c = clone.commit("alice", "replay")
+    assert _failures(clone) == [
+        f"commit {c[:12]}: entry 10: carries an entry the log already has (a replay)"
+    ]
+
+
+def test_attack_carrying_an_entry_signed_by_an_unlisted_key(clone: World) -> None:
+    from sealer.audit.log import Actor, Writer, build, line_hash
+
+    alice, mallory = clone.people["alice"], clone.people["mallory"]
+    forged = build(
+        {
+            "action": "datakey.rotate",
+            "file": APP,
+            "recipients": {"added": [], "removed": [], "after": [[alice.age_recipient]]},
+            "rotated": True,
+            "data_key_id": "sha256:" + "1" * 64,
+        },
+        Actor(alice.name, alice.email, sshsig.load_signer(str(mallory.ssh.private))),
+        3,
+        line_hash(b"elsewhere"),
+        None,
+    )
+    who = Actor(alice.name, alice.email, sshsig.load_signer(str(alice.ssh.private)))
+    Writer(clone.repo / ".sealer" / "audit.jsonl", who, None).append(
+        [{"action": "carry", "carried": forged.decode()}]
+    )
+    c = clone.commit("alice", "carry a forgery")
+    assert _failures(clone) == [
+        f"commit {c[:12]}: entry 10: {APP}: the carried entry's signer not authorised: "
+        f"key {mallory.ssh.fingerprint} is not in allowed_signers",
+        f"commit {c[:12]}: entry 10: {APP}: the entry's data_key_id is not the committed "
+        "file's data key",
+    ]
