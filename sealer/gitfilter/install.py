@@ -334,6 +334,19 @@ def _checkout(root: Path, paths: list[str]) -> None:
         )  # fmt: skip
 
 
+def _recheckout(
+    root: Path, covered: list[str], modified: set[str], done: str, left: str
+) -> list[str]:
+    """Check the unmodified covered files out again; say what was done and what was left."""
+    again = [f for f in covered if f not in modified]
+    _checkout(root, again)
+    said = [done.format(len(again))]
+    kept = sorted(set(covered) & modified)
+    if kept:
+        said.append(left.format(len(kept), ", ".join(kept)))
+    return said
+
+
 def _files(root: Path) -> tuple[list[str], list[str]]:
     tracked = _z(run(["ls-files", "-z", "--cached"], root))
     others = _z(run(["ls-files", "-z", "--others", "--exclude-standard"], root))
@@ -373,12 +386,10 @@ def install(extra: list[str], checkout: bool = True, hook: bool = True) -> list[
         said.append(_install_hook(root, command))
     covered = [f for f, v in _filter_attr(root, tracked).items() if v == "sealer"]
     if checkout:
-        again = [f for f in covered if f not in modified]
-        _checkout(root, again)
-        said.append(f"checked out {len(again)} covered file(s) again")
-        left = sorted(set(covered) & modified)
-        if left:
-            said.append(f"left {len(left)} modified covered file(s) as they are: {', '.join(left)}")
+        said += _recheckout(
+            root, covered, modified, "checked out {} covered file(s) again",
+            "left {} modified covered file(s) as they are: {}",
+        )  # fmt: skip
     plain = _plaintext(root, covered)
     if plain:
         said.append(
@@ -415,12 +426,8 @@ def uninstall(checkout: bool = True) -> list[str]:
         hook.unlink()
         said.append(f"removed the pre-commit hook {hook.relative_to(root)}")
     if checkout:
-        again = [f for f in covered if f not in modified]
-        _checkout(root, again)
-        said.append(f"checked out {len(again)} file(s) as stored (sealed)")
-        left = sorted(set(covered) & modified)
-        if left:
-            said.append(
-                f"warning: {len(left)} modified file(s) keep their plaintext: {', '.join(left)}"
-            )
+        said += _recheckout(
+            root, covered, modified, "checked out {} file(s) as stored (sealed)",
+            "warning: {} modified file(s) keep their plaintext: {}",
+        )  # fmt: skip
     return said

@@ -21,7 +21,7 @@ from multiprocessing.pool import AsyncResult, Pool
 
 from sealer.errors import FormatError, SealerError
 from sealer.gitfilter import process
-from sealer.gitfilter.filter import Filter
+from sealer.gitfilter.filter import Filter, format_for
 from sealer.gitfilter.process import Request, Response
 
 
@@ -121,7 +121,7 @@ class ProcessHandler:
         if path in self.done:
             return self._deliver(path)
         if self.delay and request.get("can-delay") == "1" and path not in self.pending:
-            pool = self._pool()
+            pool = self._pool(path)
             job = pool.apply_async(_smudge, (path, request.content, request.get("blob")))
             self.pending[path] = (request.content, job)
             return Response("delayed")
@@ -151,10 +151,11 @@ class ProcessHandler:
         self.filter.smudged[(path, hashlib.sha256(job.output).digest())] = data
         return Response("success", job.output)
 
-    def _pool(self) -> Pool:
+    def _pool(self, path: str) -> Pool:
         if self.pool is None:
             import multiprocessing
 
+            format_for(path)  # imported once here rather than in every worker
             close = self.filter.repo.fds()
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(self.workers, _init_worker, (close,))
