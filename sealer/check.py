@@ -84,8 +84,8 @@ class Content:
             raise FileNotFoundError(path) from None
 
     def exists(self, path: str) -> bool:
-        if self.staged:
-            return os.path.normpath(path) in self.index()
+        if self.staged and os.path.normpath(path) in self.index():
+            return True
         return os.path.isfile(path)
 
     def close(self) -> None:
@@ -123,38 +123,43 @@ class Checker:
         if sources.is_audit_log(path):
             return
         try:
-            data = self.content.read(path)
-        except OSError as e:
-            report.problems.append(Problem(path, _io_error(path, e)))
-            return
-        if data is None:
-            report.problems.append(Problem(path, _io_error(path, None)))
-            return
-        try:
-            note = self._check(path, data)
+            note = self._check(path)
         except SealerError as e:
             report.problems.append(Problem(path, e))
             return
         if note:
             report.notes.append((path, note))
 
-    def _check(self, path: str, data: bytes) -> str | None:
-        text = fileio.decode(data)
-        if self.covered(path):
-            return self._sealed(path, text, formats.name_for_path(path))
+    def _read(self, path: str) -> str:
+        try:
+            data = self.content.read(path)
+        except OSError as e:
+            raise _io_error(path, e) from None
+        if data is None:
+            raise _io_error(path, None)
+        return fileio.decode(data)
+
+    def _check(self, path: str) -> str | None:
+        """Content is read only where it matters: covered files, text formats, twins."""
+        if not self.content.exists(path):
+            raise _io_error(path, None)
         fmt_name = formats.name_for_path(path)
-        if fmt_name in _TEXT_FORMATS and "sops" in text and _is_sealed(fmt_name, text):
-            return self._sealed(path, text, fmt_name) + " (no rule covers it)"
-        if not _is_sealed(fmt_name, text):
-            twin = self._sealed_twin(path)
-            if twin is not None:
-                raise FormatError(
-                    f"plaintext twin of the sealed file {twin}",
-                    hint="do not commit decrypted copies; delete it or add it to .gitignore "
-                    "(git rm --cached to unstage it)",
-                    file=path,
-                )
-        return None
+        if self.covered(path):
+            return self._sealed(path, self._read(path), fmt_name)
+        text = None
+        if fmt_name in _TEXT_FORMATS:
+            text = self._read(path)
+            if "sops" in text and _is_sealed(fmt_name, text):
+                return self._sealed(path, text, fmt_name) + " (no rule covers it)"
+        twin = self._sealed_twin(path)
+        if twin is None or _is_sealed(fmt_name, text if text is not None else self._read(path)):
+            return None
+        raise FormatError(
+            f"plaintext twin of the sealed file {twin}",
+            hint="do not commit decrypted copies; delete it or add it to .gitignore "
+            "(git rm --cached to unstage it)",
+            file=path,
+        )
 
     def covered(self, path: str) -> bool:
         """Whether a creation rule with a path_regex matches `path`."""
