@@ -139,7 +139,8 @@ def _governing(path: str, dirs: list[str]) -> str | None:
     return None
 
 
-def coverage(root: Path, all_files: list[str], tracked: list[str]) -> Coverage:
+def coverage(root: Path, all_files: list[str], sealed: list[str]) -> Coverage:
+    """What sealer's block must cover; `sealed` are the tracked files stored sealed."""
     cov = Coverage()
     env = os.environ.get("SEALER_CONFIG") or os.environ.get("SOPS_CONFIG")
     if env:
@@ -180,7 +181,7 @@ def coverage(root: Path, all_files: list[str], tracked: list[str]) -> Coverage:
         if any(r.search(rel) for r in regexes[governing]):
             cov.files.append(f)
     listed = set(cov.files)
-    cov.files += [f for f in _sealed(root, tracked) if f not in listed and f not in own]
+    cov.files += [f for f in sealed if f not in listed and f not in own]
     return cov
 
 
@@ -361,7 +362,8 @@ def install(extra: list[str], checkout: bool = True, hook: bool = True) -> list[
     said: list[str] = []
     modified = _modified(root)
     tracked, all_files = _files(root)
-    cov = coverage(root, all_files, tracked)
+    sealed = _sealed(root, tracked)
+    cov = coverage(root, all_files, sealed)
     audit = _audit_lines(root, command)
     globs = cov.globs + [p for p in extra if p not in cov.globs]
     _write_attributes(root, _block(globs, [], audit))
@@ -390,7 +392,8 @@ def install(extra: list[str], checkout: bool = True, hook: bool = True) -> list[
             root, covered, modified, "checked out {} covered file(s) again",
             "left {} modified covered file(s) as they are: {}",
         )  # fmt: skip
-    plain = _plaintext(root, covered)
+    stored_sealed = set(sealed)
+    plain = [f for f in covered if f not in stored_sealed]
     if plain:
         said.append(
             f"{len(plain)} covered file(s) are stored in plaintext; `git add` seals them: "
@@ -398,11 +401,6 @@ def install(extra: list[str], checkout: bool = True, hook: bool = True) -> list[
             + (" …" if len(plain) > 10 else "")
         )
     return said
-
-
-def _plaintext(root: Path, covered: list[str]) -> list[str]:
-    sealed = set(_sealed(root, covered))
-    return [f for f in covered if f not in sealed]
 
 
 def uninstall(checkout: bool = True) -> list[str]:
