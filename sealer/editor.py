@@ -1,11 +1,11 @@
 """`sealer edit`: the plaintext in an editor, on a private file, never losing work.
 
-The plaintext goes to a 0600 file in a fresh 0700 directory (on /dev/shm when
-there is one). After the editor exits: no change, nothing written; content that
-no longer parses sends the user back to the editor (on a terminal) or keeps the
-edits in the private file and says where; any failure leaves the sealed file
-as it was. The file is written atomically, and only if nobody changed it while
-the editor was open.
+The plaintext goes to a 0600 file in a fresh 0700 directory `sealer-edit-*`
+(on /dev/shm when there is one; see privatedir.py). After the editor exits:
+no change, nothing written; content that no longer parses sends the user back
+to the editor (on a terminal) or keeps the edits in the private file and says
+where; any failure leaves the sealed file as it was. The file is written
+atomically, and only if nobody changed it while the editor was open.
 """
 
 from __future__ import annotations
@@ -24,10 +24,23 @@ from sealer.datakey import Keyring
 from sealer.errors import FileError, SealerError
 from sealer.filelock import locked
 from sealer.formats import Format
+from sealer.privatedir import PrivateDir, abandoned
+
+SCRATCH_PREFIX = "sealer-edit-"
 
 
 class EditorFailed(SealerError):
     pass
+
+
+def _report_abandoned() -> None:
+    """Say where a killed `sealer edit` left plaintext (it may be unsaved work)."""
+    for leftover in abandoned(SCRATCH_PREFIX):
+        sys.stderr.write(
+            f"sealer: warning: an earlier `sealer edit` stopped without cleaning up; its "
+            f"plaintext is in {leftover} (only you can read it): keep what you need, then "
+            f"remove it with: rm -r {leftover}\n"
+        )
 
 
 def editor_command() -> list[str]:
@@ -58,7 +71,9 @@ def edit(
     if original is not None:
         opened = document.open_text(fmt, original, keyring, file=path, ignore_mac=ignore_mac)
     plaintext = opened.plaintext if opened else ""
-    workdir = fileio.private_dir()
+    _report_abandoned()
+    private = PrivateDir(SCRATCH_PREFIX)
+    workdir = private.path
     keep = False
     try:
         scratch = workdir / Path(path).name
@@ -102,6 +117,7 @@ def edit(
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+        private.close()
 
 
 def _differs(workdir: Path, name: str, plaintext: str) -> bool:

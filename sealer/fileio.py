@@ -110,9 +110,3 @@ def write_output(path: str | None, text: str, *, private: bool = False) -> None:
         sys.stdout.buffer.flush()
         return
     write_atomic(path, data, mode=0o600 if private and not Path(path).exists() else None)
-
-
-def private_dir() -> Path:
-    """A fresh 0700 directory for plaintext, on /dev/shm (memory) when it exists."""
-    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix="sealer-", dir=base))

@@ -19,9 +19,9 @@ WAIT_SECONDS = 10.0
 
 
 @contextmanager
-def locked(path: str, wait: float = WAIT_SECONDS) -> Iterator[None]:
+def locked(path: str, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on an existing file while changing it; waits up to `wait` s."""
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     while True:
         try:
             fd = os.open(path, os.O_RDONLY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -79,8 +80,10 @@ def test_invalid_content_keeps_original_and_edits(in_tmp: Path, age_key: AgeKey)
     kept = out.stderr.split("your edits are kept in ")[1].split(" ")[0]
     assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
     assert "broken: [" in Path(kept).read_text()
-    os.unlink(kept)
-    os.rmdir(os.path.dirname(kept))
+    # the next edit points at the leftover, then the user removes it
+    again = sealer("edit", str(path), env={"SEALER_AGE_KEY": age_key.secret, "EDITOR": "true"})
+    assert f"its plaintext is in {os.path.dirname(kept)}" in again.stderr
+    shutil.rmtree(os.path.dirname(kept))
 
 
 def test_invalid_content_on_a_terminal_reopens_the_editor(in_tmp: Path, age_key: AgeKey) -> None:

@@ -229,3 +229,16 @@ def test_binary_tag_is_refused_with_a_hint() -> None:
     with pytest.raises(FormatError, match="!!binary") as caught:
         YAML.parse("b: !!binary aGVsbG8=\n")
     assert caught.value.hint
+
+
+def test_ruamel_yaml_still_imports_whole_after_sealer_parsed() -> None:
+    """Regression: loading libyaml without ruamel.yaml's __init__ broke a later YAML()."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io\nfrom sealer import formats\nformats.get('yaml').parse('a: 1\\n')\n"
+        "from ruamel.yaml import YAML\nout = io.StringIO()\nYAML(typ='rt').dump({'b': 2}, out)\n"
+        "assert out.getvalue() == 'b: 2\\n', out.getvalue()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
