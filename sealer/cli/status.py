@@ -30,7 +30,8 @@ def file_status(path: str, input_type: str | None) -> dict[str, Any]:
         return info
     info["sealed"] = True
     info["groups"] = [
-        [{"type": s.type, "id": recipients.stanza_id(s)} for s in group] for group in meta.groups
+        [{"type": recipients.type_of(s), "id": recipients.stanza_id(s)} for s in group]
+        for group in meta.groups
     ]
     info["threshold"] = meta.threshold
     info["lastmodified"] = meta.lastmodified

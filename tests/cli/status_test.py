@@ -70,3 +70,13 @@ def test_keygen_to_stdout_writes_no_file(in_tmp: Path, isolated_env: Path) -> No
     assert out.splitlines()[1].startswith("# public key: age1")
     assert out.splitlines()[-1].startswith(SECRET)
     assert not (isolated_env / ".config" / "sealer").exists()
+
+
+def test_status_names_ssh_recipients_as_ssh(in_tmp: Path) -> None:
+    key = in_tmp / "id_ed25519"
+    run([tool("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    public = (in_tmp / "id_ed25519.pub").read_text().strip()
+    (in_tmp / "s.yaml").write_text("a: 1\n")
+    sealer("encrypt", "-i", "--ssh", public, "s.yaml", check=True)
+    out = sealer("status", "s.yaml", env={"SOPS_AGE_SSH_PRIVATE_KEY_FILE": str(key)}).stdout
+    assert "  ssh: ssh-ed25519 " in out and "mac: ok" in out
