@@ -63,6 +63,8 @@ _FILE_EXT = re.compile(
 _SEGMENTS = re.compile(rb"[-_.:/@]")
 _LETTERS_THEN_DIGITS = re.compile(rb"[a-z]*\d*")
 _WORD = re.compile(rb"(?=[a-z]*[aeiouy])[a-z]{3,}")  # three letters or more, a vowel among them
+_VOWEL = re.compile(rb"[aeiouyAEIOUY]")
+_TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|$)")
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
@@ -105,7 +107,19 @@ def _is_secret_name(ident: bytes) -> bool:
 def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
-    key_quoted = bool(m["kq"]) or (start > 0 and data[start - 1 : start] in (b'"', b"'", b"`"))
+    before = data[start - 1 : start] if start > 0 else b""
+    if m["kq"] and m["kq"] != before:
+        return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
+    if not m["kq"] and b"]" in data[m.start() : m.start("op") if op else m.start("ann")]:
+        return None  # `table[token] = …`: the name is a variable used as an index
+    key_quoted = bool(m["kq"])
+    if (
+        op == b":"
+        and not key_quoted
+        and not quote
+        and data[m.start("op") + 1 : m.start("op") + 2] not in (b" ", b"\t")
+    ):
+        return None  # `a:secret:b` (ARNs, URNs), not a `key: value` mapping
     if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
         return None
     if op in (b",", b"(") and not quote:
@@ -128,15 +142,17 @@ def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | Non
         value = u.group()
         if op == b">":
             value = value.split(b"<", 1)[0]
-        if not _plausible_unquoted(value):
+        if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
     if not looks_random(value):
         return None
     return Candidate(vs, vs + len(value), value)
 
 
-def _plausible_unquoted(value: bytes) -> bool:
-    """Unquoted, a value may be code: `getToken`, `None`."""
+def _plausible_unquoted(value: bytes, after: bytes) -> bool:
+    """Unquoted, a value may be code: `getToken`, `None`, `make_key(…)`, `Cls.attr`."""
+    if after in (b"(", b"."):
+        return False
     if re.fullmatch(rb"[A-Za-z_]\w*", value) and not re.search(rb"\d", value):
         # a name, unless it is long and of mixed case (random letters)
         return len(value) >= 16 and value != value.lower() and value != value.upper()
@@ -162,6 +178,8 @@ def looks_random(value: bytes) -> bool:
         or _HASH_PREFIX.match(value)
         or _FILE_EXT.search(value)
         or _CAMEL.fullmatch(value)
+        or _TIMESTAMP.match(value)
+        or _word_case(value.strip(b"_"))
         or _DOTTED_NAME.fullmatch(value)
     ):
         return False
@@ -179,6 +197,13 @@ def looks_random(value: bytes) -> bool:
     if classes < 2:
         return False
     return h >= (3.0 if n < 16 else 3.3)
+
+
+def _word_case(value: bytes) -> bool:
+    """`IAmSensitive`, `CKLocationSortDescriptor`: letters only, each word has a vowel
+    or is an acronym."""
+    words = _WORD_SPLIT.findall(value)
+    return value.isalpha() and all(_VOWEL.search(w) or w.isupper() for w in words)
 
 
 def _word_like(low: bytes) -> bool:

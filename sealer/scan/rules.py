@@ -99,7 +99,7 @@ def _is_basic_credential(secret: bytes) -> bool:
 
 _URI_PLACEHOLDERS = {
     b"password", b"passwd", b"pass", b"pwd", b"secret", b"pw", b"p", b"x", b"changeme",
-    b"user", b"username", b"token",
+    b"user", b"username", b"token", b"foo", b"bar", b"baz", b"qux", b"test", b"example",
 }  # fmt: skip
 
 

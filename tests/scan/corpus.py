@@ -437,6 +437,14 @@ CODE_NEGATIVES = [
     "api_key = None",
     'secret = ""',
     'client_secret: "${CLIENT_SECRET:?client secret is required}"',
+    # shapes met scanning third-party packages (AWS data files, SDK models, UI toolkits)
+    '"Resource":"arn:aws:secretsmanager:*:*:secret:rds-custom!*"',
+    '"secretsmanager:ResourceTag/DocDBElasticFullAccess":"*"',
+    "_OWNED_DESCRIPTORS[token] = _OwnedDescriptor(",
+    '"PasswordLastUsed": "2016-09-08T21:47:36Z",',
+    '#> {"password":"IAmSensitive","password_bytes":"IAmSensitiveBytes"}',
+    "COCOA = {'CKFetchWebAuthTokenOperation', 'CKLocationSortDescriptor', 'CKMarkNotificationsRead'}",
+    "token.model = _CK_UTF8CHAR_to_str(model)",
 ]
 
 
@@ -459,6 +467,8 @@ def _hash_lines(f: Fakes) -> list[str]:
         f"Fixed in {f.hex(12)} (see the changelog).",
         f"github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{f.b64(32)[:43]}",
         f"host_key_fingerprint: SHA256:{f.b64(32).rstrip('=')}",
+        f'    "AWS::ApiGateway::ApiKey": "{f.hex(16)}",',
+        f'    "AWS::SecretsManager::Secret": "{f.hex(16)}",',
         f'  "nonce": "{f.b64(24)}",',
         f"build_id: {f.s(20)}",
         'csrf_token = "{{ csrf_token() }}"  # rendered per request',
