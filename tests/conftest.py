@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import AgeKey, make_age_key
+from tests.recipients.keys import MotoServer
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +51,20 @@ def age_key(tmp_path: Path) -> AgeKey:
 def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def moto() -> Iterator[MotoServer]:
+    """One moto_server on 127.0.0.1 per test session (and xdist worker)."""
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """moto_server as the AWS of this test's environment (and of its subprocesses)."""
+    for name, value in moto.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return moto

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sealer import document, formats, recipients
 from tests.helpers import AgeKey
-from tests.recipients.keys import MotoServer
 
 Seal = Callable[[str, str], Path]
 
@@ -37,19 +36,3 @@ def seal(in_tmp: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> Seal
 
     return make
 
-
-@pytest.fixture(scope="session")
-def moto() -> Iterator[MotoServer]:
-    """One moto_server on 127.0.0.1 per test session (and xdist worker)."""
-    server = MotoServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
-    """moto_server as the AWS of this test's environment (and of its subprocesses)."""
-    for name, value in moto.env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    return moto

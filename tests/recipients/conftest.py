@@ -12,22 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.recipients.hsm import Token, make_token
-from tests.recipients.keys import GpgHome, MotoServer, SshKey, make_gpg_home, make_ssh_key
-
-
-@pytest.fixture(scope="session")
-def moto() -> Iterator[MotoServer]:
-    server = MotoServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
-    """moto_server as the AWS of this test's environment (and of its subprocesses)."""
-    for name, value in moto.env.items():
-        monkeypatch.setenv(name, value)
-    return moto
+from tests.recipients.keys import GpgHome, SshKey, make_gpg_home, make_ssh_key
 
 
 @pytest.fixture(scope="session")
