@@ -20,11 +20,12 @@ from sealer.scan.candidate import Candidate
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _IDENT_MAP = bytes(0x61 if c in _IDENT else 0x20 for c in range(256))  # ident: a, other: space
 _MAX_IDENT = 64
-_KEY_STEM = re.compile(rb"(?i:api|access|private|signing|master|encryption|auth)[_.-]?\Z")
+_STEMS = rb"api|access|private|signing|master|encryption|auth|app|hmac|session|consumer|webhook"
+_KEY_STEM = re.compile(rb"(?i:" + _STEMS + rb")[_.-]?\Z")
 _SECRET_NAME = re.compile(
-    rb"secret|token|passw(?:or)?d|pwd|passphrase|credential"
-    rb"|(?:api|access|private|signing|master|encryption|auth)key"
+    rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
 )
+_SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
 # Words that make a "secret-sounding" name describe something else.
 _NOT_SECRET_WORDS = frozenset(
     b"""hash hashed digest checksum fingerprint sha sha1 sha256 sha512 md5 salt count length
@@ -97,7 +98,9 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 def _is_secret_name(ident: bytes) -> bool:
     ident = ident.strip(b".-_")
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    if not words or _SECRET_NAME.search(b"".join(words)) is None:
+    if not words:
+        return False
+    if _SECRET_NAME.search(b"".join(words)) is None and not _SHORT_PASSWORD.intersection(words):
         return False
     if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False

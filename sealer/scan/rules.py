@@ -155,7 +155,7 @@ def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 # --- the table -----------------------------------------------------------------
 
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
-_GENERIC_KEYWORDS = (b"secret", b"token", b"passw", b"pwd", b"passphrase", b"credential", b"key")
+_GENERIC_KEYWORDS = (b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key")
 
 RULES: tuple[Rule, ...] = (
     Rule(
