@@ -1,7 +1,9 @@
-"""The log written when sealer hits a bug: versions and the traceback, nothing else.
+"""The log written when sealer hits a bug: versions and where it happened, nothing else.
 
-Exception messages inside sealer never carry secret values, and no local
-variables are recorded, so the log is safe to attach to a bug report.
+A bug's exception message could quote a value sealer was handling, so the log
+records each exception's type and the traceback's frames (file, line, function,
+source line) but no messages and no variables: it is safe to attach to a bug
+report. The same text is what `--debug` prints for an unexpected error.
 """
 
 from __future__ import annotations
@@ -21,6 +23,32 @@ def _log_dir() -> Path:
     return Path(base) / "sealer"
 
 
+def describe(error: BaseException) -> list[str]:
+    """The exception chain as types and frames, oldest first, without messages."""
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        cause = current.__cause__
+        current = (
+            cause
+            if cause is not None
+            else (None if current.__suppress_context__ else current.__context__)
+        )
+    lines: list[str] = []
+    for exc in reversed(chain):
+        lines.append("Traceback (most recent call last):")
+        for frame in traceback.extract_tb(exc.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+        lines.append(f"{type(exc).__module__}.{type(exc).__qualname__} (message not recorded)")
+        lines.append("")
+    return lines
+
+
 def write_crash_log(error: BaseException) -> str:
     """Write the log for an unexpected error and return its path."""
     lines = [
@@ -28,9 +56,9 @@ def write_crash_log(error: BaseException) -> str:
         f"python {platform.python_version()} on {platform.platform()}",
         f"argv[0] {sys.argv[0]}",
         "",
-        *traceback.format_exception(type(error), error, error.__traceback__),
+        *describe(error),
     ]
-    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
+    text = "\n".join(lines) + "\n"
     try:
         directory = _log_dir()
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sealer import primitives, recipients, shamir
 from sealer.errors import NoKeyError, NotMine, SealerError
+from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
 from sealer.recipients import Identity, KeyType, Recipient
 
@@ -47,6 +48,7 @@ class Keyring:
     def identities(self, kt: KeyType) -> list[Identity]:
         if kt.NAME not in self._identities:
             self._identities[kt.NAME] = list(kt.load_identities())
+            debug(f"{len(self._identities[kt.NAME])} {kt.NAME} identity sources loaded")
         return self._identities[kt.NAME]
 
     def _rank(self, stanza: Stanza) -> tuple[int, int]:
@@ -75,7 +77,9 @@ class Keyring:
                 failures.append(f"{recipients.stanza_id(stanza)}: {why}")
                 continue
             if len(secret) == size:
+                debug(f"opened with {kt.NAME} recipient {recipients.stanza_id(stanza)}")
                 return secret
+        debug(f"no {kt.NAME} identity opens {recipients.stanza_id(stanza)}")
         return None
 
     def unwrap(self, meta: Metadata, *, file: str | None = None) -> bytes:

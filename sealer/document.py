@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sealer import datakey, envelope, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
 from sealer.formats import Format, Parsed, splice
+from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
 from sealer.recipients import Recipient
 from sealer.selection import Selection
@@ -107,6 +108,10 @@ def open_parsed(
             e.with_file(file)
         raise
     plaintext = splice(parsed.text, edits)
+    debug(
+        f"{file or 'input'}: {fmt.name}, {len(result.replacements)} sealed values opened, "
+        + ("MAC not checked (--ignore-mac)" if ignore_mac else "MAC ok")
+    )
     return Opened(plaintext, meta, key, result.stash, result.mac_hex, result.warnings)
 
 
@@ -169,6 +174,10 @@ def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
 
 
 def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata) -> str:
+    debug(
+        f"{fmt.name}: {len(result.replacements)} values sealed, {result.reused} kept their "
+        f"ciphertext, for {sum(len(g) for g in meta.groups)} recipients"
+    )
     edits = [
         (*span, repl)
         for span, repl in (fmt.render_sealed(n, s) for n, s in result.replacements if s != "")

@@ -26,6 +26,7 @@ def guarded(run: Callable[[], int]) -> int:
     try:
         return run()
     except SealerError as error:
+        _debug_trace(error)
         report(error)
         return int(error.exit_code)
     except KeyboardInterrupt:
@@ -36,12 +37,22 @@ def guarded(run: Callable[[], int]) -> int:
     except Exception as error:
         from sealer.crashlog import write_crash_log
 
+        _debug_trace(error)
         path = write_crash_log(error)
         sys.stderr.write(
             f"sealer: error: unexpected {type(error).__name__}; this is a bug\n"
             f"sealer: hint: details are in {path}; please report them\n"
         )
         return int(Exit.UNEXPECTED)
+
+
+def _debug_trace(error: BaseException) -> None:
+    from sealer import log
+
+    if log.enabled:
+        from sealer.crashlog import describe
+
+        sys.stderr.write("".join(f"sealer: debug: {line}\n" for line in describe(error)))
 
 
 def _fast(argv: list[str]) -> Callable[[], int] | None:

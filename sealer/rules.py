@@ -92,6 +92,9 @@ def policy_for(file: Path, config: Path | None = None) -> Policy:
                     continue
             except re.error as e:
                 raise ConfigError(f"{path}: creation_rules[{i}].path_regex: {e}") from None
+        from sealer.log import debug
+
+        debug(f"{file}: rules {path}, creation_rules[{i}]")
         return policy_from_rule(rule, where=f"{path}: creation_rules[{i}]")
     raise ConfigError(
         f"no creation rule in {path} matches this file",

@@ -56,12 +56,21 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sealer")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Say on stderr what sealer does (files, rules, recipients; never values or keys).",
+)
+def cli(debug: bool) -> None:
     """Keep secrets in ordinary config files in git, sealed per value.
 
     Files are SOPS-compatible: `sops -d` opens what sealer writes and sealer
     opens what sops writes. Exit codes are listed in README.md.
     """
+    if debug:
+        from sealer import log
+
+        log.enabled = True
 
 
 def warn(message: str) -> None:
