@@ -64,8 +64,9 @@ class Content:
     def index(self) -> dict[str, str]:
         """Path (relative to cwd, normalised) -> blob id of every index entry."""
         if self._index is None:
-            entries = sources.index_entries(["."])
-            self._index = {os.path.normpath(p): b for p, b in entries}
+            top = sources.require_repo()
+            entries = sources.index_entries(["."], cwd=top)
+            self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
         return self._index
 
     def read(self, path: str) -> bytes | None:
