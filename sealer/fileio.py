@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from sealer.errors import FileError, FormatError
@@ -45,7 +44,8 @@ def read(path: str) -> str:
     try:
         if path == "-":
             return decode(sys.stdin.buffer.read())
-        return decode(Path(path).read_bytes())
+        with open(path, "rb") as f:
+            return decode(f.read())
     except FileNotFoundError:
         raise FileError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -56,6 +56,8 @@ def read(path: str) -> str:
 
 def write_atomic(path: str, data: bytes, *, mode: int | None = None) -> None:
     """Replace `path` with `data` atomically; keeps the old file's mode unless given one."""
+    import tempfile
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if mode is None:
