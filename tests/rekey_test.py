@@ -269,3 +269,34 @@ def test_with_sealers_git_filter_the_commit_gets_the_new_recipients_and_status_s
     assert bob.recipient in committed and "hunter2" not in committed
     verified = sealer("audit", "verify", cwd=repo, env=env, check=True)
     assert "1 commits, 1 new entries" in verified.stderr
+
+
+def test_a_progress_bar_shows_on_a_terminal_for_many_files(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    for i in range(6):
+        _seal(tmp_path, f"f{i}.yaml", PLAIN["yaml"][1], alice.recipient)
+    _rules(tmp_path, alice.recipient, bob.recipient)
+    primary, secondary = os.openpty()
+    env = {**os.environ, **_env(alice), "TERM": "xterm", "COLUMNS": "80"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sealer", "updatekeys", *[f"f{i}.yaml" for i in range(6)]],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=secondary, check=False,
+    )  # fmt: skip
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert proc.returncode == 0
+    assert b"re-keying" in shown and b"100%" in shown
+    assert b"6 of 6 files changed" in shown
