@@ -91,6 +91,7 @@ class Filter:
         self.warn = warn
         self.locked = 0
         self.last_locked: str | None = None
+        self.previous_text = ""
         # (path, sha256 of what smudge wrote) -> the blob it came from. Within one
         # git command the index on disk can lag behind git's own (a rebase checks
         # out a commit, then merges, before writing it), so clean first asks
@@ -211,11 +212,17 @@ class Filter:
                 hint="keep one side of each conflict and remove the markers, then `git add` it",
                 file=path,
             )
+        previous: document.Opened | None = None
+        if enc.PREFIX not in text:  # plaintext: perhaps exactly the previous version's
+            previous = self.previous(fmt, path)
+            if previous is not None and previous.mac_hex and previous.plaintext == text:
+                return fileio.encode(crlf(self.previous_text, was_crlf))
         parsed = document.parse(fmt, text, path)
         if parsed.metadata is not None:
             check_sealed(fmt, parsed, path)
             return data
-        previous = self.previous(fmt, path)
+        if previous is None:
+            previous = self.previous(fmt, path)
         if previous is not None:
             sealed = document.seal_text(fmt, text, previous=previous, file=path)
         else:
@@ -224,12 +231,17 @@ class Filter:
         return fileio.encode(crlf(sealed, was_crlf))
 
     def previous(self, fmt: Format, path: str) -> document.Opened | None:
-        """The previous sealed version of `path`, opened; None to seal afresh."""
+        """The previous sealed version of `path`, opened; None to seal afresh.
+
+        Its stored text is left in `previous_text`: a clean of content equal to
+        its plaintext (a racily clean file after a checkout) returns it as is.
+        """
         found = self.repo.previous(path)
         if found is None:
             return None
         spec, data = found
         text, _ = lf(fileio.decode(data), fmt)
+        self.previous_text = text
         try:
             parsed = document.parse(fmt, text, path)
         except FormatError:

@@ -4,9 +4,10 @@ Clean runs in this process, one file at a time. Smudges that git allows to be
 delayed (`can-delay=1`, a checkout) are answered `delayed` at once and opened
 by a pool of forked worker processes, one per CPU, while git goes on with its
 checkout; `list_available_blobs` hands back what is done. On a 2-core machine
-this roughly halves the filter's share of a checkout of many sealed files.
-Warnings and errors of workers are printed here, so a locked checkout still
-warns once per git command.
+this roughly halves the filter's share of a checkout of many sealed files. A
+worker that dies fails its file (git reports it) rather than leaving git
+waiting. Warnings and errors of workers are printed here, so a locked checkout
+still warns once per git command.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult, Pool
+from typing import TYPE_CHECKING
 
 from sealer.errors import FormatError, SealerError
 from sealer.gitfilter import process
 from sealer.gitfilter.filter import Filter, format_for
 from sealer.gitfilter.process import Request, Response
+
+if TYPE_CHECKING:  # imported when the first smudge is delayed: start-up matters
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def error_lines(path: str, error: Exception) -> list[str]:
@@ -102,8 +106,8 @@ class ProcessHandler:
         self.filter = filt
         self.workers = default_workers() if workers is None else workers
         self.delay = False
-        self.pool: Pool | None = None
-        self.pending: dict[str, tuple[bytes, AsyncResult[Job]]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[str, tuple[bytes, Future[Job]]] = {}
         self.done: dict[str, tuple[bytes, Job]] = {}
 
     def capabilities(self, offered: Sequence[str]) -> Sequence[str]:
@@ -122,7 +126,7 @@ class ProcessHandler:
             return self._deliver(path)
         if self.delay and request.get("can-delay") == "1" and path not in self.pending:
             pool = self._pool(path)
-            job = pool.apply_async(_smudge, (path, request.content, request.get("blob")))
+            job = pool.submit(_smudge, path, request.content, request.get("blob"))
             self.pending[path] = (request.content, job)
             return Response("delayed")
         smudged = self.filter.smudge(path, request.content, request.get("blob"))
@@ -130,15 +134,19 @@ class ProcessHandler:
 
     def available(self, request: Request) -> Sequence[str]:
         """Paths whose smudge finished; waits for one if none has (empty: all delivered)."""
-        while self.pending:
-            ready = [p for p, (_, job) in self.pending.items() if job.ready()]
-            if ready:
-                for p in ready:
-                    data, job = self.pending.pop(p)
-                    self.done[p] = (data, job.get())
-                return ready
-            next(iter(self.pending.values()))[1].wait(0.05)
-        return []
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        if not self.pending:
+            return []
+        wait([job for _, job in self.pending.values()], return_when=FIRST_COMPLETED)
+        ready = [p for p, (_, job) in self.pending.items() if job.done()]
+        for p in ready:
+            data, job = self.pending.pop(p)
+            try:
+                self.done[p] = (data, job.result())
+            except Exception as e:  # a worker died (killed, out of memory): this file fails
+                self.done[p] = (data, Job(None, error=error_lines(p, e)))
+        return ready
 
     def _deliver(self, path: str) -> Response:
         data, job = self.done.pop(path)
@@ -151,20 +159,23 @@ class ProcessHandler:
         self.filter.smudged[(path, hashlib.sha256(job.output).digest())] = data
         return Response("success", job.output)
 
-    def _pool(self, path: str) -> Pool:
+    def _pool(self, path: str) -> ProcessPoolExecutor:
         if self.pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             format_for(path)  # imported once here rather than in every worker
-            close = self.filter.repo.fds()
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(self.workers, _init_worker, (close,))
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker,
+                initargs=(self.filter.repo.fds(),),
+            )
         return self.pool
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def serve_git() -> None:
