@@ -12,7 +12,8 @@
 # `timeout`, because protocol bugs show up as hangs. No git code is kept in
 # this repository; it only lives in WORKDIR.
 #
-# PYTHON (default: python3) must be able to import sealer.
+# PYTHON (default: python3) must be able to import sealer; SEALER_SUITE_TIMEOUT
+# (seconds, default 900) bounds each script.
 # SEALER_ROT13_MUTATE=abort-as-error makes the filter answer `error` where it
 # should answer `abort`; the suite must then fail (a check of the harness).
 set -eu
@@ -48,7 +49,7 @@ for script in t0021-conversion.sh t2080-parallel-checkout-basics.sh t2082-parall
 		echo "$script: substitution failed" >&2
 		exit 1
 	fi
-	if timeout 900 sh "$copy" >"$work/${copy%.sh}.out" 2>&1; then
+	if timeout "${SEALER_SUITE_TIMEOUT:-900}" sh "$copy" >"$work/${copy%.sh}.out" 2>&1; then
 		result=passed
 	else
 		result="FAILED (exit $?)"
