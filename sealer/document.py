@@ -10,7 +10,7 @@ unchanged value keeps its ciphertext and an unchanged file keeps its
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sealer import datakey, envelope, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
@@ -22,8 +22,7 @@ from sealer.selection import Selection
 from sealer.values import rfc3339_now
 
 
-@dataclass
-class Opened:
+class Opened(NamedTuple):
     """A decrypted file and what re-sealing it needs."""
 
     plaintext: str
@@ -31,11 +30,10 @@ class Opened:
     key: bytes
     stash: envelope.Stash
     mac_hex: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = []  # noqa: RUF012 - never mutated
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """What a new file is sealed for and how (from rules or the command line)."""
 
     groups: tuple[tuple[Recipient, ...], ...]

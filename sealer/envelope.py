@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sealer import enc
 from sealer.errors import FormatError, IntegrityError
@@ -140,23 +138,26 @@ def aad_of(path: tuple[str, ...]) -> str:
     return ":".join(path) + ":"
 
 
-@dataclass
 class Stash:
-    """Ciphertexts of a previous version, by (AAD, type, bytes), under one data key."""
+    """Ciphertexts of a previous version, by (AAD, type, bytes), under one data key.
 
-    key: bytes
-    entries: dict[tuple[str, str, bytes], deque[str]] = field(default_factory=dict)
+    Sealing reads it without changing it (equal values take its entries in
+    order), so one opened file can be sealed against more than once.
+    """
+
+    __slots__ = ("entries", "key")
+
+    def __init__(
+        self, key: bytes, entries: dict[tuple[str, str, bytes], list[str]] | None = None
+    ) -> None:
+        self.key = key
+        self.entries = entries if entries is not None else {}
 
     def put(self, aad: str, tag: str, data: bytes, sealed: str) -> None:
-        self.entries.setdefault((aad, tag, data), deque()).append(sealed)
-
-    def take(self, aad: str, tag: str, data: bytes) -> str | None:
-        queue = self.entries.get((aad, tag, data))
-        return queue.popleft() if queue else None
+        self.entries.setdefault((aad, tag, data), []).append(sealed)
 
 
-@dataclass
-class SealResult:
+class SealResult(NamedTuple):
     replacements: list[tuple[Leaf, str]]  # node -> ENC[...] text (or "" for empty)
     mac_hex: str
     reused: int = 0  # values whose old ciphertext was kept
@@ -175,6 +176,7 @@ def seal_tree(
         h.update(MAC_ONLY_ENCRYPTED_INIT)
     out: list[tuple[Leaf, str]] = []
     reused = 0
+    taken: dict[tuple[str, str, bytes], int] = {}
     if stash is not None and stash.key != key:
         stash = None
 
@@ -192,7 +194,13 @@ def seal_tree(
         if not flag:
             return
         aad = aad_of(path)
-        sealed = stash.take(aad, tag, data) if stash is not None else None
+        sealed = None
+        if stash is not None:
+            old = stash.entries.get((aad, tag, data))
+            n = taken.get((aad, tag, data), 0)
+            if old is not None and n < len(old):
+                sealed = old[n]
+                taken[(aad, tag, data)] = n + 1
         if sealed is None:
             sealed = enc.encrypt(value, key, aad)
         else:
@@ -211,8 +219,7 @@ def _alias_error(upath: UserPath) -> FormatError:
     )
 
 
-@dataclass
-class OpenResult:
+class OpenResult(NamedTuple):
     replacements: list[tuple[Leaf, Value]]  # node -> plaintext value
     mac_hex: str
     stash: Stash

@@ -9,8 +9,7 @@ cannot use (GCP KMS, Vault, …) keeps those entries when sealer rewrites it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sealer.errors import FormatError
 from sealer.selection import RULES, Selection
@@ -25,8 +24,7 @@ SCALAR_FIELDS = ("lastmodified", "mac", "version", "shamir_threshold", "mac_only
 WRITE_VERSION = "3.11.0"
 
 
-@dataclass(frozen=True)
-class Stanza:
+class Stanza(NamedTuple):
     """One master key's entry: its type (the metadata list it sits in) and fields."""
 
     type: str
@@ -37,8 +35,7 @@ class Stanza:
         return str(self.fields.get("enc", ""))
 
 
-@dataclass(frozen=True)
-class Metadata:
+class Metadata(NamedTuple):
     groups: tuple[tuple[Stanza, ...], ...]
     lastmodified: str
     mac: str
@@ -46,10 +43,10 @@ class Metadata:
     shamir_threshold: int = 0
     mac_only_encrypted: bool = False
     version: str = WRITE_VERSION
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown fields, kept as found
+    extra: dict[str, Any] | None = None  # unknown fields, kept as found
 
     def with_(self, **changes: Any) -> Metadata:
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     @property
     def threshold(self) -> int:
@@ -148,7 +145,7 @@ def _group_dict(group: tuple[Stanza, ...]) -> dict[str, Any]:
 
 def to_dict(meta: Metadata) -> dict[str, Any]:
     """The metadata as sops ≥ 3.13 writes it: keys in alphabetical order."""
-    out: dict[str, Any] = dict(meta.extra)
+    out: dict[str, Any] = dict(meta.extra or {})
     if len(meta.groups) == 1:
         out.update(_group_dict(meta.groups[0]))
     elif meta.groups:

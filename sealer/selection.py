@@ -8,8 +8,8 @@ the leaf at its own and every enclosing level. Regexes are unanchored searches.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
+from typing import NamedTuple
 
 from sealer.errors import ConfigError
 
@@ -24,8 +24,12 @@ RULES = (
 DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted"
 
 
-@dataclass(frozen=True)
-class Selection:
+@cache
+def _compiled(value: str) -> re.Pattern[str]:
+    return re.compile(value)
+
+
+class Selection(NamedTuple):
     rule: str = "unencrypted_suffix"
     value: str = DEFAULT_UNENCRYPTED_SUFFIX
 
@@ -52,9 +56,9 @@ class Selection:
                 raise ConfigError(f"{where}: {rule} is not a valid regex: {e}") from None
         return selection
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.value)
+        return _compiled(self.value)
 
     @property
     def uses_comments(self) -> bool:

@@ -3,11 +3,13 @@
 Mirrors sops' `TreeBranch` (an ordered mapping whose keys may be comments) and
 lists whose elements may be comments. Leaves also record their text span and a
 format-specific style, so sealing replaces only those bytes (DESIGN decision 3).
+
+Plain classes with `__slots__` rather than dataclasses: `dataclasses` imports
+`inspect`, a noticeable share of the start-up of `sealer decrypt`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sealer.values import Value
@@ -15,34 +17,65 @@ from sealer.values import Value
 Span = tuple[int, int]
 
 
-@dataclass(slots=True, eq=False)
 class Scalar:
-    value: Value
-    span: Span | None  # None: not in the text on its own (an alias copy)
-    style: Any = None  # the format's presentation hint (quoting, block style, ...)
-    aliased: bool = False  # an alias elsewhere copies this scalar (YAML anchors)
+    __slots__ = ("aliased", "span", "style", "value")
+
+    def __init__(
+        self, value: Value, span: Span | None, style: Any = None, aliased: bool = False
+    ) -> None:
+        self.value = value
+        self.span = span  # None: not in the text on its own (an alias copy)
+        self.style = style  # the format's presentation hint (quoting, block style, ...)
+        self.aliased = aliased  # an alias elsewhere copies this scalar (YAML anchors)
+
+    def __repr__(self) -> str:
+        return f"Scalar(span={self.span})"
 
 
-@dataclass(slots=True, eq=False)
 class CommentNode:
-    text: str  # what follows the comment character
-    span: Span | None
-    inline: bool = False
-    style: Any = None
+    __slots__ = ("inline", "span", "style", "text")
+
+    def __init__(
+        self, text: str, span: Span | None, inline: bool = False, style: Any = None
+    ) -> None:
+        self.text = text  # what follows the comment character
+        self.span = span
+        self.inline = inline
+        self.style = style
+
+    def __repr__(self) -> str:
+        return f"CommentNode(span={self.span})"
 
 
-@dataclass(slots=True, eq=False)
 class Mapping:
-    items: list[tuple[str | CommentNode, Node | None]] = field(default_factory=list)
-    span: Span | None = None
-    style: Any = None
+    __slots__ = ("items", "span", "style")
+
+    def __init__(
+        self,
+        items: list[tuple[str | CommentNode, Node | None]] | None = None,
+        span: Span | None = None,
+        style: Any = None,
+    ) -> None:
+        self.items = items if items is not None else []
+        self.span = span
+        self.style = style
+
+    def __repr__(self) -> str:
+        return f"Mapping({len(self.items)} items, span={self.span})"
 
 
-@dataclass(slots=True, eq=False)
 class Sequence:
-    items: list[Node] = field(default_factory=list)
-    span: Span | None = None
-    style: Any = None
+    __slots__ = ("items", "span", "style")
+
+    def __init__(
+        self, items: list[Node] | None = None, span: Span | None = None, style: Any = None
+    ) -> None:
+        self.items = items if items is not None else []
+        self.span = span
+        self.style = style
+
+    def __repr__(self) -> str:
+        return f"Sequence({len(self.items)} items, span={self.span})"
 
 
 Node = Scalar | CommentNode | Mapping | Sequence

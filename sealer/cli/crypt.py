@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +86,7 @@ def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
     if options["threshold"] is not None:
         changes["shamir_threshold"] = options["threshold"]
     if changes:
-        policy = dataclasses.replace(policy, **changes)
+        policy = policy._replace(**changes)
     return policy
 
 

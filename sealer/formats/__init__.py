@@ -7,9 +7,8 @@ metadata block); every other byte stays as the user wrote it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sealer.errors import FormatError
 from sealer.tree import CommentNode, Mapping, Scalar, Span
@@ -18,12 +17,11 @@ from sealer.values import Value
 Leaf = Scalar | CommentNode
 
 
-@dataclass
-class Parsed:
+class Parsed(NamedTuple):
     text: str
     docs: list[Mapping]  # data only; the metadata entry is not in here
     metadata: dict[str, Any] | None  # the raw sops mapping, None for a plaintext file
-    meta_spans: list[Span] = field(default_factory=list)  # where metadata sits, per document
+    meta_spans: list[Span]  # where metadata sits, per document
     ctx: Any = None  # format-specific: where to insert metadata, indentation, ...
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
@@ -30,8 +29,7 @@ _PROPERTY = re.compile(r"\S+[ \t\r\n]*")
 _DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
 
 
-@dataclass(slots=True)
-class Style:
+class Style(NamedTuple):
     """How a scalar was written, so an opened value is written the same way."""
 
     style: str  # '' plain, '"', "'", '|', '>'
@@ -45,8 +43,7 @@ class Style:
     tagged: bool = False  # an explicit !!str or custom tag stays in front of it
 
 
-@dataclass(slots=True)
-class CollStyle:
+class CollStyle(NamedTuple):
     """Where a mapping or sequence sits: its column, flow or block, where items start."""
 
     indent: int
@@ -54,38 +51,56 @@ class CollStyle:
     starts: list[int]  # per key or item (comments not counted)
 
 
-@dataclass(slots=True, eq=False)
 class _Box:
     """A collection while parsing, with what comment placement needs."""
 
-    node: Mapping | Sequence
-    start: int
-    indent: int
-    flow: bool
-    parent: _Box | None
-    end: int = 1 << 62
-    starts: list[int] = field(default_factory=list)  # where each item starts
-    pending_key: str | None = None
-    key_start: int = 0
-    is_meta: bool = False
-    comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-    is_mapping: bool = True
-    plain_style: Style | None = None
+    __slots__ = (
+        "comments", "end", "flow", "indent", "is_mapping", "is_meta", "key_start", "keys",
+        "node", "parent", "pending_key", "plain_style", "start", "starts",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        node: Mapping | Sequence,
+        start: int,
+        indent: int,
+        flow: bool,
+        parent: _Box | None,
+        is_mapping: bool = True,
+    ) -> None:
+        self.node = node
+        self.start = start
+        self.indent = indent
+        self.flow = flow
+        self.parent = parent
+        self.is_mapping = is_mapping
+        self.end = 1 << 62
+        self.starts: list[int] = []  # where each item starts
+        self.pending_key: str | None = None
+        self.key_start = 0
+        self.is_meta = False
+        self.comments: list[tuple[int, int, CommentNode]] = []
+        self.keys: set[str] = set()
+        self.plain_style: Style | None = None
 
 
-@dataclass(slots=True, eq=False)
 class _Doc:
-    root: Mapping
-    region_end: int = 0
-    box: _Box | None = None
-    end: int = 0  # where a new top-level entry (the metadata) goes
-    root_indent: int = 0
-    meta_span: Span | None = None
-    meta: Any = None
-    meta_key_start: int = 0
-    flow_insert: int = 0  # a flow top level: where a new entry goes
-    comments: list[tuple[int, int, CommentNode]] = field(default_factory=list)
+    __slots__ = (
+        "box", "comments", "end", "flow_insert", "meta", "meta_key_start", "meta_span",
+        "region_end", "root", "root_indent",
+    )  # fmt: skip
+
+    def __init__(self, root: Mapping) -> None:
+        self.root = root
+        self.region_end = 0
+        self.box: _Box | None = None
+        self.end = 0  # where a new top-level entry (the metadata) goes
+        self.root_indent = 0
+        self.meta_span: Span | None = None
+        self.meta: Any = None
+        self.meta_key_start = 0
+        self.flow_insert = 0  # a flow top level: where a new entry goes
+        self.comments: list[tuple[int, int, CommentNode]] = []
 
 
 class YamlFormat:

@@ -19,7 +19,6 @@ so renames keep working.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import sys
 from collections.abc import Callable
@@ -261,7 +260,7 @@ class Filter:
             # fresh MAC even when no value changed
             try:
                 opened = self.open_sealed(fmt, parsed, path, ignore_mac=True)
-                return dataclasses.replace(opened, mac_hex="")
+                return opened._replace(mac_hex="")
             except IntegrityError:
                 self.warn(f"{spec} does not open ({e.message}); sealing with a new data key")
         except FormatError as e:

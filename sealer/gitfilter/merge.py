@@ -22,12 +22,10 @@ not parse falls back to a conflict over the lines that differ.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 import secrets
 import sys
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,12 +306,12 @@ def _previous(ours: _Version, theirs: _Version) -> document.Opened | None:
     first = ours.opened or theirs.opened
     if first is None:
         return None
-    entries = {k: deque(v) for k, v in first.stash.entries.items()}
+    entries = {k: list(v) for k, v in first.stash.entries.items()}
     other = theirs.opened
     if other is not None and other is not first and other.key == first.key:
         for k, v in other.stash.entries.items():
-            entries.setdefault(k, deque()).extend(v)
-    return dataclasses.replace(first, stash=Stash(first.key, entries))
+            entries.setdefault(k, []).extend(v)
+    return first._replace(stash=Stash(first.key, entries))
 
 
 def _seal(fmt: Format, text: str, ours: _Version, theirs: _Version, path: str) -> str:

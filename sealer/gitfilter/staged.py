@@ -11,7 +11,6 @@ left for `sealer check --staged` to report.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from sealer import document, fileio
@@ -67,7 +66,7 @@ def _reseal(root: Path, filt: Filter, path: str) -> bool:
     except SealerError:
         return False  # no key, damaged values, not parseable: `sealer check` reports it
     sealed = document.seal_text(
-        fmt, opened.plaintext, previous=dataclasses.replace(opened, mac_hex=""), file=path
+        fmt, opened.plaintext, previous=opened._replace(mac_hex=""), file=path
     )
     new = run(["hash-object", "-w", "--no-filters", "--stdin"], root, input=fileio.encode(sealed))
     run(["update-index", "--cacheinfo", f"{mode},{new.decode().strip()},{path}"], root)

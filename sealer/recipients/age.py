@@ -7,7 +7,6 @@ identities.py (sealer's and sops' key files and variables).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from sealer.errors import ConfigError, NotMine
@@ -18,10 +17,21 @@ NAME = "age"
 STANZA_TYPES = ("age",)
 
 
-@dataclass(frozen=True)
 class AgeRecipient:
     key_type: ClassVar[str] = "age"
-    recipient: str
+    __slots__ = ("recipient",)
+
+    def __init__(self, recipient: str) -> None:
+        self.recipient = recipient
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AgeRecipient) and other.recipient == self.recipient
+
+    def __hash__(self) -> int:
+        return hash(("age", self.recipient))
+
+    def __repr__(self) -> str:
+        return f"AgeRecipient({self.recipient!r})"
 
     @property
     def id(self) -> str:
