@@ -14,12 +14,11 @@ bytes (DESIGN decision 2). Nothing here touches file text: results are
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sealer import enc
+from sealer import enc, primitives
 from sealer.errors import FormatError, IntegrityError
 from sealer.primitives import AuthenticationFailed
 from sealer.selection import Selection
@@ -171,7 +170,7 @@ def seal_tree(
     stash: Stash | None = None,
 ) -> SealResult:
     """Seal every leaf the selection rule covers; compute the plaintext MAC."""
-    h = hashlib.sha512()
+    h = primitives.Sha512()
     if mac_only_encrypted:
         h.update(MAC_ONLY_ENCRYPTED_INIT)
     out: list[tuple[Leaf, str]] = []
@@ -233,7 +232,7 @@ def open_tree(
     mac_only_encrypted: bool = False,
 ) -> OpenResult:
     """Decrypt every sealed leaf; compute the MAC over the plaintext."""
-    h = hashlib.sha512()
+    h = primitives.Sha512()
     if mac_only_encrypted:
         h.update(MAC_ONLY_ENCRYPTED_INIT)
     out: list[tuple[Leaf, Value]] = []

@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import sys
-from pathlib import Path
 
 from sealer.errors import FileError, FormatError
 
@@ -58,17 +57,17 @@ def write_atomic(path: str, data: bytes, *, mode: int | None = None) -> None:
     """Replace `path` with `data` atomically; keeps the old file's mode unless given one."""
     import tempfile
 
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = os.path.dirname(path) or "."
+    name = os.path.basename(path)
     if mode is None:
         try:
-            mode = target.stat().st_mode & 0o7777
+            mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         except OSError as e:
             raise FileError(f"{path}: cannot write: {e.strerror}") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".sealer-tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".sealer-tmp", dir=directory)
     except OSError as e:
         raise FileError(f"{path}: cannot write: {e.strerror}") from None
     try:
@@ -77,7 +76,7 @@ def write_atomic(path: str, data: bytes, *, mode: int | None = None) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        os.replace(tmp, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -89,7 +88,7 @@ def write_atomic(path: str, data: bytes, *, mode: int | None = None) -> None:
     _fsync_dir(directory)
 
 
-def _fsync_dir(directory: Path) -> None:
+def _fsync_dir(directory: str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -111,4 +110,4 @@ def write_output(path: str | None, text: str, *, private: bool = False) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    write_atomic(path, data, mode=0o600 if private and not Path(path).exists() else None)
+    write_atomic(path, data, mode=0o600 if private and not os.path.exists(path) else None)

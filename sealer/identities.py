@@ -13,24 +13,43 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sealer.errors import ConfigError, FileError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+")  # [1]: not a key itself
 
 
+# Paths are strings here: pathlib costs start-up that `sealer decrypt` need not pay.
+
+
+def _config_home() -> str:
+    return os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+
+
+def _key_file(tool: str) -> str:
+    return os.path.join(_config_home(), tool, "age", "keys.txt")
+
+
 def config_home() -> Path:
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    return Path(xdg) if xdg else Path.home() / ".config"
+    from pathlib import Path
+
+    return Path(_config_home())
 
 
 def sealer_key_file() -> Path:
-    return config_home() / "sealer" / "age" / "keys.txt"
+    from pathlib import Path
+
+    return Path(_key_file("sealer"))
 
 
 def sops_key_file() -> Path:
-    return config_home() / "sops" / "age" / "keys.txt"
+    from pathlib import Path
+
+    return Path(_key_file("sops"))
 
 
 def _keys_in(text: str, source: str) -> list[str]:
@@ -49,9 +68,10 @@ def _keys_in(text: str, source: str) -> list[str]:
     return keys
 
 
-def _read_key_file(path: Path, source: str, *, required: bool) -> list[str]:
+def _read_key_file(path: str, source: str, *, required: bool) -> list[str]:
     try:
-        return _keys_in(path.read_text(encoding="utf-8"), f"{source} {path}")
+        with open(path, encoding="utf-8") as f:
+            return _keys_in(f.read(), f"{source} {path}")
     except FileNotFoundError:
         if required:
             raise FileError(f"{source}: key file {path} does not exist") from None
@@ -86,10 +106,9 @@ def age_secret_keys() -> list[str]:
         if env.get(f"{prefix}_AGE_KEY"):
             keys += _keys_in(env[f"{prefix}_AGE_KEY"], f"{prefix}_AGE_KEY")
         if env.get(f"{prefix}_AGE_KEY_FILE"):
-            path = Path(env[f"{prefix}_AGE_KEY_FILE"]).expanduser()
+            path = os.path.expanduser(env[f"{prefix}_AGE_KEY_FILE"])
             keys += _read_key_file(path, f"{prefix}_AGE_KEY_FILE", required=True)
         if env.get(f"{prefix}_AGE_KEY_CMD"):
             keys += _run_key_cmd(env[f"{prefix}_AGE_KEY_CMD"], f"{prefix}_AGE_KEY_CMD")
-        default = sealer_key_file() if prefix == "SEALER" else sops_key_file()
-        keys += _read_key_file(default, "key file", required=False)
+        keys += _read_key_file(_key_file(prefix.lower()), "key file", required=False)
     return list(dict.fromkeys(keys))

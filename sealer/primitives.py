@@ -18,6 +18,23 @@ NONCE_SIZE = 32
 TAG_SIZE = 16
 
 
+class Sha512:
+    """SHA-512 through cryptography, whose OpenSSL is loaded anyway (hashlib loads another)."""
+
+    __slots__ = ("_h",)
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import hashes
+
+        self._h = hashes.Hash(hashes.SHA512())
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.finalize().hex()
+
+
 class AuthenticationFailed(Exception):
     """A ciphertext failed GCM authentication (wrong key, AAD or tampered bytes)."""
 

@@ -10,7 +10,6 @@ every document; the first document's copy is the metadata.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from typing import Any, NamedTuple
 
@@ -167,6 +166,8 @@ class YamlFormat:
             if doc.box is not None and doc.box.flow:
                 at = doc.flow_insert
                 sep = ", " if data_end(doc.root) else ""
+                import json
+
                 edits.append((at, at, f"{sep}sops: {json.dumps(meta)}"))
                 continue
             pad = " " * doc.root_indent
