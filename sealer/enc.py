@@ -16,7 +16,6 @@ from sealer.values import Value, from_bytes, to_bytes
 
 # sops' own pattern: anchored at the start only, greedy groups.
 _ENC = re.compile(r"ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
-_TYPE = re.compile(r"\w+\Z")
 PREFIX = "ENC[AES256_GCM,"
 
 
@@ -35,26 +34,23 @@ def is_sealed(text: str) -> bool:
     return text.startswith(PREFIX) and _ENC.match(text) is not None
 
 
-def parse(text: str) -> Sealed:
-    """The parts of a value as sops writes it; anything else raises BadValue.
+# What sops writes, which is all sealer accepts. `[^,]*` keeps matching linear
+# however large a value is (binary files seal whole); the fields hold no commas.
+_FIELDS = re.compile(r"ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:(\w+)\]\Z")
 
-    Split with `str.find` rather than a regex: a sealed value can be as large as
-    the file it came from (binary files), and the fields hold no commas.
-    """
-    if not text.startswith("ENC[AES256_GCM,data:") or not text.endswith("]"):
-        raise BadValue("not an ENC[...] value")
-    i = text.find(",iv:", 20)
-    j = text.find(",tag:", i + 4)
-    k = text.find(",type:", j + 5)
-    if min(i, j, k) < 0 or not _TYPE.match(text, k + 6, len(text) - 1):
+
+def parse(text: str) -> Sealed:
+    """The parts of a value as sops writes it; anything else raises BadValue."""
+    m = _FIELDS.match(text)
+    if m is None:
         if _ENC.match(text) is None:
             raise BadValue("not an ENC[...] value")
         raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
+    data, iv, tag, kind = m.groups()
     try:
-        data, iv, tag = _b64(text[20:i]), _b64(text[i + 4 : j]), _b64(text[j + 5 : k])
+        return Sealed(_b64(data), _b64(iv), _b64(tag), kind)
     except (binascii.Error, ValueError) as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
-    return Sealed(data, iv, tag, text[k + 6 : -1])
 
 
 # Go's decoder accepts stray low bits before the padding; a changed byte of a
@@ -64,11 +60,12 @@ _LAST_BEFORE_1PAD = frozenset("AEIMQUYcgkosw048")
 
 
 def _b64(field: str) -> bytes:
-    if field.endswith("=="):
-        if field[-3] not in _LAST_BEFORE_2PAD:
+    if field[-1:] == "=":
+        if field[-2:-1] == "=":
+            if field[-3:-2] not in _LAST_BEFORE_2PAD:
+                raise ValueError("non-canonical base64")
+        elif field[-2:-1] not in _LAST_BEFORE_1PAD:
             raise ValueError("non-canonical base64")
-    elif field.endswith("=") and field[-2] not in _LAST_BEFORE_1PAD:
-        raise ValueError("non-canonical base64")
     return binascii.a2b_base64(field, strict_mode=True)
 
 

@@ -238,7 +238,6 @@ def open_tree(
     out: list[tuple[Leaf, Value]] = []
     stash = Stash(key)
     warnings: list[str] = []
-    paths: set[tuple[str, ...]] = {()}
     unopened: list[tuple[CommentNode, UserPath]] = []
 
     def opened_comment(node: CommentNode, text: str, used: tuple[str, ...]) -> None:
@@ -246,7 +245,6 @@ def open_tree(
         stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
 
     def visit(node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool) -> None:
-        paths.add(path)
         if isinstance(node, CommentNode):
             if not flag:
                 return
@@ -286,13 +284,19 @@ def open_tree(
                     raise _damaged(upath) from None
                 stash.put(aad, tag, data, value)
                 out.append((node, plain))
-                value = plain
-        if isinstance(value, Comment):
-            return  # sops writes comments in lists as sealed elements; never hashed
+                if tag == "str":  # the common case: the bytes sealed are the bytes hashed
+                    h.update(data)
+                elif tag != "comment":  # sops hashes the value re-serialised ("true" → True)
+                    h.update(to_bytes(plain)[1])
+                return  # sops writes comments in lists as sealed elements; never hashed
         if flag or not mac_only_encrypted:
             h.update(to_bytes(value)[1])
 
-    _Walker(selection, visit).walk(docs)
+    walker = _Walker(selection, visit)
+    walker.walk(docs)
+    if unopened:
+        paths: set[tuple[str, ...]] = {()}
+        _Walker(selection, lambda n, p, u, f: paths.add(p)).walk(docs)
     for node, upath in unopened:
         # go-yaml may file a comment under another mapping than sealer would
         found = next((f for p in paths if (f := _open_comment(node.text, key, p))), None)
