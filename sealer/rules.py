@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sealer import recipients
 from sealer.document import Policy
@@ -28,8 +27,7 @@ _RULE_KEYS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     path: Path
     rules: list[dict[str, Any]]
     raw: dict[str, Any]

@@ -69,13 +69,15 @@ def encrypt(
 
 def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
     """The policy for `name`: --age recipients or its rule, with command-line overrides."""
-    from sealer import document, rules
+    from sealer import document
     from sealer.selection import Selection
 
     direct = cli_recipients(options)
     if direct:
         policy = document.Policy(groups=(tuple(direct),))
     else:
+        from sealer import rules
+
         policy = rules.policy_for(Path(name if name != "-" else "stdin"), rules_path(config))
     overrides = {r: options[r] for r in RULES if options.get(r) is not None}
     changes: dict[str, Any] = {}
