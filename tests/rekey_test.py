@@ -10,6 +10,7 @@ import pytest
 from sealer import document, formats
 from sealer.datakey import Keyring
 from sealer.errors import IntegrityError
+from tests.gitfilter.objects import assert_no_plaintext
 from tests.helpers import AgeKey, make_age_key, run, sealer, sops, tool
 
 PLAIN = {
@@ -216,6 +217,7 @@ def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays
     assert (
         "password: hunter2" in sops("-d", "staged.yaml", cwd=repo, env=_env(bob), check=True).stdout
     )
+    assert_no_plaintext(repo, ["hunter2"])
 
 
 def test_one_off_flags_work_for_another_key_type_too(tmp_path: Path) -> None:
@@ -269,6 +271,7 @@ def test_with_sealers_git_filter_the_commit_gets_the_new_recipients_and_status_s
     assert bob.recipient in committed and "hunter2" not in committed
     verified = sealer("audit", "verify", cwd=repo, env=env, check=True)
     assert "1 commits, 1 new entries" in verified.stderr
+    assert_no_plaintext(repo, ["hunter2"])
 
 
 def test_a_progress_bar_shows_on_a_terminal_for_many_files(tmp_path: Path) -> None:

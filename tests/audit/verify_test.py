@@ -21,6 +21,7 @@ import pytest
 from sealer.audit import NAMESPACE, sshsig
 from sealer.audit.log import parse_line, split_lines
 from tests.audit.keys import Person, make_person
+from tests.gitfilter.objects import assert_no_plaintext
 
 APP, DB = "secrets/app.yaml", "secrets/db.yaml"
 
@@ -168,6 +169,8 @@ def test_three_people_two_branches_and_a_merge_verify(world: World) -> None:
     alice_key = world.people["alice"].age_file
     opened = world.run("alice", sys.executable, "-m", "sealer", "decrypt", DB).stdout
     assert "hunter2" in opened and alice_key.exists()
+    # the whole history, merges and re-keys included, never stored a plaintext value
+    assert_no_plaintext(world.repo, ["hunter2", "t0ps3cret"])
 
 
 def test_the_merge_result_carries_the_other_branchs_entries_verbatim(world: World) -> None:
