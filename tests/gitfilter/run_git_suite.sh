@@ -4,8 +4,9 @@
 #   tests/gitfilter/run_git_suite.sh GIT_SOURCE_REPO [WORKDIR]
 #
 # GIT_SOURCE_REPO is a clone of git.git (any clone holding the tag that matches
-# the installed git, e.g. v2.39.5). The tag is exported into WORKDIR (default: a
-# new temp dir), built once (about 3-6 minutes on 2 cores; an existing build in
+# the installed git, e.g. v2.39.5), or an unpacked source tree of that version
+# (tests/gitfilter/fetch_git_source.sh gets Debian's). The tag (or the tree) is
+# copied into WORKDIR (default: a new temp dir), built once (about 3-6 minutes on 2 cores; an existing build in
 # WORKDIR is reused), and in the exported copies of the three test scripts every
 # `test-tool rot13-filter` is replaced by tests/gitfilter/rot13_filter.py, the
 # rot13 personality of sealer.gitfilter.process. Each script runs under
@@ -34,7 +35,13 @@ esac
 if [ ! -x "$work/t/helper/test-tool" ]; then
 	echo "exporting $tag from $src into $work and building it (a few minutes)" >&2
 	mkdir -p "$work"
-	git -C "$src" archive --format=tar "$tag" | tar -x -C "$work"
+	if [ -f "$src/Makefile" ] && [ -d "$src/t" ] && [ ! -e "$src/.git" ]; then
+		grep -q "^DEF_VER=v$version\$" "$src/GIT-VERSION-GEN" ||
+			{ echo "$src is not git $version's source" >&2; exit 2; }
+		cp -a "$src/." "$work/"
+	else
+		git -C "$src" archive --format=tar "$tag" | tar -x -C "$work"
+	fi
 	make -C "$work" -j"$(nproc)" NO_PERL=1 NO_PYTHON=1 NO_TCLTK=1 NO_GETTEXT=1 \
 		NO_CURL=1 NO_EXPAT=1 NO_OPENSSL=1 all >"$work/build.log" 2>&1 ||
 		{ tail -20 "$work/build.log" >&2; exit 1; }
