@@ -35,4 +35,3 @@ def seal(in_tmp: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> Seal
         return seal_file(in_tmp / name, plaintext, age_key.recipient)
 
     return make
-

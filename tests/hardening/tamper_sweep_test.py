@@ -23,7 +23,7 @@ SAMPLES = {
     "yaml": "# settings\ndb:\n  user: admin # who\n  password: 'pw-123'\n  port: 5432\n  notes: |\n    two\n    lines\nlist: [a, \"b\"]\n",
     "json": '{\n  "db": {"user": "admin", "password": "pw-123", "port": 5432},\n  "list": ["a", true, 1.5]\n}\n',
     "dotenv": "# settings\nUSER=admin\nPASSWORD=pw-123\nMULTI=a\\nb\n",
-    "ini": "; settings\nname = x\n\n[db]\n; who\nuser = admin\npassword = \"pw-123\"\n",
+    "ini": '; settings\nname = x\n\n[db]\n; who\nuser = admin\npassword = "pw-123"\n',
     "binary": "raw\x00bytes pw-123\n",
 }
 
