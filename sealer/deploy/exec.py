@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
 import re
 import resource
@@ -33,11 +32,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sealer import privatedir
 from sealer.errors import Exit, FileError, SealerError
 
 SHM = Path("/dev/shm")
 DIR_PREFIX = "sealer-exec-"
-LOCK = ".lock"
 # Signals sealer passes on to the command (SIGCHLD tells it the command ended).
 FORWARD = (
     signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM,
@@ -131,8 +130,13 @@ def resolve(program: str, path: str | None) -> str:
 # --- the private directory ---------------------------------------------------
 
 
-def base_dir(fifo: bool, shm: Path = SHM) -> tuple[Path, bool]:
-    """Where run directories go, and whether files must be FIFOs (no tmpfs)."""
+def base_dir(fifo: bool, shm: Path | None = None) -> tuple[Path, bool]:
+    """Where run directories go, and whether files must be FIFOs (no tmpfs).
+
+    `SEALER_EXEC_DIR` names another memory-backed directory (e.g. /run/user/UID).
+    """
+    if shm is None:
+        shm = Path(os.environ.get("SEALER_EXEC_DIR") or SHM)
     if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
         return shm, fifo
     return Path(tempfile.gettempdir()), True
@@ -140,30 +144,9 @@ def base_dir(fifo: bool, shm: Path = SHM) -> tuple[Path, bool]:
 
 def sweep(base: Path) -> list[Path]:
     """Remove run directories of this user whose sealer and guardian are both gone."""
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(base))
-    except OSError:
-        return removed
-    uid = os.getuid()
-    for entry in entries:
-        if not entry.name.startswith(DIR_PREFIX):
-            continue
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if not entry.is_dir(follow_symlinks=False) or st.st_uid != uid:
-                continue
-            fd = os.open(os.path.join(entry.path, LOCK), os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a live run holds it
-        finally:
-            os.close(fd)
-        shutil.rmtree(entry.path, ignore_errors=True)
-        removed.append(Path(entry.path))
+    removed = privatedir.abandoned(DIR_PREFIX, base)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
     return removed
 
 
@@ -171,11 +154,8 @@ class RunDir:
     """A locked 0700 run directory with a guardian that outlives sealer."""
 
     def __init__(self, base: Path):
-        self.path = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=base))
-        tmp = self.path / ".lock.new"
-        self.lock_fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        fcntl.flock(self.lock_fd, fcntl.LOCK_EX)
-        os.rename(tmp, self.path / LOCK)
+        private = privatedir.PrivateDir(DIR_PREFIX, base)
+        self.path, self.lock_fd = private.path, private.lock_fd
         self._guard_w: int | None = None
         self.guardian: subprocess.Popen[bytes] | None = None
 
@@ -294,7 +274,7 @@ def run(
     files: Sequence[tuple[FileSpec, bytes]] = (),
     *,
     fifo: bool = False,
-    shm: Path = SHM,
+    shm: Path | None = None,
 ) -> int:
     """Run `argv` and return its exit status (negative: killed by that signal)."""
     program = resolve(argv[0], os.environ.get("PATH"))

@@ -247,8 +247,12 @@ def guardian_of(run_dir: Path) -> int:
 
 
 def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
-    secret_file: tuple[Path, bytes], in_tmp: Path
+    secret_file: tuple[Path, bytes], in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # a run directory of its own, so exec runs of tests in parallel do not sweep it first
+    runtime = Path("/dev/shm") / f"sealer-test-{uuid.uuid4().hex[:8]}"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("SEALER_EXEC_DIR", str(runtime))
     _, secret = secret_file
     proc, private = start_waiter(in_tmp)
     os.kill(guardian_of(private.parent), signal.SIGKILL)
@@ -261,6 +265,7 @@ def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
     assert r.returncode == 0, r.stderr
     assert not private.parent.exists()
     assert plaintext_under(secret, in_tmp) == []
+    runtime.rmdir()
 
 
 def test_a_live_run_is_not_swept(secret_file: tuple[Path, bytes], in_tmp: Path) -> None:
