@@ -180,8 +180,11 @@ def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metada
         (*span, repl)
         for span, repl in (fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
     ]
-    edits += fmt.metadata_edits(parsed, metadata.to_dict(meta))
-    return splice(parsed.text, edits)
+    meta_edits = fmt.metadata_edits(parsed, metadata.to_dict(meta))
+    if not any(start == end and text for start, end, text in meta_edits):
+        # fail closed: output without metadata would be plaintext passing as sealed
+        raise FormatError("the file has nothing that could hold the sops metadata")
+    return splice(parsed.text, edits + meta_edits)
 
 
 def rekeyed(opened: Opened, groups: Sequence[Sequence[Recipient]], threshold: int) -> Opened:

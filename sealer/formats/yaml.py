@@ -244,6 +244,12 @@ class _Parser:
             ) from None
         except YAMLError:
             raise FormatError("invalid YAML", hint="fix the YAML syntax") from None
+        if not self.docs:
+            # no document at all (an empty file, or only comments): one empty
+            # document, so its comments are sealed and the metadata has a place
+            doc = _Doc(Mapping())
+            doc.end = doc.region_end = len(self.text)
+            self.docs.append(doc)
         self._attach_comments()
         return Parsed(
             text=self.text,

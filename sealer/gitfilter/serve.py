@@ -94,6 +94,16 @@ def _smudge(path: str, data: bytes, blob: str | None) -> Job:
     return Job(out, list(_warnings), _worker.last_locked)
 
 
+# Stanzas of hardware keys (PKCS#11 tokens): a token session cannot cross a fork, and
+# each worker logging in would spend one of the token's PIN tries. Files sealed for
+# one are opened by the parent, one at a time, with the PIN asked once.
+_HARDWARE_MARKERS = (b"pkcs11",)
+
+
+def _needs_parent(content: bytes) -> bool:
+    return any(marker in content for marker in _HARDWARE_MARKERS)
+
+
 def default_workers() -> int:
     value = os.environ.get("SEALER_GIT_WORKERS")
     if value and value.isdigit():
@@ -109,6 +119,7 @@ class ProcessHandler:
         self.pool: ProcessPoolExecutor | None = None
         self.pending: dict[str, tuple[bytes, Future[Job]]] = {}
         self.done: dict[str, tuple[bytes, Job]] = {}
+        self.primed = False
 
     def capabilities(self, offered: Sequence[str]) -> Sequence[str]:
         wanted = ["clean", "smudge"] + (["delay"] if self.workers > 1 else [])
@@ -124,12 +135,21 @@ class ProcessHandler:
             raise FormatError(f"unknown filter command {request.command!r}")
         if path in self.done:
             return self._deliver(path)
-        if self.delay and request.get("can-delay") == "1" and path not in self.pending:
+        if (
+            self.delay
+            and request.get("can-delay") == "1"
+            and path not in self.pending
+            and self.primed
+            and not _needs_parent(request.content)
+        ):
             pool = self._pool(path)
             job = pool.submit(_smudge, path, request.content, request.get("blob"))
             self.pending[path] = (request.content, job)
             return Response("delayed")
         smudged = self.filter.smudge(path, request.content, request.get("blob"))
+        # The first file is opened here, so identities are loaded (passphrases asked)
+        # once, before workers are forked with them.
+        self.primed = True
         return Response("success", smudged)
 
     def available(self, request: Request) -> Sequence[str]:

@@ -242,3 +242,20 @@ def test_ruamel_yaml_still_imports_whole_after_sealer_parsed() -> None:
         "assert out.getvalue() == 'b: 2\\n', out.getvalue()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# TODO: the password is hunter2\n", "---\n# only a comment\n"]
+)
+def test_files_without_a_document_are_sealed_too(
+    text: str, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Regression: an empty or comment-only file came out unsealed (and the git clean
+    filter then stored it as plaintext)."""
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "sops:" in sealed and "hunter2" not in sealed
+    assert back == text
+    (tmp_path / "e.yaml").write_text(sealed)
+    assert (
+        sops("-d", str(tmp_path / "e.yaml"), env={"SOPS_AGE_KEY": age_key.secret}).returncode == 0
+    )

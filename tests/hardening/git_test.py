@@ -158,3 +158,12 @@ def test_killing_rotate_and_updatekeys_leaves_whole_files_and_whole_log_lines(
             audit_log.parse_line(line, n)  # every line whole and canonical
     leftovers = [p for p in repo.rglob("*.sealer-tmp")]
     assert all(b"pw-v-" not in p.read_bytes() for p in leftovers)
+
+
+def test_a_comment_only_covered_file_is_stored_sealed(tmp_path: Path, age_key: AgeKey) -> None:
+    repo = new_repo(tmp_path / "r", age_key, files={"secrets/a.yaml": "pw: x\n"})
+    repo.write("secrets/todo.yaml", "# TODO: the password is hunter2\n")
+    repo.commit("a comment-only file")
+    assert "sops:" in repo.stored("HEAD:secrets/todo.yaml")
+    assert repo.read("secrets/todo.yaml") == "# TODO: the password is hunter2\n"
+    assert_no_plaintext(repo.path, ["hunter2"])
