@@ -81,21 +81,27 @@ def _read_key_file(path: str, source: str, *, required: bool) -> list[str]:
         raise FileError(f"{source}: cannot read key file {path}: {reason}") from None
 
 
-def _run_key_cmd(cmd: str, source: str) -> list[str]:
+def run_key_command(cmd: str, source: str) -> bytes:
+    """What a key command (`…_KEY_CMD`) prints; errors never repeat the command line."""
     import subprocess
 
     try:
-        out = subprocess.run(
-            shlex.split(cmd), capture_output=True, text=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise ConfigError(f"{source}: could not run the key command: {e}") from None
+        out = subprocess.run(shlex.split(cmd), capture_output=True, check=False, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"{source}: the key command did not finish in 60 s") from None
+    except (OSError, ValueError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else "cannot run it"
+        raise ConfigError(f"{source}: could not run the key command: {reason}") from None
     if out.returncode != 0:
         raise ConfigError(
             f"{source}: the key command exited with status {out.returncode}",
-            hint="run it by hand to see why; its output must be age secret keys",
+            hint="run it by hand to see why; its output must be the key",
         )
-    return _keys_in(out.stdout, source)
+    return bytes(out.stdout)
+
+
+def _run_key_cmd(cmd: str, source: str) -> list[str]:
+    return _keys_in(run_key_command(cmd, source).decode("utf-8", "replace"), source)
 
 
 def age_secret_keys() -> list[str]:

@@ -183,6 +183,16 @@ def ask_terminal(prompt: str, unavailable: SealerError) -> str:
         raise unavailable from None
 
 
+_PRIVATE = ("AGE-SECRET-KEY", "AGE-PLUGIN-", "PRIVATE KEY", "-----BEGIN")
+
+
+def shown(text: str) -> str:
+    """A recipient as an error message may quote it: never something that looks private."""
+    if any(marker in text.upper() for marker in _PRIVATE):
+        return "(this looks like a private key: give the public recipient instead)"
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 def split_list(value: object) -> Iterator[str]:
     """Recipients given as a comma-separated string or a list of strings (sops' forms)."""
     items: Iterable[object]

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from sealer.errors import ConfigError, NotMine
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, split_list
+from sealer.recipients import LOCAL, Recipient, shown, split_list
 
 NAME = "age"
 STANZA_TYPES = ("age",)
@@ -51,7 +51,7 @@ def _parse(recipient: str) -> object:
         return x25519.Recipient.from_str(recipient)
     except Exception:  # pyrage raises its own RecipientError or ValueError
         raise ConfigError(
-            f"not an age recipient: {recipient[:80]}",
+            f"not an age recipient: {shown(recipient)}",
             hint="age recipients look like age1… (see `sealer keygen`)",
         ) from None
 

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, split_list
+from sealer.recipients import LOCAL, Recipient, shown, split_list
 from sealer.values import rfc3339_now
 
 NAME = "pgp"
@@ -83,7 +83,7 @@ def parse_recipients(value: object) -> list[Recipient]:
         fp = item.replace(" ", "")
         if not _FP.fullmatch(fp):
             raise ConfigError(
-                f"not a PGP fingerprint: {item[:80]}",
+                f"not a PGP fingerprint: {shown(item)}",
                 hint="give the full fingerprint, 40 hex digits (gpg --list-keys)",
             )
         out.append(PgpRecipient(fp))

@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote_to_bytes
 from sealer import primitives
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import HARDWARE, Recipient, ask_terminal, split_list
+from sealer.recipients import HARDWARE, Recipient, ask_terminal, shown, split_list
 from sealer.values import rfc3339_now
 
 NAME = "pkcs11"
@@ -70,7 +70,8 @@ class Uri:
 def parse_uri(text: str) -> Uri:
     if not text.startswith("pkcs11:"):
         raise ConfigError(
-            f"not a PKCS#11 URI: {text[:80]}", hint="write pkcs11:token=LABEL;object=KEY-LABEL"
+            f"not a PKCS#11 URI: {shown(text.partition('?')[0])}",
+            hint="write pkcs11:token=LABEL;object=KEY-LABEL",
         )
     path_text, _, query_text = text[len("pkcs11:") :].partition("?")
     path: dict[str, bytes] = {}
@@ -86,7 +87,7 @@ def parse_uri(text: str) -> Uri:
     uri = Uri(path, query)
     if not any(k in path for k in _TOKEN_ATTRS) or not ("object" in path or "id" in path):
         raise ConfigError(
-            f"the PKCS#11 URI must name a token and a key: {text[:80]}",
+            f"the PKCS#11 URI must name a token and a key: {shown(path_text)}",
             hint="e.g. pkcs11:token=prod;object=sealer-rsa",
         )
     return uri

@@ -14,15 +14,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shlex
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sealer.errors import ConfigError, FileError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, ask_terminal, split_list
+from sealer.recipients import LOCAL, Recipient, ask_terminal, shown, split_list
 
 NAME = "ssh"
 STANZA_TYPES = ("age",)
@@ -49,15 +47,15 @@ def _parse_public(text: str) -> tuple[str, bytes, str]:
     parts = text.split(None, 2)
     if len(parts) < 2 or parts[0] not in KEY_TYPES:
         raise ConfigError(
-            f"not an SSH recipient: {text[:80]}",
+            f"not an SSH recipient: {shown(text)}",
             hint="SSH recipients are ssh-ed25519 or ssh-rsa public keys (a .pub line)",
         )
     try:
         blob = base64.b64decode(parts[1], validate=True)
     except ValueError:
-        raise ConfigError(f"not an SSH recipient: {text[:80]}") from None
+        raise ConfigError(f"not an SSH recipient: {shown(text)}") from None
     if _read_string(blob, 0)[0] != parts[0].encode():
-        raise ConfigError(f"SSH recipient's key type does not match its data: {text[:80]}")
+        raise ConfigError(f"SSH recipient's key type does not match its data: {shown(text)}")
     return parts[0], blob, parts[2] if len(parts) > 2 else ""
 
 
@@ -87,7 +85,7 @@ def parse_recipients(value: object) -> list[Recipient]:
             path = Path(item).expanduser()
             if not path.is_file():
                 raise ConfigError(
-                    f"not an SSH public key or a .pub file: {item[:80]}",
+                    f"not an SSH public key or a .pub file: {shown(item)}",
                     hint="give the key (ssh-ed25519 AAAA…) or the path of its .pub file",
                 )
             lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
@@ -277,14 +275,10 @@ def _from_file(path: Path, source: str) -> SshIdentity:
 
 
 def _from_cmd(cmd: str) -> SshIdentity:
+    from sealer.identities import run_key_command
+
     source = "SOPS_AGE_SSH_PRIVATE_KEY_CMD"
-    try:
-        out = subprocess.run(shlex.split(cmd), capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise ConfigError(f"{source}: could not run the key command: {e}") from None
-    if out.returncode != 0:
-        raise ConfigError(f"{source}: the key command exited with status {out.returncode}")
-    ident = identity_from(out.stdout, source)
+    ident = identity_from(run_key_command(cmd, source), source)
     if ident.encrypted:
         raise ConfigError(f"{source}: the command printed a passphrase-protected key")
     return ident

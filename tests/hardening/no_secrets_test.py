@@ -110,3 +110,40 @@ def test_no_error_path_prints_the_secret(
         text = everything_printed(tmp_path, ["decrypt", "--extract", "nope", str(path)], env)
     assert "sealer: error:" in text
     assert SECRET not in text
+
+
+def private_key_texts(tmp: Path, age_key: AgeKey) -> dict[str, str]:
+    """Private keys a user might paste where a public recipient belongs."""
+    key = tmp / "id_ed25519"
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    return {"age": age_key.secret, "ssh": key.read_text()}
+
+
+@pytest.mark.parametrize("flag", ["--age", "--ssh", "--pgp"])
+@pytest.mark.parametrize("kind", ["age", "ssh"])
+def test_a_private_key_given_as_recipient_is_not_repeated(
+    tmp_path: Path, age_key: AgeKey, flag: str, kind: str, isolated_env: Path
+) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    private = private_key_texts(tmp_path, age_key)[kind]
+    (tmp_path / "s.yaml").write_text("a: 1\n")
+    text = everything_printed(tmp_path, ["encrypt", flag, private, "s.yaml"], env)
+    assert "private key" in text
+    body = [ln for ln in private.splitlines() if "-----" not in ln]
+    for line in body:
+        assert line[:20] not in text, line[:8]
+
+
+def test_a_failing_key_command_is_not_repeated(tmp_path: Path, isolated_env: Path) -> None:
+    plain = tmp_path / "s.yaml"
+    plain.write_text("a: 1\n")
+    key = make_age_key(tmp_path / "k", "me")
+    sealer("encrypt", "-i", "--age", key.recipient, str(plain), check=True)
+    env = {"SEALER_AGE_KEY_CMD": f"false {SECRET}", "XDG_STATE_HOME": str(tmp_path / "state")}
+    text = everything_printed(tmp_path, ["decrypt", str(plain)], env)
+    assert "key command exited with status 1" in text
+    assert SECRET not in text
+    missing = {**env, "SEALER_AGE_KEY_CMD": f"/nonexistent/{SECRET}"}
+    text = everything_printed(tmp_path, ["decrypt", str(plain)], missing)
+    assert "could not run the key command" in text
+    assert SECRET not in text
