@@ -106,15 +106,28 @@ def _run_key_cmd(cmd: str, source: str) -> list[str]:
 
 def age_secret_keys() -> list[str]:
     """Every age secret key available, deduplicated, in source order."""
+    return list(age_keys_by_source())
+
+
+def age_keys_by_source() -> dict[str, str]:
+    """Every age secret key available, in source order, with where it was found."""
     env = os.environ
-    keys: list[str] = []
+    keys: dict[str, str] = {}
+
+    def add(found: list[str], source: str) -> None:
+        for key in found:
+            keys.setdefault(key, source)
+
     for prefix in ("SEALER", "SOPS"):
         if env.get(f"{prefix}_AGE_KEY"):
-            keys += _keys_in(env[f"{prefix}_AGE_KEY"], f"{prefix}_AGE_KEY")
+            add(_keys_in(env[f"{prefix}_AGE_KEY"], f"{prefix}_AGE_KEY"), f"{prefix}_AGE_KEY")
         if env.get(f"{prefix}_AGE_KEY_FILE"):
             path = os.path.expanduser(env[f"{prefix}_AGE_KEY_FILE"])
-            keys += _read_key_file(path, f"{prefix}_AGE_KEY_FILE", required=True)
+            source = f"{prefix}_AGE_KEY_FILE {path}"
+            add(_read_key_file(path, f"{prefix}_AGE_KEY_FILE", required=True), source)
         if env.get(f"{prefix}_AGE_KEY_CMD"):
-            keys += _run_key_cmd(env[f"{prefix}_AGE_KEY_CMD"], f"{prefix}_AGE_KEY_CMD")
-        keys += _read_key_file(_key_file(prefix.lower()), "key file", required=False)
-    return list(dict.fromkeys(keys))
+            source = f"{prefix}_AGE_KEY_CMD"
+            add(_run_key_cmd(env[source], source), source)
+        path = _key_file(prefix.lower())
+        add(_read_key_file(path, "key file", required=False), f"key file {path}")
+    return keys

@@ -8,7 +8,7 @@ import pytest
 
 from sealer import identities
 from sealer.errors import ConfigError, FileError
-from tests.helpers import make_age_key
+from tests.helpers import make_age_key, sealer
 
 
 def test_all_sources_are_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,3 +51,28 @@ def test_failing_key_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEALER_AGE_KEY_CMD", "sh -c 'exit 7'")
     with pytest.raises(ConfigError, match="exited with status 7"):
         identities.age_secret_keys()
+
+
+def damaged(secret: str) -> str:
+    """The key with one data character changed, so its bech32 checksum fails."""
+    i = len("AGE-SECRET-KEY-1") + 5
+    return secret[:i] + ("Q" if secret[i] != "Q" else "P") + secret[i + 1 :]
+
+
+def test_a_key_with_a_bad_checksum_is_a_config_error_naming_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = make_age_key(tmp_path / "k", "me")
+    plain = tmp_path / "s.yaml"
+    plain.write_text("a: 1\n")
+    sealer("encrypt", "-i", "--age", key.recipient, str(plain), check=True)
+    bad = damaged(key.secret)
+    assert identities.age_keys_by_source() == {}
+    path = tmp_path / "keys.txt"
+    path.write_text(f"# mine\n{bad}\n")
+    result = sealer("decrypt", str(plain), env={"SEALER_AGE_KEY_FILE": str(path)})
+    assert result.returncode == 5, result.stderr
+    assert f"SEALER_AGE_KEY_FILE {path}: an age secret key is damaged" in result.stderr
+    assert bad[16:] not in result.stderr and key.secret[16:] not in result.stderr
+    result = sealer("decrypt", str(plain), env={"SOPS_AGE_KEY": bad})
+    assert result.returncode == 5 and "SOPS_AGE_KEY: an age secret key" in result.stderr

@@ -7,11 +7,14 @@ identities.py (sealer's and sops' key files and variables).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sealer.errors import ConfigError, NotMine
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, Recipient, shown, split_list
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 NAME = "age"
 STANZA_TYPES = ("age",)
@@ -79,12 +82,19 @@ class AgeIdentities:
 
     kind = LOCAL
 
-    def __init__(self, secret_keys: list[str]):
+    def __init__(self, secret_keys: Iterable[str], sources: Mapping[str, str] | None = None):
         from pyrage import x25519
 
         self._ids: dict[str, object] = {}
         for text in secret_keys:
-            ident = x25519.Identity.from_str(text)
+            try:
+                ident = x25519.Identity.from_str(text)
+            except Exception:  # pyrage's IdentityError: a typo or a truncated copy
+                source = (sources or {}).get(text, "an age key source")
+                raise ConfigError(
+                    f"{source}: an age secret key is damaged (its checksum does not match)",
+                    hint="copy the key again from where it is kept; `age-keygen -y` checks one",
+                ) from None
             self._ids[str(ident.to_public())] = ident
 
     def __bool__(self) -> bool:
@@ -114,8 +124,8 @@ class AgeIdentities:
 def load_identities() -> list[AgeIdentities]:
     from sealer import identities
 
-    keys = identities.age_secret_keys()
-    ids = AgeIdentities(keys)
+    keys = identities.age_keys_by_source()
+    ids = AgeIdentities(keys, keys)
     return [ids] if ids else []
 
 
