@@ -10,7 +10,6 @@ atomically, and only if nobody changed it while the editor was open.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import shutil
@@ -21,8 +20,8 @@ from pathlib import Path
 
 from sealer import document, fileio
 from sealer.datakey import Keyring
-from sealer.errors import FileError, SealerError
-from sealer.filelock import locked
+from sealer.errors import SealerError
+from sealer.filelock import replace_if_unchanged
 from sealer.formats import Format
 from sealer.privatedir import PrivateDir, abandoned
 
@@ -103,7 +102,7 @@ def edit(
         if sealed == original:
             return False
         try:
-            _write_if_unchanged(path, original, sealed)
+            replace_if_unchanged(path, original, fileio.encode(sealed), doing="you were editing it")
         except SealerError as e:
             keep = True
             e.hint = f"your edits are kept in {scratch} (readable only by you)"
@@ -155,15 +154,3 @@ def _ask_again(error: SealerError) -> bool:
         return sys.stdin.readline() != ""
     except KeyboardInterrupt:
         return False
-
-
-def _write_if_unchanged(path: str, original: str | None, sealed: str) -> None:
-    with locked(path):
-        current = None
-        with contextlib.suppress(FileError):
-            current = fileio.read(path) if os.path.exists(path) else None
-        if current != original:
-            raise FileError(
-                f"{path}: the file changed while you were editing it; it was not overwritten"
-            )
-        fileio.write_atomic(path, fileio.encode(sealed))

@@ -51,3 +51,26 @@ def locked(path: str, wait: float | None = None) -> Iterator[None]:
                 return
         finally:
             os.close(fd)
+
+
+def replace_if_unchanged(path: str, original: str | None, data: bytes, *, doing: str) -> None:
+    """Write `data` atomically, under the lock, only if the file still holds `original`.
+
+    `original` None: the file did not exist. `doing` names what took the time
+    (e.g. "editing it"), for the message when someone else got there first.
+    """
+    from sealer import fileio
+
+    with locked(path):
+        current = None
+        if os.path.exists(path):
+            try:
+                current = fileio.read(path)
+            except FileError:
+                current = None
+        if current != original:
+            raise FileError(
+                f"{path}: the file changed while {doing}; it was not overwritten",
+                hint="run the command again on the file as it is now",
+            )
+        fileio.write_atomic(path, data)

@@ -20,7 +20,8 @@ from typing import Any, Literal
 from sealer import datakey, document, envelope, fileio, formats, recipients, rules
 from sealer.audit import git
 from sealer.audit import log as audit_log
-from sealer.errors import ConfigError, FormatError, SealerError
+from sealer.errors import ConfigError, FileError, FormatError, SealerError
+from sealer.filelock import replace_if_unchanged
 from sealer.metadata import Metadata, Stanza
 from sealer.recipients import Recipient
 
@@ -214,10 +215,18 @@ def write(p: Plan) -> None:
     data = fileio.encode(p.new_text)
     t = p.target
     if t.where == "worktree":
-        fileio.write_atomic(str(t.path), data)
-    else:
-        assert t.root is not None
-        git.write_index(t.root, t.name, data, t.mode)
+        replace_if_unchanged(str(t.path), t.text, data, doing="sealer was re-keying it")
+        return
+    assert t.root is not None
+    entry = git.index_entry(t.root, t.name)
+    staged = fileio.decode(git.run(["cat-file", "blob", entry[1]], t.root)) if entry else None
+    if staged != t.text:
+        raise FileError(
+            f"{t.name}: the staged file changed while sealer was re-keying it; it was not "
+            "overwritten",
+            hint="run the command again on the file as it is now",
+        )
+    git.write_index(t.root, t.name, data, t.mode)
 
 
 # --- finding the files -------------------------------------------------------

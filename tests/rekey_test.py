@@ -303,3 +303,54 @@ def test_a_progress_bar_shows_on_a_terminal_for_many_files(tmp_path: Path) -> No
     assert proc.returncode == 0
     assert b"re-keying" in shown and b"100%" in shown
     assert b"6 of 6 files changed" in shown
+
+
+def test_a_file_changed_while_rekeying_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sealer import rekey
+    from sealer.errors import FileError
+
+    alice = make_age_key(tmp_path / "k", "alice")
+    path = _seal(tmp_path, "s.yaml", PLAIN["yaml"][1], alice.recipient)
+    monkeypatch.setenv("SEALER_AGE_KEY_FILE", str(alice.file))
+    (target,), _ = rekey.targets([str(path)], tmp_path)
+    p = rekey.plan(target, Keyring(), rotate=True, use_rules=False)
+    sealer("set", str(path), "port", "6543", env=_env(alice), check=True)  # someone else
+    theirs = path.read_text()
+    with pytest.raises(FileError, match="changed while sealer was re-keying it"):
+        rekey.write(p)
+    assert path.read_text() == theirs
+    rekey.write(
+        rekey.plan(
+            rekey.targets([str(path)], tmp_path)[0][0], Keyring(), rotate=True, use_rules=False
+        )
+    )
+    out = sealer("decrypt", str(path), env=_env(alice), check=True).stdout
+    assert "port: 6543" in out and "hunter2" in out
+
+
+def test_a_staged_blob_changed_while_rekeying_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sealer import rekey
+    from sealer.errors import FileError
+
+    alice = make_age_key(tmp_path / "k", "alice")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    path = _seal(repo, "app.yaml", PLAIN["yaml"][1], alice.recipient)
+    (repo / ".gitattributes").write_text("*.yaml filter=sealer\n")
+    _git(repo, "add", "app.yaml", ".gitattributes")
+    path.write_text(PLAIN["yaml"][1])  # what the smudge filter leaves
+    monkeypatch.setenv("SEALER_AGE_KEY_FILE", str(alice.file))
+    (target,), _ = rekey.targets([str(path)], repo)
+    assert target.where == "index"
+    p = rekey.plan(target, Keyring(), rotate=True, use_rules=False)
+    other = _seal(tmp_path, "other.yaml", "port: 1\n", alice.recipient).read_text()
+    blob = run([tool("git"), "hash-object", "-w", "--stdin"], cwd=repo, input=other, check=True)
+    _git(repo, "update-index", "--cacheinfo", f"100644,{blob.stdout.strip()},app.yaml")
+    with pytest.raises(FileError, match="staged file changed while sealer was re-keying"):
+        rekey.write(p)
+    assert _git(repo, "show", ":app.yaml") == other

@@ -131,7 +131,12 @@ def _run(
                 click.echo(f"{target.name}: {p.summary()}")
             elif p.new_text is not None:
                 line = writer.sign(p.entry()) if writer else None
-                rekey.write(p)
+                try:
+                    rekey.write(p)
+                except SealerError as e:  # changed meanwhile: the next files still go on
+                    report(e)
+                    failed.append(e)
+                    continue
                 if writer and line is not None:
                     writer.write(line)
                 changed += 1
