@@ -277,6 +277,12 @@ def targets(paths: Iterable[str], cwd: Path) -> tuple[list[Target], Path | None]
         paths = ["."]
     for p in paths:
         path = Path(p)
+        if root is not None and not path.resolve().is_relative_to(root):
+            raise FileError(
+                f"{p}: not inside the repository at {root}",
+                hint="run the command from the file's own repository (its audit trail "
+                "records it there)",
+            )
         if path.is_dir():
             files = _files_under(path, root, cwd)
             sealed_by_filter = git.filtered(root, files) if root else set()

@@ -354,3 +354,17 @@ def test_a_staged_blob_changed_while_rekeying_is_not_overwritten(
     with pytest.raises(FileError, match="staged file changed while sealer was re-keying"):
         rekey.write(p)
     assert _git(repo, "show", ":app.yaml") == other
+
+
+def test_a_file_outside_the_repository_is_refused_clearly(tmp_path: Path) -> None:
+    alice = make_age_key(tmp_path / "k", "alice")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    outside = _seal(tmp_path, "s.yaml", PLAIN["yaml"][1], alice.recipient)
+    before = outside.read_text()
+    for command in ("rotate", "updatekeys"):
+        result = sealer(command, str(outside), cwd=repo, env=_env(alice))
+        assert result.returncode == 6, result.stderr
+        assert "not inside the repository" in result.stderr
+    assert outside.read_text() == before
