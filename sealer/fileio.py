@@ -104,10 +104,14 @@ def _umask() -> int:
 
 
 def write_output(path: str | None, text: str, *, private: bool = False) -> None:
-    """stdout when `path` is None or '-', else an atomic write (0600 if `private`)."""
+    """stdout when `path` is None or '-', else an atomic write.
+
+    `private` (plaintext): always 0600, even over an existing file with a wider
+    mode; the atomic write makes a new file anyway, so nothing else is kept.
+    """
     data = encode(text)
     if path is None or path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    write_atomic(path, data, mode=0o600 if private and not os.path.exists(path) else None)
+    write_atomic(path, data, mode=0o600 if private else None)

@@ -59,6 +59,9 @@ def test_in_place_and_output(in_tmp: Path, age_key: AgeKey) -> None:
     sealer("decrypt", "s.yaml", "--output", "p.yaml", env=key_env(age_key), check=True)
     assert (in_tmp / "p.yaml").read_text() == PLAIN
     assert (in_tmp / "p.yaml").stat().st_mode & 0o777 == 0o600
+    (in_tmp / "p.yaml").chmod(0o644)  # an existing, readable file is replaced by a private one
+    sealer("decrypt", "s.yaml", "--output", "p.yaml", env=key_env(age_key), check=True)
+    assert (in_tmp / "p.yaml").stat().st_mode & 0o777 == 0o600
     sealer("decrypt", "-i", "s.yaml", env=key_env(age_key), check=True)
     assert (in_tmp / "s.yaml").read_text() == PLAIN
 

@@ -180,3 +180,6 @@ def test_output_file_is_private(tricky: Path, in_tmp: Path) -> None:
     export("app.yaml", "-f", "dotenv", "-o", "out.env")
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
     assert "db_port=5432\n" in (in_tmp / "out.env").read_text()
+    (in_tmp / "out.env").chmod(0o644)
+    export("app.yaml", "-f", "dotenv", "-o", "out.env")
+    assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
