@@ -23,7 +23,7 @@ from sealer.errors import FormatError, IntegrityError
 from sealer.primitives import AuthenticationFailed
 from sealer.selection import Selection
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
-from sealer.values import Comment, Value, from_bytes, mac_aad, to_bytes
+from sealer.values import Comment, Value, WideInt, from_bytes, mac_aad, to_bytes
 
 # sha256("sops"): fed first when the MAC covers only encrypted values.
 MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(
@@ -187,6 +187,12 @@ def seal_tree(
             value = node.value
             if flag and (node.span is None or node.aliased):  # an alias copy, or its anchor
                 raise _alias_error(upath)
+        if flag and isinstance(value, WideInt):
+            raise FormatError(
+                f"{show_path(upath)}: the integer does not fit in 64 bits; sealed, it would "
+                "come back as a rounded float",
+                hint="quote it so it is sealed as a string",
+            )
         tag, data = to_bytes(value)
         if (flag or not mac_only_encrypted) and not isinstance(node, CommentNode):
             h.update(data)

@@ -35,6 +35,16 @@ class Raw(NamedTuple):
     data: bytes
 
 
+class WideInt(float):
+    """An integer literal too wide for 64 bits, read as a float the way sops reads it.
+
+    Left in plaintext it is hashed as that float, as sops does; sealing it
+    would lose digits, so the sealing step refuses it.
+    """
+
+    __slots__ = ()
+
+
 Value = str | bool | int | float | GoTime | Raw | Comment | None
 
 

@@ -17,7 +17,7 @@ from sealer.errors import FormatError
 from sealer.fileio import require_utf8
 from sealer.formats import Edit, Leaf, Parsed
 from sealer.tree import Mapping, Node, Scalar, Sequence, Span, to_python
-from sealer.values import Comment, GoTime, Raw, Value
+from sealer.values import Comment, GoTime, Raw, Value, WideInt
 
 _TOKEN = re.compile(
     r"""[ \t\r\n]*(?:
@@ -114,6 +114,7 @@ def parse_number(token: str) -> int | float:
         n = int(token)
         if -(2**63) <= n < 2**63:
             return n
+        return WideInt(token)
     return float(token)
 
 

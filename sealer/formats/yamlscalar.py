@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from sealer.errors import FormatError
-from sealer.values import GoTime, Raw, Value, parse_yaml_timestamp
+from sealer.values import GoTime, Raw, Value, WideInt, parse_yaml_timestamp
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVABLE = {
@@ -34,6 +34,7 @@ _MAP: dict[str, Value] = {
 }
 _YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INT64 = range(-(2**63), 2**63)
+_INT_LITERAL = re.compile(r"[-+]?[0-9]+\Z")
 _UINT64_MAX = 2**64 - 1
 
 
@@ -84,7 +85,8 @@ def resolve_plain(text: str) -> Value:
         if _YAML_FLOAT.match(plain):
             f = _go_parse_float(plain)
             if f is not None:
-                return f
+                wide = _INT_LITERAL.match(plain) and int(plain) not in _INT64
+                return WideInt(f) if wide else f
         if plain.startswith(("0b", "-0b", "0o", "-0o")):
             value = _go_parse_int(plain)
             if value is not None:

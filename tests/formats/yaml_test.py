@@ -12,7 +12,7 @@ from sealer.datakey import Keyring
 from sealer.errors import FormatError
 from sealer.formats.yamlscalar import resolve_plain
 from sealer.recipients.age import AgeRecipient
-from sealer.values import GoTime, to_bytes
+from sealer.values import GoTime, WideInt, to_bytes
 from tests.helpers import AgeKey, sealer, sops
 
 YAML = formats.get("yaml")
@@ -37,7 +37,7 @@ YAML = formats.get("yaml")
         ("-", "-"),
         ("~", None),
         ("12345678901234567890", 12345678901234567890),  # uint64: sops refuses to seal it
-        ("123456789012345678901234", 1.2345678901234568e23),
+        ("123456789012345678901234", WideInt(1.2345678901234568e23)),  # refused when sealed
         ("1e400", "1e400"),
         ("2024-01-02", GoTime("2024-01-02T00:00:00Z")),
         ("2001-12-14t21:59:43.10-05:00", GoTime("2001-12-14T21:59:43.1-05:00")),
@@ -223,6 +223,15 @@ def test_alias_bomb_is_refused(age_key: AgeKey) -> None:
 def test_uint64_values_are_refused_like_sops(age_key: AgeKey) -> None:
     with pytest.raises(FormatError, match="does not fit in 64 bits"):
         _seal("n: 12345678901234567890\n", age_key)
+
+
+@pytest.mark.parametrize("literal", ["123456789012345678901234567890", "-9223372036854775809"])
+def test_integers_wider_than_64_bits_are_refused_not_rounded(age_key: AgeKey, literal: str) -> None:
+    """go-yaml (and so sops) reads them as floats; sealed, the digits would be lost."""
+    with pytest.raises(FormatError, match="big: the integer does not fit in 64 bits"):
+        _seal(f"ok: 1\nbig: {literal}\n", age_key)
+    sealed = _seal(f"big_unencrypted: {literal}\nquoted: '{literal}'\n", age_key)
+    assert f"big_unencrypted: {literal}\n" in sealed
 
 
 def test_binary_tag_is_refused_with_a_hint() -> None:
