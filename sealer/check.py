@@ -24,7 +24,6 @@ from sealer import document, enc, envelope, fileio, formats, rules
 from sealer.errors import ConfigError, Exit, FormatError, NoKeyError, SealerError
 from sealer.metadata import Metadata
 from sealer.scan import sources
-from sealer.tree import Scalar
 
 if TYPE_CHECKING:
     from sealer.datakey import Keyring
@@ -196,9 +195,12 @@ class Checker:
         if not self.structure_only:
             try:
                 document.open_text(fmt, text, self.keyring(), file=path)
-                return "sealed; MAC verified"
             except NoKeyError:
                 pass
+            else:
+                # the MAC covers values, not comments: a plaintext one is caught here
+                check_structure(parsed, meta, path)
+                return "sealed; MAC verified"
         check_structure(parsed, meta, path)
         return "sealed; structure intact (no key to verify the MAC)"
 
@@ -253,27 +255,12 @@ def check_structure(parsed: formats.Parsed, meta: Metadata, path: str) -> None:
             hint="restore the file from git, or seal it again",
             file=path,
         )
-
-    def visit(
-        node: object, key_path: tuple[str, ...], upath: envelope.UserPath, flag: bool
-    ) -> None:
-        if not flag or not isinstance(node, Scalar):
-            return
-        value = node.value
-        if value == "":
-            return
-        try:
-            if not isinstance(value, str):
-                raise enc.BadValue
-            enc.parse(value)
-        except enc.BadValue:
-            raise FormatError(
-                f"{envelope.show_path(upath)}: value should be sealed but is not an ENC[...] value",
-                hint="the file was changed by hand; restore it, or seal it again",
-                file=path,
-            ) from None
-
-    envelope.walk(parsed.docs, meta.selection, visit)
+    envelope.require_sealed(
+        parsed.docs,
+        meta.selection,
+        path,
+        hint="the file was changed by hand; restore it, or seal it again",
+    )
 
 
 def twin_candidates(path: str) -> list[str]:

@@ -133,6 +133,46 @@ def walk(docs: list[Mapping], selection: Selection, visit: Visit) -> None:
     _Walker(selection, visit).walk(docs)
 
 
+def require_sealed(docs: list[Mapping], selection: Selection, file: str, hint: str) -> None:
+    """Refuse a sealed file in which a leaf the selection seals is not an ENC[...] value.
+
+    Needs no key. A hand-typed comment where sops would seal one counts too: it
+    would reach git in plaintext (opening the file only warns about it, as sops
+    keeps such comments). An empty string is never sealed, so it passes.
+    """
+    problems: list[str] = []
+
+    def well_formed(text: str) -> bool:
+        try:
+            enc.parse(text)
+        except enc.BadValue:
+            return False
+        return True
+
+    def visit(node: Leaf, _p: tuple[str, ...], upath: UserPath, flag: bool) -> None:
+        if not flag:
+            return
+        if isinstance(node, CommentNode):
+            if not well_formed(node.text):
+                problems.append(f"{show_path(upath)} (a comment)")
+        elif node.value != "" and not (isinstance(node.value, str) and well_formed(node.value)):
+            problems.append(show_path(upath))
+
+    _Walker(selection, visit).walk(docs)
+    if len(problems) == 1 and not problems[0].endswith("(a comment)"):
+        raise FormatError(
+            f"{problems[0]}: value should be sealed but is not an ENC[...] value",
+            hint=hint,
+            file=file,
+        )
+    if problems:
+        raise FormatError(
+            "these should be sealed but are not ENC[...] values: " + ", ".join(problems),
+            hint=hint,
+            file=file,
+        )
+
+
 def aad_of(path: tuple[str, ...]) -> str:
     return ":".join(path) + ":"
 

@@ -109,6 +109,28 @@ def test_structure_check_catches_a_hand_edited_value_without_a_key(project: Path
     ]
 
 
+@pytest.mark.parametrize("with_key", [False, True])
+def test_a_hand_typed_comment_in_a_sealed_file_fails_as_the_clean_filter_refuses_it(
+    project: Path, age_key: AgeKey, with_key: bool
+) -> None:
+    """sops keeps such comments in plaintext; they would reach git, so check and filter agree."""
+    seal_all(project)
+    path = project / "secrets.yaml"
+    path.write_text(path.read_text().replace("db:\n", "db:\n  # the old one was hunter1\n", 1))
+    result = sealer("check", "secrets.yaml", cwd=project, env=keyed(age_key) if with_key else {})
+    assert result.returncode == 4, result.stderr
+    assert errors(result.stderr) == [
+        "secrets.yaml: these should be sealed but are not ENC[...] values: db (a comment)"
+    ]
+    assert "hunter1" not in result.stderr
+    run(["git", "config", "filter.sealer.clean", "sealer git clean %f"], cwd=project, check=True)
+    run(["git", "config", "filter.sealer.required", "true"], cwd=project, check=True)
+    (project / ".gitattributes").write_text("secrets.yaml filter=sealer\n")
+    add = run(["git", "add", "secrets.yaml"], cwd=project)
+    assert add.returncode != 0
+    assert "these should be sealed but are not ENC[...] values: db (a comment)" in add.stderr
+
+
 def test_structure_check_catches_a_missing_mac(project: Path) -> None:
     seal_all(project)
     path = project / "secrets.yaml"

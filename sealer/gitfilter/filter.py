@@ -24,14 +24,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sealer import datakey, document, enc, fileio, formats, metadata, rules
-from sealer.envelope import UserPath, _Walker, show_path
+from sealer import datakey, document, enc, envelope, fileio, formats, metadata, rules
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Format, Parsed
 from sealer.gitfilter import conflict
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
-from sealer.tree import CommentNode, Scalar
 
 Warn = Callable[[str], None]
 
@@ -283,22 +281,10 @@ def check_sealed(fmt: Format, parsed: Parsed, path: str) -> None:
     locked clone can add sealed files back, but not slip a plaintext value in.
     """
     meta = _metadata(parsed, path)
-    problems: list[str] = []
-
-    def visit(node: Scalar | CommentNode, _p: tuple[str, ...], upath: UserPath, flag: bool) -> None:
-        if not flag:
-            return
-        if isinstance(node, CommentNode):
-            if not node.text.startswith(enc.PREFIX):
-                problems.append(f"{show_path(upath)}: a comment")
-        elif not (isinstance(node.value, str) and (node.value == "" or enc.is_sealed(node.value))):
-            problems.append(show_path(upath))
-
-    _Walker(meta.selection, visit).walk(parsed.docs)
-    if problems:
-        raise FormatError(
-            "the file is sealed but these values are not: " + ", ".join(problems),
-            hint="seal the values with a key (`sealer set`, `sealer edit`), "
-            "or restore the file with `git checkout`",
-            file=path,
-        )
+    envelope.require_sealed(
+        parsed.docs,
+        meta.selection,
+        path,
+        hint="seal the values with a key (`sealer set`, `sealer edit`), "
+        "or restore the file with `git checkout`",
+    )
