@@ -23,7 +23,7 @@ from sealer.datakey import Keyring
 from sealer.errors import SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.formats import Format
-from sealer.privatedir import PrivateDir, abandoned
+from sealer.privatedir import PrivateDir, abandoned, base, memory_dir
 
 SCRATCH_PREFIX = "sealer-edit-"
 
@@ -71,6 +71,12 @@ def edit(
         opened = document.open_text(fmt, original, keyring, file=path, ignore_mac=ignore_mac)
     plaintext = opened.plaintext if opened else ""
     _report_abandoned()
+    if memory_dir() is None:
+        sys.stderr.write(
+            f"sealer: warning: no /dev/shm here, so the plaintext goes to a private file on "
+            f"disk in {base()} while you edit (removed afterwards, but a disk may keep its "
+            "blocks); set SEALER_PRIVATE_DIR to a memory-backed directory to avoid that\n"
+        )
     private = PrivateDir(SCRATCH_PREFIX)
     workdir = private.path
     keep = False

@@ -1,4 +1,7 @@
-"""Private directories for plaintext: 0700, on /dev/shm when it exists, locked while used.
+"""Private directories for plaintext: 0700, in memory when it can be, locked while used.
+
+They go to `SEALER_PRIVATE_DIR` when it is set, else /dev/shm, else (a machine
+without /dev/shm) the temp directory, on disk; callers warn about the last.
 
 A directory's `.lock` is held (flock) by the process using it, so a directory
 whose lock can be taken belongs to a process that is gone — killed before it
@@ -16,13 +19,32 @@ import tempfile
 from pathlib import Path
 
 LOCK = ".lock"
+SHM = Path("/dev/shm")
+
+
+def _usable(path: Path) -> bool:
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+
+
+def memory_dir() -> Path | None:
+    """`SEALER_PRIVATE_DIR` (taken to be memory-backed), else /dev/shm; None: neither.
+
+    A `SEALER_PRIVATE_DIR` that is not a writable directory is an error, never
+    a silent fall back to the disk.
+    """
+    chosen = os.environ.get("SEALER_PRIVATE_DIR")
+    if chosen:
+        if not _usable(Path(chosen)):
+            from sealer.errors import FileError
+
+            raise FileError(f"SEALER_PRIVATE_DIR {chosen}: not a directory you can write to")
+        return Path(chosen)
+    return SHM if _usable(SHM) else None
 
 
 def base() -> Path:
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
-        return shm
-    return Path(tempfile.gettempdir())
+    """Where private directories go: memory when there is one, else the temp directory."""
+    return memory_dir() or Path(tempfile.gettempdir())
 
 
 class PrivateDir:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
-from tests.helpers import AgeKey, sealer
+from tests.helpers import AgeKey, run, sealer
 
 PLAIN = "db:\n  password: hunter2\n  port: 5432\n"
 
@@ -125,3 +126,37 @@ def test_missing_key_leaves_file_alone(in_tmp: Path, age_key: AgeKey) -> None:
     before = path.read_bytes()
     out = sealer("edit", str(path), env={"EDITOR": "true"})
     assert out.returncode == 128 and path.read_bytes() == before
+
+
+def test_sealer_private_dir_takes_the_scratch_files(in_tmp: Path, age_key: AgeKey) -> None:
+    path = sealed_file(in_tmp, age_key)
+    private = in_tmp / "private"
+    private.mkdir(mode=0o700)
+    record = in_tmp / "seen.txt"
+    ed = editor(in_tmp, "ed.sh", f'echo "$1" > {record}')
+    env = {"SEALER_AGE_KEY": age_key.secret, "EDITOR": ed, "SEALER_PRIVATE_DIR": str(private)}
+    sealer("edit", str(path), env=env, check=True)
+    assert record.read_text().startswith(f"{private}/sealer-edit-")
+    assert list(private.iterdir()) == []
+    missing = sealer("edit", str(path), env={**env, "SEALER_PRIVATE_DIR": str(in_tmp / "nope")})
+    assert missing.returncode == 6
+    assert "SEALER_PRIVATE_DIR" in missing.stderr and "not a directory" in missing.stderr
+
+
+def test_without_dev_shm_edit_warns_that_the_scratch_file_is_on_disk(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    """Run as on a machine without /dev/shm: sealer's idea of it points nowhere."""
+    path = sealed_file(in_tmp, age_key)
+    code = (
+        "import sys\nfrom pathlib import Path\nimport sealer.privatedir as p\n"
+        f"p.SHM = Path({str(in_tmp / 'no-shm')!r})\nfrom sealer.main import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    record = in_tmp / "seen.txt"
+    ed = editor(in_tmp, "ed.sh", f'echo "$1" > {record}')
+    env = {"SEALER_AGE_KEY": age_key.secret, "EDITOR": ed, "TMPDIR": str(in_tmp)}
+    out = run([sys.executable, "-c", code, "edit", str(path)], env=env)
+    assert out.returncode == 0, out.stderr
+    assert "no /dev/shm here, so the plaintext goes to a private file on disk" in out.stderr
+    assert record.read_text().startswith(f"{in_tmp}/sealer-edit-")

@@ -35,7 +35,6 @@ from pathlib import Path
 from sealer import privatedir
 from sealer.errors import Exit, FileError, SealerError
 
-SHM = Path("/dev/shm")
 DIR_PREFIX = "sealer-exec-"
 # Signals sealer passes on to the command (SIGCHLD tells it the command ended).
 FORWARD = (
@@ -133,12 +132,16 @@ def resolve(program: str, path: str | None) -> str:
 def base_dir(fifo: bool, shm: Path | None = None) -> tuple[Path, bool]:
     """Where run directories go, and whether files must be FIFOs (no tmpfs).
 
-    `SEALER_EXEC_DIR` names another memory-backed directory (e.g. /run/user/UID).
+    `SEALER_EXEC_DIR` names another memory-backed directory (e.g. /run/user/UID);
+    else `SEALER_PRIVATE_DIR` or /dev/shm, as for every private directory.
     """
     if shm is None:
-        shm = Path(os.environ.get("SEALER_EXEC_DIR") or SHM)
-    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
-        return shm, fifo
+        chosen = os.environ.get("SEALER_EXEC_DIR")
+        memory = Path(chosen) if chosen else privatedir.memory_dir()
+    else:
+        memory = shm
+    if memory is not None and memory.is_dir() and os.access(memory, os.W_OK | os.X_OK):
+        return memory, fifo
     return Path(tempfile.gettempdir()), True
 
 

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import AgeKey, sealer
 
@@ -87,8 +92,19 @@ def test_sigkill_during_encrypt_in_place(in_tmp: Path, age_key: AgeKey) -> None:
         assert files_holding(in_tmp, SECRET_OLD, {target}) == []
 
 
+@pytest.fixture
+def private_dir() -> Iterator[Path]:
+    """This test's own memory-backed directory for sealer's private files."""
+    path = Path("/dev/shm") / f"sealer-test-{uuid.uuid4().hex[:12]}"
+    path.mkdir(mode=0o700)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path)
+
+
 def test_sigkill_during_edit_keeps_plaintext_only_in_the_private_dir(
-    in_tmp: Path, age_key: AgeKey
+    in_tmp: Path, age_key: AgeKey, private_dir: Path
 ) -> None:
     rng = random.Random(3)
     target = in_tmp / "s.yaml"
@@ -97,7 +113,11 @@ def test_sigkill_during_edit_keeps_plaintext_only_in_the_private_dir(
     editor = in_tmp / "ed.sh"
     editor.write_text(f"#!/bin/sh\nsleep 0.2\nsed -i 's/{SECRET_OLD}/{SECRET_NEW}/' \"$1\"\n")
     editor.chmod(0o755)
-    env = {"SEALER_AGE_KEY": age_key.secret, "EDITOR": str(editor)}
+    env = {
+        "SEALER_AGE_KEY": age_key.secret,
+        "EDITOR": str(editor),
+        "SEALER_PRIVATE_DIR": str(private_dir),
+    }
     span = typical_run(["edit", "s.yaml"], env, in_tmp) * 1.2
     sealer("set", "s.yaml", "secret", f'"{SECRET_OLD}"', env={"SEALER_AGE_KEY": age_key.secret})
     for _ in range(ROUNDS):
@@ -107,16 +127,16 @@ def test_sigkill_during_edit_keeps_plaintext_only_in_the_private_dir(
         assert value.returncode == 0 and value.stdout in (SECRET_OLD, SECRET_NEW)
         for secret in (SECRET_OLD, SECRET_NEW):
             assert files_holding(in_tmp, secret, {editor}) == []
-        # only the documented place: /dev/shm/sealer-edit-*, reported on the next edit
-        for leftover in Path("/dev/shm").glob("sealer-edit-*"):
+        # only the documented place: the private directory's sealer-edit-*, reported
+        # on the next edit
+        assert all(p.name.startswith("sealer-edit-") for p in private_dir.iterdir())
+        for leftover in private_dir.glob("sealer-edit-*"):
             assert leftover.stat().st_mode & 0o777 == 0o700
         sealer("set", "s.yaml", "secret", f'"{SECRET_OLD}"', env={"SEALER_AGE_KEY": age_key.secret})
-    report = sealer("edit", "s.yaml", env={"SEALER_AGE_KEY": age_key.secret, "EDITOR": "true"})
-    for leftover in Path("/dev/shm").glob("sealer-edit-*"):
-        if not (leftover / ".lock").exists():
-            continue
-        assert str(leftover) in report.stderr
-        subprocess.run(["rm", "-rf", str(leftover)], check=True)
+    report = sealer("edit", "s.yaml", env={**env, "EDITOR": "true"})
+    for leftover in private_dir.glob("sealer-edit-*"):
+        if (leftover / ".lock").exists():
+            assert str(leftover) in report.stderr
 
 
 def test_concurrent_sets_lose_no_update(in_tmp: Path, age_key: AgeKey) -> None:
