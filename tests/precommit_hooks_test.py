@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit.keys import make_person
-from tests.helpers import REPO, AgeKey, Result, run, sealer, tool
+from tests.helpers import REPO, AgeKey, Result, isolate, run, sealer, tool
 from tests.scan.fakes import Fakes
 
 
@@ -40,13 +40,17 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HookRepo]:
         base = base.parent  # shared by the workers of this run
     shared = base / "precommit-shared"
     shared.mkdir(exist_ok=True)
-    with open(shared / "lock", "w") as lock:
+    # session fixtures are set up before the per-test isolation: isolate this one too,
+    # so the snapshot never depends on the machine's git identity or config
+    with pytest.MonkeyPatch.context() as mp, open(shared / "lock", "w") as lock:
+        (shared / "home").mkdir(exist_ok=True)
+        isolate(mp, shared / "home")
         fcntl.flock(lock, fcntl.LOCK_EX)
         snapshot = shared / "sealer"
         if not (snapshot / ".git").exists():
             _snapshot(snapshot)
         fcntl.flock(lock, fcntl.LOCK_UN)
-    rev = run(["git", "rev-parse", "HEAD"], cwd=snapshot, check=True).stdout.strip()
+        rev = run(["git", "rev-parse", "HEAD"], cwd=snapshot, check=True).stdout.strip()
     env = {
         "PRE_COMMIT_HOME": str(shared / "pre-commit-home"),
         "PIP_CACHE_DIR": str(shared / "pip-cache"),

@@ -6,6 +6,7 @@ and no plaintext reached the object store.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -18,7 +19,7 @@ from pathlib import Path
 from sealer.audit import log as audit_log
 from tests.gitfilter.gitrepo import GitRepo, new_repo
 from tests.gitfilter.objects import assert_no_plaintext
-from tests.helpers import AgeKey, run
+from tests.helpers import AgeKey, run, tool
 
 N_FILES = 12
 
@@ -78,7 +79,7 @@ def test_worktrees_working_at_once_stay_correct(tmp_path: Path, age_key: AgeKey)
 
 def _filter_pids(parent: int) -> list[int]:
     """The filter processes git started (its children running `sealer git process`)."""
-    out = run(["pgrep", "-P", str(parent), "-f", "sealer git process"])
+    out = run([tool("pgrep"), "-P", str(parent), "-f", "sealer git process"])
     return [int(p) for p in out.stdout.split()]
 
 
@@ -87,17 +88,21 @@ def test_killing_the_filter_process_mid_add_leaves_a_consistent_repo(
 ) -> None:
     rng = random.Random(5)
     repo = new_repo(tmp_path / "r", age_key, files=files("old"))
+    kills = 0
     for round_ in range(6):
         generation = f"new{round_}"
         for rel, text in files(generation).items():
             repo.write(rel, text)
         add = subprocess.Popen(["git", "add", "-A"], cwd=repo.path,
                                env={**os.environ, **repo.env}, stderr=subprocess.PIPE)  # fmt: skip
-        deadline = time.monotonic() + rng.uniform(0.05, 0.6)
-        while time.monotonic() < deadline and add.poll() is None:
-            time.sleep(0.01)
-        for pid in _filter_pids(add.pid):
-            os.kill(pid, signal.SIGKILL)
+        pids: list[int] = []
+        while not pids and add.poll() is None:  # wait for git to start the filter
+            pids = _filter_pids(add.pid)
+        time.sleep(rng.uniform(0.0, 0.4))  # then kill it somewhere in its work
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                kills += add.poll() is None
         add.wait()
         # whatever happened, the index holds sealed blobs that open to old or new values
         previous = f"new{round_ - 1}" if round_ else "old"
@@ -109,6 +114,7 @@ def test_killing_the_filter_process_mid_add_leaves_a_consistent_repo(
             assert stored_password(repo, f":secrets/f{i:02d}.yaml") == secret(i, generation)
         repo.git("commit", "-q", "-m", generation)
         assert repo.status() == ""
+    assert kills > 0, "the filter finished before every kill: nothing was tested"
     assert_no_plaintext(repo.path, all_secrets("old", *(f"new{r}" for r in range(6))))
 
 
