@@ -45,9 +45,9 @@ def encrypt(
 ) -> int:
     """Seal FILE (or stdin) and print it, or write it with -i / --output.
 
-    Recipients come from --age (one key group), else from the .sealer.yaml or
-    .sops.yaml rule that matches the file. An already sealed file is refused
-    (exit 203).
+    Recipients come from --age, --ssh, --kms, --pgp and --pkcs11 (together one
+    key group), else from the .sealer.yaml or .sops.yaml rule that matches the
+    file. An already sealed file is refused (exit 203).
     """
     from sealer import document, fileio
 
