@@ -14,14 +14,13 @@ will be committed, not the working file (which git's filter may have decrypted).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sealer import document, enc, envelope, fileio, formats, rules
-from sealer.errors import ConfigError, Exit, FormatError, NoKeyError, SealerError
+from sealer.errors import Exit, FormatError, NoKeyError, SealerError
 from sealer.metadata import Metadata
 from sealer.scan import sources
 
@@ -169,17 +168,8 @@ class Checker:
         if rules_path not in self._rules:
             self._rules[rules_path] = rules.load(rules_path)
         loaded = self._rules[rules_path]
-        rel = os.path.relpath(Path(path).resolve(), rules_path.parent.resolve())
-        for i, rule in enumerate(loaded.rules):
-            regex = rule.get("path_regex")
-            if regex is None:
-                continue
-            try:
-                if re.search(str(regex), rel):
-                    return True
-            except re.error as e:
-                raise ConfigError(f"{rules_path}: creation_rules[{i}].path_regex: {e}") from None
-        return False
+        rel = rules.relative_to_rules(Path(path), rules_path)
+        return any(rules.path_matches(loaded, i, rel) for i in range(len(loaded.rules)))
 
     def _rules_path(self, path: str) -> Path | None:
         if self.config is not None:

@@ -34,12 +34,6 @@ def _key_file(tool: str) -> str:
     return os.path.join(_config_home(), tool, "age", "keys.txt")
 
 
-def config_home() -> Path:
-    from pathlib import Path
-
-    return Path(_config_home())
-
-
 def sealer_key_file() -> Path:
     from pathlib import Path
 

@@ -12,15 +12,17 @@ from typing import Any
 
 from sealer import document, fileio
 from sealer.datakey import Keyring
-from sealer.errors import SealerError
+from sealer.errors import Exit, SealerError
 from sealer.filelock import locked
 from sealer.formats import Format, splice
 from sealer.paths import Path, PathError, lookup
 from sealer.tree import to_python
 
 
-class ValueError_(SealerError):
-    pass
+class BadValueArgument(SealerError):
+    """The VALUE given to `set` is not JSON: a command-line mistake, not the file's."""
+
+    exit_code = Exit.USAGE
 
 
 def parse_json_value(text: str) -> Any:
@@ -28,7 +30,7 @@ def parse_json_value(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError:
-        raise ValueError_(
+        raise BadValueArgument(
             "the value is not JSON",
             hint="""quote strings as JSON ('"text"'), or pass --string to take it as text""",
         ) from None

@@ -78,18 +78,10 @@ def policy_for(file: Path, config: Path | None = None) -> Policy:
             file=str(file),
         )
     rules = load(path)
-    try:
-        rel = os.path.relpath(file.resolve(), path.parent.resolve())
-    except ValueError:
-        rel = str(file)
+    rel = relative_to_rules(file, path)
     for i, rule in enumerate(rules.rules):
-        regex = rule.get("path_regex")
-        if regex is not None:
-            try:
-                if not re.search(str(regex), rel):
-                    continue
-            except re.error as e:
-                raise ConfigError(f"{path}: creation_rules[{i}].path_regex: {e}") from None
+        if path_matches(rules, i, rel) is False:
+            continue
         from sealer.log import debug
 
         debug(f"{file}: rules {path}, creation_rules[{i}]")
@@ -99,6 +91,25 @@ def policy_for(file: Path, config: Path | None = None) -> Policy:
         hint="add a rule whose path_regex matches it, or pass --age",
         file=str(file),
     )
+
+
+def relative_to_rules(file: Path, rules_path: Path) -> str:
+    """`file` as creation rules' path_regex sees it: relative to the rules file's directory."""
+    try:
+        return os.path.relpath(file.resolve(), rules_path.parent.resolve())
+    except ValueError:
+        return str(file)
+
+
+def path_matches(rules: Rules, i: int, rel: str) -> bool | None:
+    """Whether creation rule `i`'s path_regex matches `rel`; None: it has no path_regex."""
+    regex = rules.rules[i].get("path_regex")
+    if regex is None:
+        return None
+    try:
+        return re.search(str(regex), rel) is not None
+    except re.error as e:
+        raise ConfigError(f"{rules.path}: creation_rules[{i}].path_regex: {e}") from None
 
 
 def _group(spec: dict[str, Any], where: str) -> list[Recipient]:

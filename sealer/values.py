@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -210,20 +210,3 @@ def mac_aad(lastmodified: str) -> str:
     if zone in ("Z", "z") or zone[1:] == "00:00":
         zone = "Z"
     return f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}{zone}"
-
-
-def to_datetime(value: GoTime) -> datetime:
-    """A Python datetime for a Go time (sub-microsecond digits are dropped)."""
-    m = _TS.match(value.text)
-    assert m is not None
-    frac = (m["f"] or "").ljust(6, "0")[:6]
-    zone = m["z"]
-    tz = UTC
-    if zone and zone != "Z":
-        hh, mm = zone[1:].split(":")
-        delta = timedelta(hours=int(hh), minutes=int(mm))
-        tz = timezone(-delta if zone[0] == "-" else delta)
-    return datetime(
-        int(m["y"]), int(m["mo"]), int(m["d"]),
-        int(m["h"] or 0), int(m["mi"] or 0), int(m["s"] or 0), int(frac), tz,
-    )  # fmt: skip

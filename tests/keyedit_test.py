@@ -104,7 +104,7 @@ def test_set_refuses_bad_json_and_ambiguous_sources(in_tmp: Path, age_key: AgeKe
     env = {"SEALER_AGE_KEY": age_key.secret}
     bad = sealer("set", "s.yaml", "token", "not json", env=env)
     assert (
-        bad.returncode == 1 and "the value is not JSON" in bad.stderr and "--string" in bad.stderr
+        bad.returncode == 2 and "the value is not JSON" in bad.stderr and "--string" in bad.stderr
     )
     both = sealer("set", "--value-stdin", "s.yaml", "token", '"x"', env=env, input="y")
     assert both.returncode == 2

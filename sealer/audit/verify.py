@@ -27,15 +27,9 @@ from typing import Any
 from sealer import document, formats
 from sealer.audit import LOG, NAMESPACE, SIGNERS, git, signers, sshsig
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
-from sealer.errors import ConfigError, Exit, SealerError
+from sealer.errors import ConfigError, SealerError
 
 WORKTREE = "working tree"
-
-
-class AuditError(SealerError):
-    """The audit trail failed verification."""
-
-    exit_code = Exit.AUDIT
 
 
 @dataclass(frozen=True)

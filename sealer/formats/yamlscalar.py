@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from binascii import Error as BinasciiError
 from functools import cache
 from typing import Any
 
@@ -275,15 +274,6 @@ def render_value(value: Value, flow: bool) -> str:
     if isinstance(value, Raw):
         raise FormatError("a value is not valid UTF-8 text")
     raise TypeError(type(value).__name__)
-
-
-def b64_check(text: str) -> None:
-    import base64
-
-    try:
-        base64.b64decode(text, validate=True)
-    except (BinasciiError, ValueError):
-        raise FormatError("!!binary value contains invalid base64 data") from None
 
 
 def emit_block(data: dict[str, Any], indent: int, base: int = 0) -> list[str]:

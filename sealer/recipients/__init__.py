@@ -103,17 +103,6 @@ def names() -> list[str]:
     return list(_modules())
 
 
-def for_stanza_type(stanza_type: str) -> KeyType | None:
-    """The key type that reads a metadata list, trying built-ins before plugins."""
-    for name in BUILTIN:
-        if stanza_type in key_type(name).STANZA_TYPES:
-            return key_type(name)
-    for name in _modules():
-        if name not in BUILTIN and stanza_type in key_type(name).STANZA_TYPES:
-            return key_type(name)
-    return None
-
-
 def _claims(kt: KeyType, stanza: Stanza) -> bool:
     claims = getattr(kt, "claims", None)
     return stanza.type in kt.STANZA_TYPES and (claims is None or bool(claims(stanza)))
