@@ -55,7 +55,7 @@ def test_failing_key_command(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def damaged(secret: str) -> str:
     """The key with one data character changed, so its bech32 checksum fails."""
-    i = len("AGE-SECRET-KEY-1") + 5
+    i = len("AGE-SECRET-KEY-") + 6
     return secret[:i] + ("Q" if secret[i] != "Q" else "P") + secret[i + 1 :]
 
 
