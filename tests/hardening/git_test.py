@@ -28,11 +28,15 @@ def secret(i: int, generation: str) -> str:
     return f"pw-{generation}-{i:03d}-9f3c"
 
 
-def files(generation: str) -> dict[str, str]:
+def files(generation: str, padding: str = "") -> dict[str, str]:
     return {
-        f"secrets/f{i:02d}.yaml": f"user: u{i}\npassword: {secret(i, generation)}\n"
+        f"secrets/f{i:02d}.yaml": f"user: u{i}\npassword: {secret(i, generation)}\n{padding}"
         for i in range(N_FILES)
     }
+
+
+# values besides the password, so sealing a file takes a while and a kill lands mid-work
+PADDING = "pad:\n" + "".join(f"  k{j:04d}: v{j:04d}\n" for j in range(1500))
 
 
 def all_secrets(*generations: str) -> list[str]:
@@ -87,11 +91,11 @@ def test_killing_the_filter_process_mid_add_leaves_a_consistent_repo(
     tmp_path: Path, age_key: AgeKey
 ) -> None:
     rng = random.Random(5)
-    repo = new_repo(tmp_path / "r", age_key, files=files("old"))
+    repo = new_repo(tmp_path / "r", age_key, files=files("old", PADDING))
     kills = 0
     for round_ in range(6):
         generation = f"new{round_}"
-        for rel, text in files(generation).items():
+        for rel, text in files(generation, PADDING).items():
             repo.write(rel, text)
         add = subprocess.Popen(["git", "add", "-A"], cwd=repo.path,
                                env={**os.environ, **repo.env}, stderr=subprocess.PIPE)  # fmt: skip
