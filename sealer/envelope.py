@@ -140,7 +140,8 @@ def require_sealed(docs: list[Mapping], selection: Selection, file: str, hint: s
     would reach git in plaintext (opening the file only warns about it, as sops
     keeps such comments). An empty string is never sealed, so it passes.
     """
-    problems: list[str] = []
+    values: list[str] = []
+    comments: list[str] = []
 
     def well_formed(text: str) -> bool:
         try:
@@ -154,20 +155,20 @@ def require_sealed(docs: list[Mapping], selection: Selection, file: str, hint: s
             return
         if isinstance(node, CommentNode):
             if not well_formed(node.text):
-                problems.append(f"{show_path(upath)} (a comment)")
+                comments.append(f"{show_path(upath)} (a comment)")
         elif node.value != "" and not (isinstance(node.value, str) and well_formed(node.value)):
-            problems.append(show_path(upath))
+            values.append(show_path(upath))
 
     _Walker(selection, visit).walk(docs)
-    if len(problems) == 1 and not problems[0].endswith("(a comment)"):
+    if len(values) == 1 and not comments:
         raise FormatError(
-            f"{problems[0]}: value should be sealed but is not an ENC[...] value",
+            f"{values[0]}: value should be sealed but is not an ENC[...] value",
             hint=hint,
             file=file,
         )
-    if problems:
+    if values or comments:
         raise FormatError(
-            "these should be sealed but are not ENC[...] values: " + ", ".join(problems),
+            "these should be sealed but are not ENC[...] values: " + ", ".join(values + comments),
             hint=hint,
             file=file,
         )
