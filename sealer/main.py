@@ -64,7 +64,17 @@ def _fast(argv: list[str]) -> Callable[[], int] | None:
     return None
 
 
+# Collect cycles after this many new container objects, not CPython's 700: sealing
+# or opening a file makes a few objects per value, and the default had the
+# collector walk the growing tree again and again (15-25% of a 10,000-value
+# file's time). Cycles are still collected, so long runs stay bounded.
+GC_THRESHOLD = 100_000
+
+
 def main(argv: list[str] | None = None) -> int:
+    import gc
+
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     args = sys.argv[1:] if argv is None else argv
     fast = _fast(args)
     if fast is not None:

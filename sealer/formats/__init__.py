@@ -95,7 +95,9 @@ def splice(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping (start, end, replacement) edits to `text`."""
     if not edits:
         return text
-    edits.sort(key=lambda e: (e[0], e[1]))
+    from operator import itemgetter
+
+    edits.sort(key=itemgetter(0, 1))  # stable: insertions at one place keep their order
     out: list[str] = []
     pos = 0
     for start, end, repl in edits:
