@@ -62,6 +62,17 @@ def config_file(n: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
+def age_key_env(d: Path) -> tuple[str, dict[str, str]]:
+    """A fresh age key in `d`: its recipient, and an environment both tools open it with."""
+    subprocess.run([tool("age-keygen"), "-o", str(d / "key.txt")], check=True, capture_output=True)
+    recipient = next(
+        ln.split(": ")[1] for ln in (d / "key.txt").read_text().splitlines() if "public key" in ln
+    )
+    env = {**os.environ, "SOPS_AGE_KEY_FILE": str(d / "key.txt"), "HOME": str(d),
+           "XDG_CONFIG_HOME": str(d / "cfg"), "SOPS_DISABLE_VERSION_CHECK": "1"}  # fmt: skip
+    return recipient, env
+
+
 def median_time(cmd: list[str], env: dict[str, str], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -78,17 +89,10 @@ def main() -> None:
     ap.add_argument("--shapes", default="secrets,config")
     args = ap.parse_args()
     makers = {"secrets": secrets_file, "config": config_file}
-    sealer, sops, keygen = tool("sealer"), tool("sops"), tool("age-keygen")
+    sealer, sops = tool("sealer"), tool("sops")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        subprocess.run([keygen, "-o", str(d / "key.txt")], check=True, capture_output=True)
-        recipient = next(
-            ln.split(": ")[1]
-            for ln in (d / "key.txt").read_text().splitlines()
-            if "public key" in ln
-        )
-        env = {**os.environ, "SOPS_AGE_KEY_FILE": str(d / "key.txt"), "HOME": tmp,
-               "XDG_CONFIG_HOME": str(d / "cfg"), "SOPS_DISABLE_VERSION_CHECK": "1"}  # fmt: skip
+        recipient, env = age_key_env(d)
         rows = []
         cases = [(shape, int(n)) for shape in args.shapes.split(",") for n in args.sizes.split(",")]
         for shape, n in cases:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crypt_bench import tool  # bench/ is on sys.path when this script runs
+from crypt_bench import age_key_env, tool  # bench/ is on sys.path when this script runs
 
 NAMES = {"yaml": "big.yaml", "json": "big.json", "dotenv": "big.env", "ini": "big.ini",
          "binary": "big.bin"}  # fmt: skip
@@ -53,18 +53,11 @@ def main() -> None:
     ap.add_argument("--mb", type=int, default=100)
     ap.add_argument("--formats", default=",".join(NAMES))
     args = ap.parse_args()
-    sealer, sops, keygen = tool("sealer"), tool("sops"), tool("age-keygen")
+    sealer, sops = tool("sealer"), tool("sops")
     print(f"{'format':>7} | {'tool':>6} {'encrypt':>8} {'MB':>5} {'decrypt':>8} {'MB':>5} opened")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        subprocess.run([keygen, "-o", str(d / "key.txt")], check=True, capture_output=True)
-        recipient = next(
-            ln.split(": ")[1]
-            for ln in (d / "key.txt").read_text().splitlines()
-            if "public key" in ln
-        )
-        env = {**os.environ, "SOPS_AGE_KEY_FILE": str(d / "key.txt"), "HOME": tmp,
-               "XDG_CONFIG_HOME": str(d / "cfg"), "SOPS_DISABLE_VERSION_CHECK": "1"}  # fmt: skip
+        recipient, env = age_key_env(d)
         for fmt in args.formats.split(","):
             plain = d / NAMES[fmt]
             data = plaintext(fmt, args.mb * 1_000_000)
