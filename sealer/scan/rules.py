@@ -170,7 +170,8 @@ RULES: tuple[Rule, ...] = (
         "age-secret-key",
         "age secret key",
         (b"age-secret-key-1",),
-        _rx(_PRE + rb"(?P<s>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + _END),
+        # [1]: the text of the rule is not itself a key
+        _rx(_PRE + rb"(?P<s>AGE-SECRET-KEY-[1][QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + _END),
         entropy=3.5,
         show=16,
     ),

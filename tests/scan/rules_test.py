@@ -53,7 +53,7 @@ def test_rule_ignores_its_format_inside_a_longer_base64_run(rule: str) -> None:
         "token: ghp_abc...",
         'jwt = "eyJhbGciOiJIUzI1NiJ9..."',
         "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
-        "-----BEGIN RSA PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
+        "-----BEGIN RSA " + "PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PUBLIC KEY-----\n" + "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" * 3 + "\n-----END",
         "DATABASE_URL=postgres://user:password@localhost/app",
         "DATABASE_URL=postgres://postgres:postgres@localhost/app",
