@@ -232,6 +232,10 @@ def test_abort_stops_filtering_the_rest_of_the_command(tmp_path: Path) -> None:
     run(["git", "add", "b.r"], cwd=repo, check=True)
     assert blob(repo, ":b.r") == rot13(b"b.r text\n")  # a new git command filters again
     (repo / "c.r").write_text("c\n")
+    # Change abort.r so git must clean it again. Unchanged, git re-reads it only while
+    # its index entry is racily clean (written in the same second as the index), so a
+    # slow first add made git skip it, nothing aborted, and c.r was filtered.
+    (repo / "abort.r").write_text("abort.r changed text\n")
     run(["git", "add", "abort.r", "c.r"], cwd=repo, check=True)
     assert blob(repo, ":c.r") == b"c\n"  # after abort, git passed c.r through unfiltered
     log = (tmp_path / "filter.log").read_text()
