@@ -69,31 +69,50 @@ def _b64(field: str) -> bytes:
     return binascii.a2b_base64(field, strict_mode=True)
 
 
-def render(sealed: Sealed) -> str:
-    def b64(data: bytes) -> str:
-        return binascii.b2a_base64(data, newline=False).decode("ascii")
+def _b64e(data: bytes) -> str:
+    return binascii.b2a_base64(data, newline=False).decode("ascii")
 
+
+def render(sealed: Sealed) -> str:
     return (
-        f"ENC[AES256_GCM,data:{b64(sealed.data)},iv:{b64(sealed.iv)},"
-        f"tag:{b64(sealed.tag)},type:{sealed.type}]"
+        f"ENC[AES256_GCM,data:{_b64e(sealed.data)},iv:{_b64e(sealed.iv)},"
+        f"tag:{_b64e(sealed.tag)},type:{sealed.type}]"
     )
+
+
+class Cipher:
+    """Seals and opens the values of one file under its data key."""
+
+    __slots__ = ("_gcm",)
+
+    def __init__(self, key: bytes) -> None:
+        self._gcm = primitives.Gcm(key)
+
+    def seal(self, tag: str, plain: bytes, aad: str, iv: bytes | None = None) -> str:
+        """One value's `ENC[...]` text from its SOPS type and bytes (see values.to_bytes).
+
+        Empty strings and comments stay empty, as in sops.
+        """
+        if not plain and tag in ("str", "comment"):
+            return ""
+        nonce = iv if iv is not None else primitives.random_bytes(primitives.NONCE_SIZE)
+        data, mac = self._gcm.seal(nonce, plain, aad.encode("utf-8", "surrogateescape"))
+        return f"ENC[AES256_GCM,data:{_b64e(data)},iv:{_b64e(nonce)},tag:{_b64e(mac)},type:{tag}]"
+
+    def open(self, text: str, aad: str) -> tuple[str, bytes]:
+        """(type tag, plaintext bytes); raises BadValue or primitives.AuthenticationFailed."""
+        s = parse(text)
+        return s.type, self._gcm.open(s.iv, s.data, s.tag, aad.encode("utf-8", "surrogateescape"))
 
 
 def encrypt(value: Value, key: bytes, aad: str, iv: bytes | None = None) -> str:
     """Seal one value. Empty strings and comments stay empty, as in sops."""
-    tag, plain = to_bytes(value)
-    if not plain and tag in ("str", "comment"):
-        return ""
-    nonce = iv if iv is not None else primitives.random_bytes(primitives.NONCE_SIZE)
-    data, mac = primitives.seal(key, nonce, plain, aad.encode("utf-8", "surrogateescape"))
-    return render(Sealed(data, nonce, mac, tag))
+    return Cipher(key).seal(*to_bytes(value), aad, iv)
 
 
 def decrypt_bytes(text: str, key: bytes, aad: str) -> tuple[str, bytes]:
     """(type tag, plaintext bytes); raises BadValue or primitives.AuthenticationFailed."""
-    s = parse(text)
-    plain = primitives.open_(key, s.iv, s.data, s.tag, aad.encode("utf-8", "surrogateescape"))
-    return s.type, plain
+    return Cipher(key).open(text, aad)
 
 
 def decrypt(text: str, key: bytes, aad: str) -> Value:

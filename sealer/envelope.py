@@ -217,6 +217,7 @@ def seal_tree(
     out: list[tuple[Leaf, str]] = []
     reused = 0
     taken: dict[tuple[str, str, bytes], int] = {}
+    cipher = enc.Cipher(key)
     if stash is not None and stash.key != key:
         stash = None
 
@@ -248,7 +249,7 @@ def seal_tree(
                 sealed = old[n]
                 taken[(aad, tag, data)] = n + 1
         if sealed is None:
-            sealed = enc.encrypt(value, key, aad)
+            sealed = cipher.seal(tag, data, aad)
         else:
             reused += 1
         out.append((node, sealed))
@@ -284,6 +285,7 @@ def open_tree(
         h.update(MAC_ONLY_ENCRYPTED_INIT)
     out: list[tuple[Leaf, Value]] = []
     stash = Stash(key)
+    cipher = enc.Cipher(key)
     warnings: list[str] = []
     unopened: list[tuple[CommentNode, UserPath]] = []
 
@@ -316,7 +318,7 @@ def open_tree(
             if value != "":
                 aad = aad_of(path)
                 try:
-                    tag, data = enc.decrypt_bytes(value, key, aad)
+                    tag, data = cipher.open(value, aad)
                     plain = from_bytes(tag, data)
                     if isinstance(plain, Comment) and not (upath and isinstance(upath[-1], int)):
                         raise ValueError("a comment in a value's place")

@@ -6,6 +6,7 @@ split off the ciphertext; decryption accepts whatever nonce length a value has.
 
 from __future__ import annotations
 
+import _thread
 import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -39,25 +40,34 @@ class AuthenticationFailed(Exception):
     """A ciphertext failed GCM authentication (wrong key, AAD or tampered bytes)."""
 
 
-_pool = b""
-_pool_pid = 0
 _POOL_SIZE = 1 << 16
+_pool = b""
+_pool_at = 0
+_pool_lock = _thread.allocate_lock()  # two threads never get the same bytes
+
+
+def _forget_pool() -> None:
+    global _pool, _pool_at, _pool_lock
+    _pool, _pool_at, _pool_lock = b"", 0, _thread.allocate_lock()
+
+
+# A forked child must never hand out its parent's bytes (two processes sealing
+# with one data key would repeat nonces), so it starts with an empty batch (and
+# a fresh lock, in case another thread held it at the fork).
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def random_bytes(n: int) -> bytes:
-    """Bytes from the OS CSPRNG; drawn in 64 KiB batches (one syscall per ~2000 IVs).
-
-    The batch is tied to the process id, so a forked child never reuses its
-    parent's bytes.
-    """
-    global _pool, _pool_pid
+    """Bytes from the OS CSPRNG; drawn in 64 KiB batches (one syscall per ~2000 IVs)."""
+    global _pool, _pool_at
     if n > _POOL_SIZE // 4:
         return os.urandom(n)
-    pid = os.getpid()
-    if len(_pool) < n or pid != _pool_pid:
-        _pool, _pool_pid = os.urandom(_POOL_SIZE), pid
-    out, _pool = _pool[:n], _pool[n:]
-    return out
+    with _pool_lock:
+        at = _pool_at
+        if at + n > len(_pool):
+            _pool, at = os.urandom(_POOL_SIZE), 0
+        _pool_at = at + n
+        return _pool[at : at + n]
 
 
 @lru_cache(maxsize=8)
@@ -69,17 +79,34 @@ def _aead(key: bytes) -> AESGCM:
 
 def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
     """AES-256-GCM; returns (ciphertext, tag)."""
-    if not isinstance(key, bytes) or len(key) != KEY_SIZE:
-        raise TypeError("key must be 32 bytes")
-    out = _aead(key).encrypt(nonce, plaintext, aad)
-    return out[:-TAG_SIZE], out[-TAG_SIZE:]
+    return Gcm(key).seal(nonce, plaintext, aad)
 
 
 def open_(key: bytes, nonce: bytes, ciphertext: bytes, tag: bytes, aad: bytes) -> bytes:
     """Inverse of `seal`; raises AuthenticationFailed whatever went wrong."""
-    if len(tag) != TAG_SIZE or not nonce:
-        raise AuthenticationFailed()
-    try:
-        return _aead(key).decrypt(nonce, ciphertext + tag, aad)
-    except Exception as e:  # InvalidTag, or a nonce/key the library refuses
-        raise AuthenticationFailed() from e
+    return Gcm(key).open(nonce, ciphertext, tag, aad)
+
+
+class Gcm:
+    """AES-256-GCM under one key, made once for the many values of a file."""
+
+    __slots__ = ("_aead",)
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, bytes) or len(key) != KEY_SIZE:
+            raise TypeError("key must be 32 bytes")
+        self._aead = _aead(key)
+
+    def seal(self, nonce: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
+        """(ciphertext, tag)."""
+        out = self._aead.encrypt(nonce, plaintext, aad)
+        return out[:-TAG_SIZE], out[-TAG_SIZE:]
+
+    def open(self, nonce: bytes, ciphertext: bytes, tag: bytes, aad: bytes) -> bytes:
+        """The plaintext; raises AuthenticationFailed whatever went wrong."""
+        if len(tag) != TAG_SIZE or not nonce:
+            raise AuthenticationFailed()
+        try:
+            return self._aead.decrypt(nonce, ciphertext + tag, aad)
+        except Exception as e:  # InvalidTag, or a nonce/key the library refuses
+            raise AuthenticationFailed() from e
