@@ -55,7 +55,7 @@ class _Box:
 
     __slots__ = (
         "comments", "end", "flow", "indent", "is_mapping", "is_meta", "key_start", "keys",
-        "node", "parent", "pending_key", "plain_style", "start", "starts",
+        "node", "parent", "pending_key", "start", "starts", "styles",
     )  # fmt: skip
 
     def __init__(
@@ -80,7 +80,7 @@ class _Box:
         self.is_meta = False
         self.comments: list[tuple[int, int, CommentNode]] = []
         self.keys: set[str] = set()
-        self.plain_style: Style | None = None
+        self.styles: dict[str, Style] = {}  # by quoting, for untagged flow or one-line scalars
 
 
 class _Doc:
@@ -221,6 +221,9 @@ class _Parser:
         self.stack: list[_Box] = []
         self.boxes: list[_Box] = []
         self.line_starts: list[int] = [0, *(m.end() for m in re.finditer("\n", text))]
+        # Where keys, values and scalar text are only matters for placing comments;
+        # a file without a `#` (every sealed file sealer writes) skips that bookkeeping.
+        self.track = "#" in text
 
     def col(self, index: int) -> int:
         return index - self.line_starts[bisect.bisect_right(self.line_starts, index) - 1]
@@ -335,19 +338,21 @@ class _Parser:
 
     def _scalar(self, ev: Any) -> None:
         start, end = ev.start_mark.index, ev.end_mark.index
-        style, tag = ev.style or "", ev.tag
+        style = ev.style or ""
+        tag = None if ev.ctag is None else ev.tag  # ctag: skips the property in the common case
+        anchor = ev.anchor
         box = self.stack[-1] if self.stack else None
-        if box is not None and box.pending_key is None and box.is_mapping and not ev.anchor:
+        if box is not None and box.pending_key is None and box.is_mapping and not anchor:
             # a key: only its text and position matter (the common, fast case)
             if tag is None:
                 key = ys.resolve_plain(ev.value) if style == "" else ev.value
             else:
                 key = ys.resolve(ev.value, style, tag)
-            self._key(box, key, start, ev)
+            self._key(box, key, start, end, ev)
             return
         tag_start = None
-        if ev.anchor is not None or tag is not None:
-            start, tag_start = self._skip_properties(start, ev.anchor is not None, tag is not None)
+        if anchor is not None or tag is not None:
+            start, tag_start = self._skip_properties(start, anchor is not None, tag is not None)
         if style == "" and tag is None:
             value: Value = ys.resolve_plain(ev.value)
         else:
@@ -360,11 +365,12 @@ class _Parser:
         if box.is_meta:
             self._add(box, Scalar(value, (start, end)), start, ev)
             return
-        if style == "" and tag is None:
-            st = box.plain_style
+        if tag is None and style in ("", "'", '"'):  # one Style per collection and quoting
+            st = box.styles.get(style)
             if st is None:
-                st = box.plain_style = Style("", box.flow, box.indent + 2, source=self.text,
-                                             parent_indent=box.indent)  # fmt: skip
+                st = Style(style, box.flow, box.indent + 2, source=self.text,
+                           parent_indent=box.indent)  # fmt: skip
+                box.styles[style] = st
         else:
             newline_end = True
             if style in ("|", ">"):
@@ -376,17 +382,19 @@ class _Parser:
             tagged = tag is not None and tag not in _DROP_TAGS
             st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent,
                        tagged)  # fmt: skip
-        self.excluded.append((ev.start_mark.index, end))
+        if self.track:
+            self.excluded.append((ev.start_mark.index, end))
         node = Scalar(value, (start, end), st)
         if box.is_mapping and box.pending_key is None:  # an anchored key
             if not isinstance(value, str):
                 raise self._key_error(ev, value, True)
-            self._key(box, value, start, ev)
+            self._key(box, value, start, ev.end_mark.index, ev)
             return
-        self.tokens.append((start, box))
+        if self.track:
+            self.tokens.append((start, box))
         self._add(box, node, start, ev)
-        if ev.anchor:
-            self.anchors[ev.anchor] = node
+        if anchor:
+            self.anchors[anchor] = node
 
     def _skip_properties(self, start: int, anchor: bool, tag: bool) -> tuple[int, int | None]:
         tag_start = None
@@ -429,7 +437,7 @@ class _Parser:
         if source is None:
             raise FormatError(f"line {ev.start_mark.line + 1}: unknown alias *{ev.anchor}")
         start = ev.start_mark.index
-        if not box.is_meta:
+        if not box.is_meta and self.track:
             self.tokens.append((start, box))
         self._add(box, self._copy(source), start, ev)
 
@@ -448,13 +456,14 @@ class _Parser:
             return Sequence(copies, None, node.style)
         return node
 
-    def _key(self, box: _Box, key: Value, start: int, ev: Any) -> None:
+    def _key(self, box: _Box, key: Value, start: int, end: int, ev: Any) -> None:
         if not isinstance(key, str):
             raise self._key_error(ev, key, True)
-        self.excluded.append((ev.start_mark.index, ev.end_mark.index))
         box.pending_key, box.key_start = key, start
-        if not box.is_meta:
-            self.tokens.append((start, box))
+        if self.track:
+            self.excluded.append((ev.start_mark.index, end))
+            if not box.is_meta:
+                self.tokens.append((start, box))
 
     def _key_error(self, ev: Any, key: Value, is_scalar: bool) -> FormatError:
         shown = repr(key) if key is not None else "null" if is_scalar else "a collection"
@@ -498,7 +507,8 @@ class _Parser:
             raise FormatError("the file has two sops metadata entries")
         self.doc.meta_span = (start, end)
         self.doc.meta = to_python(box.node)
-        self.excluded.append((start, end))
+        if self.track:
+            self.excluded.append((start, end))
 
     # -- comments ----------------------------------------------------------------
 
