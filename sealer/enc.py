@@ -47,9 +47,14 @@ def parse(text: str) -> Sealed:
             raise BadValue("not an ENC[...] value")
         raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
     data, iv, tag, kind = m.groups()
+    for field in (data, iv, tag):
+        if field[-1:] == "=" and not _canonical_end(field):
+            raise BadValue("bad base64 in an ENC[...] value")
+    a2b = binascii.a2b_base64
     try:
-        return Sealed(_b64(data), _b64(iv), _b64(tag), kind)
-    except (binascii.Error, ValueError) as e:
+        return Sealed(a2b(data, strict_mode=True), a2b(iv, strict_mode=True),
+                      a2b(tag, strict_mode=True), kind)  # fmt: skip
+    except binascii.Error as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
 
 
@@ -59,14 +64,11 @@ _LAST_BEFORE_2PAD = frozenset("AQgw")
 _LAST_BEFORE_1PAD = frozenset("AEIMQUYcgkosw048")
 
 
-def _b64(field: str) -> bytes:
-    if field[-1:] == "=":
-        if field[-2:-1] == "=":
-            if field[-3:-2] not in _LAST_BEFORE_2PAD:
-                raise ValueError("non-canonical base64")
-        elif field[-2:-1] not in _LAST_BEFORE_1PAD:
-            raise ValueError("non-canonical base64")
-    return binascii.a2b_base64(field, strict_mode=True)
+def _canonical_end(field: str) -> bool:
+    """Padded base64 whose last character before the padding has no stray bits."""
+    if field[-2:-1] == "=":
+        return field[-3:-2] in _LAST_BEFORE_2PAD
+    return field[-2:-1] in _LAST_BEFORE_1PAD
 
 
 def _b64e(data: bytes) -> str:

@@ -1,8 +1,9 @@
 """The `sealer` program: maps errors to exit codes, and runs the hot path without click.
 
-`sealer decrypt FILE` is what deploy scripts run, often once per file, so it
-starts without importing click (about a quarter of start-up); every other
-command line goes through the click CLI in `sealer.cli`.
+`sealer decrypt FILE` is what deploy scripts run, often once per file, and
+`sealer encrypt FILE` (recipients from the rules file) what scripts and hooks
+run; both start without importing click (about a quarter of start-up). Every
+other command line goes through the click CLI in `sealer.cli`.
 """
 
 from __future__ import annotations
@@ -56,11 +57,17 @@ def _debug_trace(error: BaseException) -> None:
 
 
 def _fast(argv: list[str]) -> Callable[[], int] | None:
-    """The click-free path: exactly `decrypt FILE` (no options)."""
-    if len(argv) == 2 and argv[0] == "decrypt" and not argv[1].startswith("-"):
+    """The click-free path: exactly `decrypt FILE` or `encrypt FILE` (no options)."""
+    if len(argv) != 2 or argv[1].startswith("-"):
+        return None
+    if argv[0] == "decrypt":
         from sealer.commands.decrypt import decrypt
 
         return lambda: decrypt(argv[1])
+    if argv[0] == "encrypt":
+        from sealer.commands.encrypt import encrypt
+
+        return lambda: encrypt(argv[1])
     return None
 
 

@@ -1,4 +1,4 @@
-"""The program entry: exit codes, and `decrypt FILE` without click behaving like with it."""
+"""The program entry: exit codes, and `decrypt FILE`/`encrypt FILE` without click as with it."""
 
 from __future__ import annotations
 
@@ -41,6 +41,44 @@ def test_fast_decrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> No
     run(
         [sys.executable, "-c", code], env={"SEALER_AGE_KEY": age_key.secret}, cwd=in_tmp, check=True
     )
+
+
+def test_fast_encrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
+    (in_tmp / "p.yaml").write_text("a: 1 # one\nb: two\n")
+    nowhere = sealer("encrypt", "p.yaml")  # no rules file governs it yet
+    nowhere_slow = sealer("encrypt", "--", "p.yaml")
+    assert nowhere.returncode == nowhere_slow.returncode == 5  # configuration
+    assert nowhere.stderr == nowhere_slow.stderr
+    assert "no .sealer.yaml or .sops.yaml governs this file" in nowhere.stderr
+    (in_tmp / ".sealer.yaml").write_text(
+        f"creation_rules:\n  - path_regex: \\.yaml$\n    age: {age_key.recipient}\n"
+    )
+    fast = sealer("encrypt", "p.yaml")
+    slow = sealer("encrypt", "--", "p.yaml")
+    assert fast.returncode == slow.returncode == 0 and fast.stderr == slow.stderr == ""
+    for out in (fast, slow):
+        assert "ENC[AES256_GCM," in out.stdout and age_key.recipient in out.stdout
+        (in_tmp / "s.yaml").write_text(out.stdout)
+        opened = sealer("decrypt", "s.yaml", env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+        assert opened.stdout == "a: 1 # one\nb: two\n"
+    again = sealer("encrypt", "s.yaml")
+    assert again.returncode == sealer("encrypt", "--", "s.yaml").returncode == 203
+    missing = sealer("encrypt", "nope.yaml")
+    assert missing.returncode == 6 and missing.stderr == "sealer: error: nope.yaml: no such file\n"
+
+
+def test_fast_encrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> None:
+    (in_tmp / "p.yaml").write_text("a: 1\n")
+    (in_tmp / ".sealer.yaml").write_text(f"creation_rules:\n  - age: {age_key.recipient}\n")
+    code = (
+        "import sys\nfrom sealer.main import main\n"
+        "rc = main(['encrypt', 'p.yaml'])\n"
+        "assert rc == 0, rc\n"
+        "heavy = [m for m in ('click', 'ruamel.yaml.main', 'boto3', 'pkcs11', 'pygit2') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    out = run([sys.executable, "-c", code], cwd=in_tmp, check=True)
+    assert "ENC[AES256_GCM," in out.stdout
 
 
 def test_unexpected_errors_exit_3_with_a_log(in_tmp: Path) -> None:

@@ -10,7 +10,6 @@ import click
 from sealer.cli.common import (
     cli_recipients,
     filename_override_option,
-    format_for,
     input_type_option,
     recipient_options,
     rules_path,
@@ -49,7 +48,7 @@ def encrypt(
     key group), else from the .sealer.yaml or .sops.yaml rule that matches the
     file. An already sealed file is refused (exit 203).
     """
-    from sealer import document, fileio
+    from sealer.commands.encrypt import encrypt as encrypt_file
 
     out = options.pop("out")
     if _recursive(options.pop("recursive"), out, in_place, output, options["input_type"]):
@@ -57,14 +56,15 @@ def encrypt(
 
         tree = bulk.encrypt_tree(Path(file), Path(out), lambda p: _policy(str(p), config, options))
         return bulk.report(tree, "encrypted")
-    name = options["filename_override"] or file
-    fmt = format_for(file, options["input_type"], options["filename_override"])
     _check_output(file, in_place, output)
-    text = fileio.read(file)
-    policy = _policy(name, config, options)
-    sealed = document.seal_text(fmt, text, policy=policy, file=name)
-    fileio.write_output(file if in_place else output, sealed)
-    return 0
+    return encrypt_file(
+        file,
+        lambda name: _policy(name, config, options),
+        in_place=in_place,
+        output=output,
+        input_type=options["input_type"],
+        filename_override=options["filename_override"],
+    )
 
 
 def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:

@@ -184,7 +184,13 @@ _ESCAPES = {
 }  # fmt: skip
 
 
+# Any character double_quoted must escape or refuse; most values have none.
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]')
+
+
 def double_quoted(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return '"' + text + '"'
     out = []
     for ch in text:
         esc = _ESCAPES.get(ch)

@@ -1,0 +1,33 @@
+"""`sealer encrypt` for one file or stdin: seal it for its policy and write it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sealer import document, fileio, formats
+
+
+def rule_policy(name: str) -> document.Policy:
+    """The policy of the `.sealer.yaml` or `.sops.yaml` rule that governs `name`."""
+    from sealer import rules
+
+    return rules.policy_for(Path(name if name != "-" else "stdin"))
+
+
+def encrypt(
+    file: str,
+    policy_for: Callable[[str], document.Policy] = rule_policy,
+    *,
+    in_place: bool = False,
+    output: str | None = None,
+    input_type: str | None = None,
+    filename_override: str | None = None,
+) -> int:
+    """Seal `file` for `policy_for(its name)`; print it, or write it in place or to `output`."""
+    name = filename_override or file
+    fmt = formats.for_file(file, input_type, filename_override)
+    text = fileio.read(file)
+    sealed = document.seal_text(fmt, text, policy=policy_for(name), file=name)
+    fileio.write_output(file if in_place else output, sealed)
+    return 0
