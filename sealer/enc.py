@@ -41,19 +41,31 @@ _FIELDS = re.compile(r"ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:
 
 def parse(text: str) -> Sealed:
     """The parts of a value as sops writes it; anything else raises BadValue."""
+    return Sealed(*_parts(text))
+
+
+def _parts(text: str) -> tuple[bytes, bytes, bytes, str]:
+    """(data, iv, tag, type) of an ENC[...] value; a plain tuple, as opening needs it."""
     m = _FIELDS.match(text)
     if m is None:
         if _ENC.match(text) is None:
             raise BadValue("not an ENC[...] value")
         raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
     data, iv, tag, kind = m.groups()
-    for field in (data, iv, tag):
-        if field[-1:] == "=" and not _canonical_end(field):
-            raise BadValue("bad base64 in an ENC[...] value")
+    if (
+        (data[-1:] == "=" and not _canonical_end(data))
+        or (iv[-1:] == "=" and not _canonical_end(iv))
+        or (tag[-1:] == "=" and not _canonical_end(tag))
+    ):
+        raise BadValue("bad base64 in an ENC[...] value")
     a2b = binascii.a2b_base64
     try:
-        return Sealed(a2b(data, strict_mode=True), a2b(iv, strict_mode=True),
-                      a2b(tag, strict_mode=True), kind)  # fmt: skip
+        return (
+            a2b(data, strict_mode=True),
+            a2b(iv, strict_mode=True),
+            a2b(tag, strict_mode=True),
+            kind,
+        )
     except binascii.Error as e:
         raise BadValue("bad base64 in an ENC[...] value") from e
 
@@ -103,8 +115,8 @@ class Cipher:
 
     def open(self, text: str, aad: str) -> tuple[str, bytes]:
         """(type tag, plaintext bytes); raises BadValue or primitives.AuthenticationFailed."""
-        s = parse(text)
-        return s.type, self._gcm.open(s.iv, s.data, s.tag, aad.encode("utf-8", "surrogateescape"))
+        data, iv, tag, kind = _parts(text)
+        return kind, self._gcm.open(iv, data, tag, aad.encode("utf-8", "surrogateescape"))
 
 
 def encrypt(value: Value, key: bytes, aad: str, iv: bytes | None = None) -> str:
