@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from sealer.errors import FormatError
@@ -220,13 +221,17 @@ class _Parser:
         self.doc: _Doc = _Doc(Mapping())
         self.stack: list[_Box] = []
         self.boxes: list[_Box] = []
-        self.line_starts: list[int] = [0, *(m.end() for m in re.finditer("\n", text))]
         # Where keys, values and scalar text are only matters for placing comments;
         # a file without a `#` (every sealed file sealer writes) skips that bookkeeping.
         self.track = "#" in text
 
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Where each line starts (only errors, metadata and comments need line numbers)."""
+        return [0, *(m.end() for m in re.finditer("\n", self.text))]
+
     def col(self, index: int) -> int:
-        return index - self.line_starts[bisect.bisect_right(self.line_starts, index) - 1]
+        return index - self.text.rfind("\n", 0, index) - 1
 
     def line_of(self, index: int) -> int:
         return bisect.bisect_right(self.line_starts, index)
@@ -344,19 +349,24 @@ class _Parser:
         box = self.stack[-1] if self.stack else None
         if box is not None and box.pending_key is None and box.is_mapping and not anchor:
             # a key: only its text and position matter (the common, fast case)
+            text = ev.value
             if tag is None:
-                key = ys.resolve_plain(ev.value) if style == "" else ev.value
+                key = text if style != "" or ys.is_plain_word(text) else ys.resolve_plain(text)
             else:
-                key = ys.resolve(ev.value, style, tag)
-            self._key(box, key, start, end, ev)
+                key = ys.resolve(text, style, tag)
+            if type(key) is str and not self.track:
+                box.pending_key, box.key_start = key, start
+            else:
+                self._key(box, key, start, end, ev)
             return
         tag_start = None
         if anchor is not None or tag is not None:
             start, tag_start = self._skip_properties(start, anchor is not None, tag is not None)
+        text = ev.value
         if style == "" and tag is None:
-            value: Value = ys.resolve_plain(ev.value)
+            value: Value = text if ys.is_plain_word(text) else ys.resolve_plain(text)
         else:
-            value = ys.resolve(ev.value, style, tag)
+            value = ys.resolve(text, style, tag)
         if box is None:
             if value is not None:
                 raise FormatError("YAML documents whose top level is a scalar are not supported")
@@ -392,7 +402,16 @@ class _Parser:
             return
         if self.track:
             self.tokens.append((start, box))
-        self._add(box, node, start, ev)
+        key = box.pending_key
+        if (key is not None and key in box.keys) or (box.parent is None and key == SOPS_KEY):
+            self._add(box, node, start, ev)  # raises the duplicate-key or metadata error
+        elif key is not None:  # a mapping's value (the common case): what _add does for it
+            box.pending_key = None
+            box.node.items.append((key, node))  # type: ignore[arg-type]
+            box.keys.add(key)
+            box.starts.append(box.key_start)
+        else:
+            self._add(box, node, start, ev)
         if anchor:
             self.anchors[anchor] = node
 

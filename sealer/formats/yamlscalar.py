@@ -65,6 +65,14 @@ def _go_parse_float(text: str) -> float | None:
     return None if math.isinf(value) and "inf" not in text.lower() else value
 
 
+def is_plain_word(text: str) -> bool:
+    """A plain scalar that is its own text: starts with a letter and is no YAML keyword.
+
+    The quick check for the common case; resolve_plain gives the same answer.
+    """
+    return text[:1].isalpha() and text not in _MAP
+
+
 def resolve_plain(text: str) -> Value:
     """The value of an untagged plain scalar (go-yaml's `resolve("", text)`)."""
     if text in _MAP:
