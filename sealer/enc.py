@@ -111,7 +111,12 @@ class Cipher:
             return ""
         nonce = iv if iv is not None else primitives.random_bytes(primitives.NONCE_SIZE)
         data, mac = self._gcm.seal(nonce, plain, aad.encode("utf-8", "surrogateescape"))
-        return f"ENC[AES256_GCM,data:{_b64e(data)},iv:{_b64e(nonce)},tag:{_b64e(mac)},type:{tag}]"
+        b64 = binascii.b2a_base64  # inline: this runs once per value
+        return (
+            f"ENC[AES256_GCM,data:{b64(data, newline=False).decode()},"
+            f"iv:{b64(nonce, newline=False).decode()},tag:{b64(mac, newline=False).decode()},"
+            f"type:{tag}]"
+        )
 
     def open(self, text: str, aad: str) -> tuple[str, bytes]:
         """(type tag, plaintext bytes); raises BadValue or primitives.AuthenticationFailed."""

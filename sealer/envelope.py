@@ -82,13 +82,19 @@ class _Walker:
         self, m: Mapping, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
     ) -> None:
         stack = [*stack, []]
+        plain_leaves = not self.by_comments
         for key, value in m.items:
             if isinstance(key, CommentNode):
                 stack[-1].append(key.text)
                 self._leaf(key, path, upath, flag, stack)
                 continue
-            self.value(value, (*path, key), (*upath, key), self._flag(flag, key), stack)
-            stack[-1] = []
+            if plain_leaves and type(value) is Scalar:  # the common case, without value/_leaf
+                if value.value is not None:
+                    self.visit(value, (*path, key), (*upath, key), self._flag(flag, key))
+            else:
+                self.value(value, (*path, key), (*upath, key), self._flag(flag, key), stack)
+            if stack[-1]:
+                stack[-1] = []
 
     def sequence(
         self,
