@@ -182,7 +182,10 @@ def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
         return False
     if text.startswith(("---", "...")):
         return False
-    return tagged or (resolve_plain(text) == text and isinstance(resolve_plain(text), str))
+    if tagged:
+        return True
+    value = resolve_plain(text)
+    return isinstance(value, str) and value == text
 
 
 _ESCAPES = {
