@@ -2,12 +2,13 @@
 
 Both tools run as the commands users run (`sealer decrypt FILE`, `sops -d FILE`),
 in the same run, on the same files (sops opens sealer's files), with an age key;
-each figure is the median wall time of several runs. Encrypt is timed two ways:
-with the recipients in a `.sops.yaml` creation rule that both tools read
-(`sealer encrypt FILE`, `sops encrypt FILE`: how a repository is set up), and
-with `--age RECIPIENT` on the command line. Two shapes of file, since sops' time
-depends on them: "secrets" (a flat mapping of 64-character random values) and
-"config" (sections of ten mixed values: strings, ports, booleans, quoted text).
+each figure is the median wall time of several runs, the commands taking turns.
+Encrypt is timed two ways: with the recipients in a `.sops.yaml` creation rule
+that both tools read (`sealer encrypt FILE`, `sops encrypt FILE`: how a
+repository is set up), and with `--age RECIPIENT` on the command line. Two
+shapes of file, since sops' time depends on them: "secrets" (a flat mapping of
+64-character random values) and "config" (sections of ten mixed values:
+strings, ports, booleans, quoted text).
 Prints a table and the ratio sops / sealer (above 1: sealer is faster).
 
     python bench/crypt_bench.py [--runs 7] [--sizes 10,1000,10000] [--shapes secrets,config]
@@ -75,13 +76,16 @@ def age_key_env(d: Path) -> tuple[str, dict[str, str]]:
     return recipient, env
 
 
-def median_time(cmd: list[str], env: dict[str, str], runs: int, cwd: Path | None = None) -> float:
-    times = []
+def medians(cmds: list[list[str]], env: dict[str, str], runs: int, cwd: Path) -> list[float]:
+    """Median wall time of each command; the commands take turns, so a burst of load
+    on the machine falls on both tools alike."""
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=cwd)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for cmd, out in zip(cmds, times, strict=True):
+            t = time.perf_counter()
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=cwd)
+            out.append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
@@ -110,19 +114,15 @@ def main() -> None:
             out = subprocess.run([sealer, "encrypt", "--age", recipient, str(plain)],
                                  env=env, check=True, capture_output=True)  # fmt: skip
             sealed.write_bytes(out.stdout)
-            runs = args.runs if n < 10000 else max(3, args.runs // 2)
-            times = [
-                median_time(cmd, env, runs, cwd=ruled)
-                for cmd in (
-                    [sealer, "decrypt", str(sealed)],
-                    [sops, "-d", str(sealed)],
-                    [sealer, "encrypt", str(in_repo)],
-                    [sops, "encrypt", str(in_repo)],
-                    [sealer, "encrypt", "--age", recipient, str(plain)],
-                    [sops, "encrypt", "--age", recipient, str(plain)],
-                )
+            cmds = [
+                [sealer, "decrypt", str(sealed)],
+                [sops, "-d", str(sealed)],
+                [sealer, "encrypt", str(in_repo)],
+                [sops, "encrypt", str(in_repo)],
+                [sealer, "encrypt", "--age", recipient, str(plain)],
+                [sops, "encrypt", "--age", recipient, str(plain)],
             ]
-            rows.append((shape, n, times))
+            rows.append((shape, n, medians(cmds, env, args.runs, ruled)))
     head = " | ".join(f"{what:>14} {'sops':>7} {'ratio':>6}" for what in COLUMNS)
     print(f"{'file':>8} {'values':>7} | {head}")
     for shape, n, t in rows:
