@@ -102,7 +102,9 @@ def test_killing_the_filter_process_mid_add_leaves_a_consistent_repo(
         pids: list[int] = []
         while not pids and add.poll() is None:  # wait for git to start the filter
             pids = _filter_pids(add.pid)
-        time.sleep(rng.uniform(0.0, 0.4))  # then kill it somewhere in its work
+        # then kill it somewhere in its work: at once in the first round (so at least one
+        # kill lands while it runs, however fast the machine), later ones up to 0.4 s in
+        time.sleep(0.08 * round_ * rng.uniform(0.5, 1.0))
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
