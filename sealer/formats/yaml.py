@@ -81,7 +81,7 @@ class _Box:
         self.is_meta = False
         self.comments: list[tuple[int, int, CommentNode]] = []
         self.keys: set[str] = set()
-        self.styles: dict[str, Style] = {}  # by quoting, for untagged flow or one-line scalars
+        self.styles: dict[str, Style] = {}  # by quoting: untagged plain and quoted scalars
 
 
 class _Doc:
