@@ -83,17 +83,6 @@ def _canonical_end(field: str) -> bool:
     return field[-2:-1] in _LAST_BEFORE_1PAD
 
 
-def _b64e(data: bytes) -> str:
-    return binascii.b2a_base64(data, newline=False).decode("ascii")
-
-
-def render(sealed: Sealed) -> str:
-    return (
-        f"ENC[AES256_GCM,data:{_b64e(sealed.data)},iv:{_b64e(sealed.iv)},"
-        f"tag:{_b64e(sealed.tag)},type:{sealed.type}]"
-    )
-
-
 class Cipher:
     """Seals and opens the values of one file under its data key."""
 
