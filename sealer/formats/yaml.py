@@ -108,7 +108,9 @@ class YamlFormat:
 
     def parse(self, text: str) -> Parsed:
         require_utf8(text)
-        return _Parser(text).run()
+        from sealer.formats import yamlfast  # plain block YAML, without libyaml's events
+
+        return yamlfast.parse(text) or _Parser(text).run()
 
     def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
         assert node.span is not None

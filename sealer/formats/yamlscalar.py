@@ -31,6 +31,7 @@ _MAP: dict[str, Value] = {
     **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
 }
+KEYWORDS = _MAP  # plain words that are not their own text (null, true, ...)
 _YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INT64 = range(-(2**63), 2**63)
 _INT_LITERAL = re.compile(r"[-+]?[0-9]+\Z")
