@@ -49,6 +49,7 @@ def find(start: Path) -> Path | None:
 
 def load(path: Path) -> Rules:
     from sealer.formats import yaml as yaml_format
+    from sealer.formats import yamldata
     from sealer.tree import to_python
 
     try:
@@ -57,11 +58,13 @@ def load(path: Path) -> Rules:
         raise ConfigError(f"{path}: cannot read the rules file: {e.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the rules file is not UTF-8 text") from None
-    try:
-        parsed = yaml_format.FORMAT.parse(text)
-    except FormatError as e:
-        raise ConfigError(f"{path}: {e.message}", hint=e.hint) from None
-    data = to_python(parsed.docs[0]) if parsed.docs else {}
+    data = yamldata.load(text)  # plain block YAML, without loading libyaml
+    if data is None:
+        try:
+            parsed = yaml_format.FORMAT.parse(text)
+        except FormatError as e:
+            raise ConfigError(f"{path}: {e.message}", hint=e.hint) from None
+        data = to_python(parsed.docs[0]) if parsed.docs else {}
     rules = data.get("creation_rules") or []
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise ConfigError(f"{path}: creation_rules must be a list of mappings")
