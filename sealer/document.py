@@ -78,10 +78,12 @@ def open_text(
     *,
     file: str | None = None,
     ignore_mac: bool = False,
+    remember: bool = True,
 ) -> Opened:
+    """Open a sealed file; `remember=False` when it will not be sealed again (no stash)."""
     parsed, meta = read_metadata(fmt, text, file)
     key = keyring.unwrap(meta, file=file)
-    return open_parsed(fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac)
+    return open_parsed(fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac, remember=remember)
 
 
 def open_parsed(
@@ -92,9 +94,12 @@ def open_parsed(
     *,
     file: str | None = None,
     ignore_mac: bool = False,
+    remember: bool = True,
 ) -> Opened:
     try:
-        result = envelope.open_tree(parsed.docs, key, meta.selection, meta.mac_only_encrypted)
+        result = envelope.open_tree(
+            parsed.docs, key, meta.selection, meta.mac_only_encrypted, remember
+        )
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
         edits = [

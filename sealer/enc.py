@@ -53,9 +53,9 @@ def _parts(text: str) -> tuple[bytes, bytes, bytes, str]:
         raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
     data, iv, tag, kind = m.groups()
     if (
-        (data[-1:] == "=" and not _canonical_end(data))
-        or (iv[-1:] == "=" and not _canonical_end(iv))
-        or (tag[-1:] == "=" and not _canonical_end(tag))
+        (data[-1:] == "=" and data[-3:] not in _PADDED_ENDS)
+        or (iv[-1:] == "=" and iv[-3:] not in _PADDED_ENDS)
+        or (tag[-1:] == "=" and tag[-3:] not in _PADDED_ENDS)
     ):
         raise BadValue("bad base64 in an ENC[...] value")
     a2b = binascii.a2b_base64
@@ -71,16 +71,12 @@ def _parts(text: str) -> tuple[bytes, bytes, bytes, str]:
 
 
 # Go's decoder accepts stray low bits before the padding; a changed byte of a
-# sealed value is damage, so sealer takes only the canonical encoding.
-_LAST_BEFORE_2PAD = frozenset("AQgw")
-_LAST_BEFORE_1PAD = frozenset("AEIMQUYcgkosw048")
-
-
-def _canonical_end(field: str) -> bool:
-    """Padded base64 whose last character before the padding has no stray bits."""
-    if field[-2:-1] == "=":
-        return field[-3:-2] in _LAST_BEFORE_2PAD
-    return field[-2:-1] in _LAST_BEFORE_1PAD
+# sealed value is damage, so sealer takes only the canonical encoding: the last
+# three characters of a padded field, with no stray bits before the padding.
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_PADDED_ENDS = frozenset(
+    [c + "==" for c in "AQgw"] + [a + c + "=" for a in _B64 for c in "AEIMQUYcgkosw048"]
+)
 
 
 class Cipher:

@@ -284,8 +284,13 @@ def open_tree(
     key: bytes,
     selection: Selection,
     mac_only_encrypted: bool = False,
+    remember: bool = True,
 ) -> OpenResult:
-    """Decrypt every sealed leaf; compute the MAC over the plaintext."""
+    """Decrypt every sealed leaf; compute the MAC over the plaintext.
+
+    `remember` keeps every ciphertext in the result's Stash, for sealing the
+    file again; reading it only (decrypt, exec) skips that.
+    """
     h = primitives.Sha512()
     if mac_only_encrypted:
         h.update(MAC_ONLY_ENCRYPTED_INIT)
@@ -337,7 +342,8 @@ def open_tree(
                     ) from None
                 except (AuthenticationFailed, ValueError, KeyError, UnicodeDecodeError):
                     raise _damaged(upath) from None
-                stash.put(aad, tag, data, value)
+                if remember:
+                    stash.put(aad, tag, data, value)
                 out.append((node, plain))
                 if tag == "str":  # the common case: the bytes sealed are the bytes hashed
                     h.update(data)

@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_SIZE = 32
@@ -22,15 +24,13 @@ TAG_SIZE = 16
 class Sha512:
     """SHA-512 through cryptography, whose OpenSSL is loaded anyway (hashlib loads another)."""
 
-    __slots__ = ("_h",)
+    __slots__ = ("_h", "update")
 
     def __init__(self) -> None:
         from cryptography.hazmat.primitives import hashes
 
         self._h = hashes.Hash(hashes.SHA512())
-
-    def update(self, data: bytes) -> None:
-        self._h.update(data)
+        self.update: Callable[[bytes], None] = self._h.update  # once per value: no wrapper
 
     def hexdigest(self) -> str:
         return self._h.finalize().hex()

@@ -24,7 +24,9 @@ def decrypt(
     name = filename_override or file
     fmt = formats.for_file(file, input_type, filename_override)
     text = fileio.read(file)
-    opened = document.open_text(fmt, text, Keyring(order), file=name, ignore_mac=ignore_mac)
+    opened = document.open_text(
+        fmt, text, Keyring(order), file=name, ignore_mac=ignore_mac, remember=False
+    )
     for warning in opened.warnings:
         sys.stderr.write(f"sealer: warning: {name}: {warning}\n")
     if extract is not None:

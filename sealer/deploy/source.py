@@ -42,5 +42,5 @@ def open_file(path: str, keyring: Keyring, input_type: str | None = None) -> Sou
     """Read and decrypt `path` (a sealed file of any format)."""
     fmt = formats.get(input_type or formats.name_for_path(path))
     text = fileio.read(path)
-    opened = document.open_text(fmt, text, keyring, file=path)
+    opened = document.open_text(fmt, text, keyring, file=path, remember=False)
     return Source(path, fmt, opened.plaintext)
