@@ -52,9 +52,10 @@ def _parse_public(text: str) -> tuple[str, bytes, str]:
         )
     try:
         blob = base64.b64decode(parts[1], validate=True)
-    except ValueError:
+        kind = _read_string(blob, 0)[0]
+    except ValueError:  # not base64, or too short to hold the key type
         raise ConfigError(f"not an SSH recipient: {shown(text)}") from None
-    if _read_string(blob, 0)[0] != parts[0].encode():
+    if kind != parts[0].encode():
         raise ConfigError(f"SSH recipient's key type does not match its data: {shown(text)}")
     return parts[0], blob, parts[2] if len(parts) > 2 else ""
 

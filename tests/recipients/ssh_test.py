@@ -100,6 +100,15 @@ def test_a_stanza_for_another_key_never_asks_for_a_passphrase(
     assert f"ssh-ed25519 {fp} ed25519@test" in alone.stderr
 
 
+@pytest.mark.parametrize("key", ["ssh-ed25519 AAAAnope", "ssh-ed25519 AAAA", "ssh-rsa !!!"])
+def test_damaged_public_keys_are_refused_plainly(key: str, tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(PLAIN)
+    for flag in ("--ssh", "--age"):
+        out = sealer("encrypt", flag, key, str(tmp_path / "x.yaml"))
+        assert (out.returncode, out.stdout) == (5, "")
+        assert "not an SSH recipient" in out.stderr
+
+
 def test_ecdsa_keys_are_refused_plainly(ssh_key: SshKey, tmp_path: Path) -> None:
     path = tmp_path / "id_ecdsa"
     run([tool("ssh-keygen"), "-q", "-t", "ecdsa", "-N", "", "-f", str(path)], check=True)
