@@ -1,9 +1,10 @@
 """The `sealer` program: maps errors to exit codes, and runs the hot path without click.
 
 `sealer decrypt FILE` is what deploy scripts run, often once per file, and
-`sealer encrypt FILE` (recipients from the rules file) what scripts and hooks
-run; both start without importing click (about a quarter of start-up). Every
-other command line goes through the click CLI in `sealer.cli`.
+`sealer encrypt FILE` (recipients from the rules file) or `sealer encrypt --age
+R FILE` what scripts and hooks run; they start without importing click (about a
+quarter of start-up). Every other command line goes through the click CLI in
+`sealer.cli`.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def _debug_trace(error: BaseException) -> None:
 
 
 def _fast(argv: list[str]) -> Callable[[], int] | None:
-    """The click-free path: exactly `decrypt FILE` or `encrypt FILE` (no options)."""
+    """The click-free path: exactly `decrypt FILE`, `encrypt FILE` or `encrypt --age R FILE`."""
+    if len(argv) == 4 and argv[:2] == ["encrypt", "--age"] and not argv[2].startswith("-"):
+        recipients, argv = argv[2], ["encrypt", argv[3]]
+    else:
+        recipients = None
     if len(argv) != 2 or argv[1].startswith("-"):
         return None
     if argv[0] == "decrypt":
@@ -65,8 +70,10 @@ def _fast(argv: list[str]) -> Callable[[], int] | None:
 
         return lambda: decrypt(argv[1])
     if argv[0] == "encrypt":
-        from sealer.commands.encrypt import encrypt
+        from sealer.commands.encrypt import age_policy, encrypt
 
+        if recipients is not None:
+            return lambda: encrypt(argv[1], age_policy(recipients))
         return lambda: encrypt(argv[1])
     return None
 

@@ -1,4 +1,4 @@
-"""The program entry: exit codes, and `decrypt FILE`/`encrypt FILE` without click as with it."""
+"""The program entry: exit codes, and the hot command lines without click as with it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 from tests.helpers import AgeKey, run, sealer
+
+# Never loaded to open or seal a plain block YAML file: click, libyaml and
+# ruamel.yaml (the line reader takes such files), the optional key services.
+HEAVY_LIST = "HEAVY = ('click', '_ruamel_yaml', 'ruamel.yaml', 'boto3', 'pkcs11', 'pygit2')\n"
 
 
 def test_fast_decrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
@@ -35,12 +39,11 @@ def test_fast_decrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> No
         "import sys\nfrom sealer.main import main\n"
         "rc = main(['decrypt', 's.yaml'])\n"
         "assert rc == 0, rc\n"
-        "heavy = [m for m in ('click', 'ruamel.yaml.main', 'boto3', 'pkcs11', 'pygit2') if m in sys.modules]\n"
+        "heavy = [m for m in HEAVY if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    run(
-        [sys.executable, "-c", code], env={"SEALER_AGE_KEY": age_key.secret}, cwd=in_tmp, check=True
-    )
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    run([sys.executable, "-c", HEAVY_LIST + code], env=env, cwd=in_tmp, check=True)
 
 
 def test_fast_encrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
@@ -67,18 +70,40 @@ def test_fast_encrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> N
     assert missing.returncode == 6 and missing.stderr == "sealer: error: nope.yaml: no such file\n"
 
 
+def test_fast_encrypt_with_age_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
+    (in_tmp / "p.yaml").write_text("a: 1\nb: two\n")
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    for recipients in (age_key.recipient, f"{age_key.recipient},{age_key.recipient}"):
+        fast = sealer("encrypt", "--age", recipients, "p.yaml")
+        slow = sealer("encrypt", "--age", recipients, "--", "p.yaml")
+        assert fast.returncode == slow.returncode == 0 and fast.stderr == slow.stderr == ""
+        for out in (fast, slow):
+            assert out.stdout.count(age_key.recipient) == recipients.count("age1")
+            (in_tmp / "s.yaml").write_text(out.stdout)
+            assert sealer("decrypt", "s.yaml", env=env, check=True).stdout == "a: 1\nb: two\n"
+    for bad in ("age1nope", "", "ssh-ed25519 AAAAnope"):
+        fast = sealer("encrypt", "--age", bad, "p.yaml")
+        slow = sealer("encrypt", "--age", bad, "--", "p.yaml")
+        assert (fast.returncode, fast.stdout, fast.stderr) == (
+            slow.returncode,
+            slow.stdout,
+            slow.stderr,
+        )
+        assert fast.returncode == 5, fast.stderr  # a bad recipient, or (none) no rule
+
+
 def test_fast_encrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> None:
     (in_tmp / "p.yaml").write_text("a: 1\n")
     (in_tmp / ".sealer.yaml").write_text(f"creation_rules:\n  - age: {age_key.recipient}\n")
     code = (
         "import sys\nfrom sealer.main import main\n"
-        "rc = main(['encrypt', 'p.yaml'])\n"
-        "assert rc == 0, rc\n"
-        "heavy = [m for m in ('click', 'ruamel.yaml.main', 'boto3', 'pkcs11', 'pygit2') if m in sys.modules]\n"
+        "for argv in (['encrypt', 'p.yaml'], ['encrypt', '--age', sys.argv[1], 'p.yaml']):\n"
+        "    assert main(argv) == 0\n"
+        "heavy = [m for m in HEAVY if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    out = run([sys.executable, "-c", code], cwd=in_tmp, check=True)
-    assert "ENC[AES256_GCM," in out.stdout
+    out = run([sys.executable, "-c", HEAVY_LIST + code, age_key.recipient], cwd=in_tmp, check=True)
+    assert out.stdout.count("ENC[AES256_GCM,") == 4  # two files, each a value and the MAC
 
 
 def test_unexpected_errors_exit_3_with_a_log(in_tmp: Path) -> None:

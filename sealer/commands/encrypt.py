@@ -15,6 +15,17 @@ def rule_policy(name: str) -> document.Policy:
     return rules.policy_for(Path(name if name != "-" else "stdin"))
 
 
+def age_policy(recipients: str) -> Callable[[str], document.Policy]:
+    """`--age R[,R…]`: one key group of these age recipients (none named: the rule's)."""
+    from sealer import recipients as kinds
+
+    def policy(name: str) -> document.Policy:
+        found = kinds.parse_with(kinds.key_type("age"), recipients, {})
+        return document.Policy(groups=(tuple(found),)) if found else rule_policy(name)
+
+    return policy
+
+
 def encrypt(
     file: str,
     policy_for: Callable[[str], document.Policy] = rule_policy,
