@@ -159,8 +159,15 @@ _SIMPLE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+=%-]*")
 
 
 @cache
-def _printable() -> re.Pattern[str]:
+def _printable_re() -> re.Pattern[str]:
     return re.compile(_PRINTABLE_CHARS)
+
+
+def _printable(text: str) -> bool:
+    """Only characters YAML may print (tabs included); ASCII without compiling the class."""
+    if text.isascii():
+        return text.replace("\t", " ").isprintable()
+    return _printable_re().fullmatch(text) is not None
 
 
 def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
@@ -172,7 +179,7 @@ def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
         return True
     if not text or text != text.strip(" \t") or "\n" in text or "\r" in text:
         return False
-    if not _printable().fullmatch(text) or "\t" in text:
+    if not _printable(text) or "\t" in text:
         return False
     first = text[0]
     if first in _INDICATORS and not (first in "-?:" and len(text) > 1 and text[1] not in " \t"):
@@ -218,7 +225,7 @@ def double_quoted(text: str) -> str:
 
 
 def single_quoted_ok(text: str) -> bool:
-    return "\n" not in text and _printable().fullmatch(text) is not None and "\t" not in text
+    return "\n" not in text and _printable(text) and "\t" not in text
 
 
 def single_quoted(text: str) -> str:
@@ -227,7 +234,7 @@ def single_quoted(text: str) -> str:
 
 def block_ok(text: str) -> bool:
     """A literal/folded block can hold it: printable and not blank."""
-    if not text or "\r" in text or not _printable().fullmatch(text.replace("\n", "")):
+    if not text or "\r" in text or not _printable(text.replace("\n", "")):
         return False
     return text.strip("\n") != ""
 
