@@ -112,23 +112,27 @@ class _Reader:
         text, stack = self.text, self.stack
         keywords, resolve = ys.KEYWORDS, ys.resolve_plain
         string_keys: set[str] = set()  # keys known to resolve to a string
-        box = stack[-1] if stack else None
+        box: _Open | None = None
+        column = -1  # box's column; the names below are box's, bound when box changes
         for indent, key, gap, dq, sq, plain, trail in _LINE.findall(text, pos, endpos):
             n = len(indent)
             if not key:  # a blank line
                 pos += n + 1
                 continue
             start = pos + n
-            if box is None or n != box.indent or self.pending is not None:
+            if n != column or self.pending is not None:
                 box = self._key_line(n, start)
-            if key in box.keys or (key == SOPS_KEY and box is stack[0]):
+                column, keys, styles, top = box.indent, box.keys, box.styles, box is stack[0]
+                add_start, add_item = box.starts.append, box.node.items.append
+            assert box is not None
+            if key in keys or (top and key == SOPS_KEY):
                 raise Outside  # a duplicate key, or sops metadata that is not a mapping
             if key not in string_keys:
                 if not ys.is_plain_word(key) and type(resolve(key)) is not str:
                     raise Outside  # a key that is not a string (true, 1, null, a date, ...)
                 string_keys.add(key)
-            box.keys.add(key)
-            box.starts.append(start)
+            keys.add(key)
+            add_start(start)
             colon = start + len(key)
             if not gap:
                 self.pending = (box, key, colon + 1)
@@ -145,8 +149,7 @@ class _Reader:
                 value, style, end = dq, '"', at + len(dq) + 2
             else:
                 value, style, end = sq, "'", at + len(sq) + 2
-            st = box.styles.get(style) or self._style(box, style)
-            box.node.items.append((key, Scalar(value, (at, end), st)))
+            add_item((key, Scalar(value, (at, end), styles.get(style) or self._style(box, style))))
             pos = end + len(trail) + 1
         if pos != endpos:
             raise Outside  # some line is not in the subset
