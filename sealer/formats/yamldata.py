@@ -160,9 +160,7 @@ class _Reader:
             if _KEY.match(rest):  # `- key: value`: a mapping whose keys sit after the dash
                 self.lines[self.i] = (inner, rest)
                 items.append(self._mapping(inner))
-            elif rest[:2] in ("- ", "|", ">") or rest in ("-", "|-"):
-                raise Outside
-            else:
+            else:  # a scalar (a nested list or a block scalar is no scalar here: Outside)
                 items.append(_EMPTY[rest]() if rest in _EMPTY else scalar(rest))
                 self.i += 1
         if line is not None and (line[0] > col or (line[0] == col and line[1][:1] == "-")):
