@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from sealer.errors import FormatError
@@ -54,6 +53,8 @@ def go_float(x: float) -> str:
         return "NaN"
     if math.isinf(x):
         return "+Inf" if x > 0 else "-Inf"
+    from decimal import Decimal  # here: only floats need it, most files have none
+
     text = format(Decimal(repr(x)), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from sealer import document, fileio, formats
 
 
 def rule_policy(name: str) -> document.Policy:
     """The policy of the `.sealer.yaml` or `.sops.yaml` rule that governs `name`."""
+    from pathlib import Path  # here: `encrypt --age` needs no rules and no pathlib
+
     from sealer import rules
 
     return rules.policy_for(Path(name if name != "-" else "stdin"))
