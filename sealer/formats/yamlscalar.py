@@ -83,6 +83,8 @@ def resolve_plain(text: str) -> Value:
         f = _go_parse_float(text) if re.fullmatch(r"\.[0-9]+([eE][-+]?[0-9]+)?", text) else None
         return text if f is None else f
     if hint.isdigit() or hint in "+-":
+        if hint != "0" and len(text) < 19 and text.isascii() and text.isdigit():
+            return int(text)  # a plain decimal (the common case): what the checks below give
         stamp = parse_yaml_timestamp(text)
         if stamp is not None:
             return stamp

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sealer import document, formats
 from sealer.datakey import Keyring
@@ -48,6 +50,14 @@ YAML = formats.get("yaml")
 def test_plain_scalars_resolve_as_go_yaml_does(text: str, value: object) -> None:
     got = resolve_plain(text)
     assert got == value and type(got) is type(value)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=24))
+def test_plain_decimals_take_the_short_way_to_the_same_value(digits: str) -> None:
+    """Plain decimals skip the general checks; `+digits` still takes them."""
+    got, general = resolve_plain(digits), resolve_plain("+" + digits)
+    if digits[0] != "0" or digits == "0":
+        assert repr(got) == repr(general) and type(got) is type(general)
 
 
 def test_type_tags_match_sops(tmp_path: Path, age_key: AgeKey) -> None:
