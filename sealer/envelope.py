@@ -52,19 +52,23 @@ class _Walker:
         self.by_comments = selection.uses_comments
         rule = selection.rule
         self.root_flag = rule.startswith("unencrypted")
-        if rule.endswith("suffix"):
-            suffix = selection.value
-            self.key_matches: Callable[[str], bool] = lambda k: k.endswith(suffix)
-        elif not self.by_comments:
-            search = selection.pattern.search
-            self.key_matches = lambda k: search(k) is not None
-
-    def _flag(self, flag: bool, key: str) -> bool:
+        # _flag(parent's flag, key): whether the value under `key` is sealed (the
+        # comment rules decide per leaf instead). One closure per rule: it runs per key.
+        self._flag: Callable[[bool, str], bool]
         if self.by_comments:
-            return flag
-        if self.root_flag:
-            return flag and not self.key_matches(key)
-        return flag or self.key_matches(key)
+            self._flag = lambda flag, key: flag
+        elif rule.endswith("suffix"):
+            suffix = selection.value
+            if self.root_flag:
+                self._flag = lambda flag, key: flag and not key.endswith(suffix)
+            else:
+                self._flag = lambda flag, key: flag or key.endswith(suffix)
+        else:
+            search = selection.pattern.search
+            if self.root_flag:
+                self._flag = lambda flag, key: flag and search(key) is None
+            else:
+                self._flag = lambda flag, key: flag or search(key) is not None
 
     def _leaf(
         self, node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
@@ -83,6 +87,7 @@ class _Walker:
     ) -> None:
         stack = [*stack, []]
         plain_leaves = not self.by_comments
+        flag_of, visit = self._flag, self.visit
         for key, value in m.items:
             if isinstance(key, CommentNode):
                 stack[-1].append(key.text)
@@ -90,9 +95,9 @@ class _Walker:
                 continue
             if plain_leaves and type(value) is Scalar:  # the common case, without value/_leaf
                 if value.value is not None:
-                    self.visit(value, (*path, key), (*upath, key), self._flag(flag, key))
+                    visit(value, (*path, key), (*upath, key), flag_of(flag, key))
             else:
-                self.value(value, (*path, key), (*upath, key), self._flag(flag, key), stack)
+                self.value(value, (*path, key), (*upath, key), flag_of(flag, key), stack)
             if stack[-1]:
                 stack[-1] = []
 
@@ -231,22 +236,27 @@ def seal_tree(
         nonlocal reused
         if isinstance(node, CommentNode):
             value: Value = Comment(node.text)
+            hashed = False  # comments are never in the MAC
         else:
             value = node.value
             if flag and (node.span is None or node.aliased):  # an alias copy, or its anchor
                 raise _alias_error(upath)
-        if flag and isinstance(value, WideInt):
-            raise FormatError(
-                f"{show_path(upath)}: the integer does not fit in 64 bits; sealed, it would "
-                "come back as a rounded float",
-                hint="quote it so it is sealed as a string",
-            )
-        tag, data = to_bytes(value)
-        if (flag or not mac_only_encrypted) and not isinstance(node, CommentNode):
+            hashed = flag or not mac_only_encrypted
+        if type(value) is str:  # to_bytes, inline for the common case
+            tag, data = "str", value.encode("utf-8", "surrogateescape")
+        else:
+            if flag and isinstance(value, WideInt):
+                raise FormatError(
+                    f"{show_path(upath)}: the integer does not fit in 64 bits; sealed, it "
+                    "would come back as a rounded float",
+                    hint="quote it so it is sealed as a string",
+                )
+            tag, data = to_bytes(value)
+        if hashed:
             h.update(data)
         if not flag:
             return
-        aad = aad_of(path)
+        aad = ":".join(path) + ":"  # aad_of, inline
         sealed = None
         if stash is not None:
             old = stash.entries.get((aad, tag, data))
