@@ -65,6 +65,19 @@ def config_file(n: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
+def commented_file(n: int, seed: int = 7) -> str:
+    """The config file with a comment over every section and a list in it: what
+    the line reader leaves to libyaml, so this shape times the general path."""
+    lines = []
+    for line in config_file(n, seed).splitlines():
+        if not line.startswith(" "):
+            lines.append(f"# settings of {line.rstrip(':')}")
+        lines.append(line)
+        if not line.startswith(" "):
+            lines += ["  hosts:", "    - a.example", "    - b.example"]
+    return "\n".join(lines) + "\n"
+
+
 def age_key_env(d: Path) -> tuple[str, dict[str, str]]:
     """A fresh age key in `d`: its recipient, and an environment both tools open it with."""
     subprocess.run([tool("age-keygen"), "-o", str(d / "key.txt")], check=True, capture_output=True)
@@ -94,7 +107,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10,1000,10000")
     ap.add_argument("--shapes", default="secrets,config")
     args = ap.parse_args()
-    makers = {"secrets": secrets_file, "config": config_file}
+    makers = {"secrets": secrets_file, "config": config_file, "commented": commented_file}
     sealer, sops = tool("sealer"), tool("sops")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
