@@ -23,11 +23,16 @@ from sealer.formats import yamlscalar as ys
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?: +(.*))?\Z")  # libyaml: 1024 at most
 _PLAIN = re.compile(r"(?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s])).*\Z")
 _EMPTY = {"[]": list, "{}": dict}
-# Characters the subset leaves to libyaml: comments, tabs, CR and the other
-# line breaks YAML knows, the byte-order mark, and everything YAML does not
-# allow in a stream (control characters, surrogates from undecodable bytes).
-_OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f#\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_ASCII_IN = bytes(c for c in range(0x20, 0x7F) if c != ord("#")) + b"\n"
+# Characters the subset leaves to libyaml: tabs, CR and the other line breaks
+# YAML knows, the byte-order mark, and everything YAML does not allow in a
+# stream (control characters, surrogates from undecodable bytes); here also
+# comments (`#`), which only the line reader (yamlfast) places.
+_OUTSIDE = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_OUTSIDE_RE = {False: re.compile(_OUTSIDE + "#]"), True: re.compile(_OUTSIDE + "]")}
+_ASCII_IN = {
+    False: bytes(c for c in range(0x20, 0x7F) if c != ord("#")) + b"\n",
+    True: bytes(range(0x20, 0x7F)) + b"\n",
+}
 SOPS_KEY = "sops"
 
 
@@ -35,11 +40,11 @@ class Outside(Exception):
     """The text is outside the subset (the libyaml reader takes it)."""
 
 
-def outside(text: str) -> bool:
+def outside(text: str, comments: bool = False) -> bool:
     """Whether the text holds a character the subset leaves to libyaml."""
     if text.isascii():  # bytes.translate checks 1 MB in about a millisecond, re in five
-        return bool(text.encode("ascii").translate(None, _ASCII_IN))
-    return _OUTSIDE.search(text) is not None
+        return bool(text.encode("ascii").translate(None, _ASCII_IN[comments]))
+    return _OUTSIDE_RE[comments].search(text) is not None
 
 
 def load(text: str) -> dict[str, Any] | None:

@@ -2,17 +2,20 @@
 
 libyaml hands every scalar to Python as an event object with two marks, and
 building sealer's tree from those events costs more than the events
-themselves. A file made only of `key: value` lines (block mappings, plain or
-simply quoted one-line scalars, blank lines) and the `sops:` metadata block is
-read here instead, one regular-expression match per line, into exactly the
-tree, spans and styles the libyaml reader (yaml.py) builds for it.
+themselves. A file made of block mappings and lists (`key: value`, `key:`,
+`- value`, `- key: value`) of one-line scalars (plain, or quoted without
+escapes), comments and blank lines, plus the `sops:` metadata block, is read
+here instead, one regular-expression match per line, into exactly the tree,
+spans and styles the libyaml reader (yaml.py) builds for it. The reader is
+that reader with its event loop replaced: comments are placed by the same code
+(`_attach_comments`), from the same key and value positions.
 
 Anything outside that subset makes `parse` return None and the libyaml reader
-parses the file, so errors, comments, lists, anchors, tags, flow and block
-scalars, multi-line plain scalars and several documents keep one
+parses the file, so errors, anchors, tags, flow collections, block scalars,
+multi-line scalars, lists of lists and several documents keep one
 implementation. The metadata block is read by yamldata.
-tests/formats/yamlfast_test.py checks that both readers agree wherever this one
-answers.
+tests/formats/yamlfast_test.py checks that both readers agree wherever this
+one answers.
 """
 
 from __future__ import annotations
@@ -22,19 +25,24 @@ from typing import Any
 
 from sealer.formats import Parsed, yamldata
 from sealer.formats import yamlscalar as ys
-from sealer.formats.yaml import MAX_DEPTH, SOPS_KEY, CollStyle, Style, _Box, _Doc, data_end
+from sealer.formats.yaml import MAX_DEPTH, SOPS_KEY, CollStyle, Style, _Box, _Parser, data_end
 from sealer.formats.yamldata import Outside, outside
-from sealer.tree import Mapping, Scalar, Span
+from sealer.tree import Mapping, Scalar, Sequence, Span
+from sealer.values import Value
 
-# One line: `indent key: value trailing-blanks`, `indent key:` or a blank line.
-# The key is a plain word of at most 1024 characters (libyaml's limit for a
-# simple key); the value is a double-quoted scalar without escapes, a
-# single-quoted one without '', or a plain one that starts with no YAML
+# One line: an optional list dash, an optional `key:`, an optional scalar, then
+# blanks and a comment, each optional. The key is a plain word of at most 1024
+# characters (libyaml's limit for a simple key); the scalar is double-quoted
+# without escapes, single-quoted without '', or plain, starting with no YAML
 # indicator (a `-`, `?` or `:` only when something other than a blank follows).
+# A plain scalar's group runs to the last non-blank of the line, comment
+# included (`[^\n]*` is the fastest class); _lines cuts it at ` #`. Optional
+# parts are written `(?:X|)`, not `(?:X)?`: the same match, a third faster in re.
 _LINE = re.compile(
-    r"( *)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):"
-    r"(?:( +)(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
-    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))))?( *))?\n"
+    r"( *)(- +|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *)|)"
+    r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
+    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))|)"
+    r"( *(?:#[^\n]*|))\n"
 )
 # The metadata entry: `sops:` at the top level with its mapping on the lines below.
 _META = re.compile(r"sops: *\n")
@@ -43,7 +51,7 @@ _TOP_LEVEL = re.compile(r"^[^ \n]", re.M)
 
 def parse(text: str) -> Parsed | None:
     """The parsed file, or None when the text is outside the subset."""
-    if not text.endswith("\n") or outside(text):
+    if not text.endswith("\n") or outside(text, comments=True):
         return None
     try:
         return _Reader(text).run()
@@ -51,27 +59,11 @@ def parse(text: str) -> Parsed | None:
         return None
 
 
-class _Open:
-    """A block mapping being read."""
-
-    __slots__ = ("indent", "keys", "node", "starts", "styles")
-
-    def __init__(self, node: Mapping, indent: int) -> None:
-        self.node = node
-        self.indent = indent
-        self.keys: set[str] = set()
-        self.starts: list[int] = []
-        self.styles: dict[str, Style] = {}
-
-
-class _Reader:
+class _Reader(_Parser):
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.stack: list[_Open] = []
-        self.root = Mapping()
-        self.start = -1  # where the top-level mapping starts
+        super().__init__(text)
         # a `key:` with nothing after it: (its mapping, key, where its empty value sits)
-        self.pending: tuple[_Open, str, int] | None = None
+        self.pending: tuple[_Box, str, int] | None = None
 
     def run(self) -> Parsed:
         text = self.text
@@ -85,43 +77,76 @@ class _Reader:
             top = _TOP_LEVEL.search(text, meta_match.end())
             me = top.start() if top is not None else len(text)
             self._lines(0, ms)
-            self._key_line(0, ms)  # the `sops` key closes what is open, as a key would
+            box = self._key_line(0, ms)  # the `sops` key closes what is open, as a key would
             meta = self._metadata(ms, me)
+            if self.track:  # as the libyaml reader records the key and the block
+                self.tokens.append((ms, box))
+                self.excluded += [(ms, ms + len(SOPS_KEY)), meta[1]]
             self._lines(me, len(text))
         if not self.stack:
             raise Outside  # blank lines only: the libyaml reader makes the empty document
         end = len(text)
-        self._settle(end)
+        self._settle()
+        root = self.stack[0]
         self._close(-1, end)
-        root = self.root
-        doc = _Doc(root)
-        doc.box = _Box(root, self.start, 0, False, None)
-        doc.box.end = doc.end = doc.region_end = end
-        doc.flow_insert = data_end(root) or self.start + 1
+        doc = self.doc
+        doc.root, doc.box, doc.end, doc.region_end = root.node, root, end, end  # type: ignore[assignment]
+        doc.flow_insert = data_end(root.node) or root.start + 1
         if meta is not None:
             doc.meta, doc.meta_span, doc.meta_key_start = meta[0], meta[1], meta[1][0]
+        self.docs.append(doc)
+        if self.track:
+            self._attach_comments()
         return Parsed(
             text=text,
-            docs=[root],
+            docs=[doc.root],
             metadata=doc.meta,
             meta_spans=[] if doc.meta_span is None else [doc.meta_span],
-            ctx=[doc],
+            ctx=self.docs,
         )
 
     def _lines(self, pos: int, endpos: int) -> None:
-        text, stack = self.text, self.stack
+        text, stack, track = self.text, self.stack, self.track
+        tokens, excluded = self.tokens, self.excluded
         keywords, resolve = ys.KEYWORDS, ys.resolve_plain
         string_keys: set[str] = set()  # keys known to resolve to a string
-        box: _Open | None = None
+        box: _Box | None = None
         column = -1  # box's column; the names below are box's, bound when box changes
-        for indent, key, gap, dq, sq, plain, trail in _LINE.findall(text, pos, endpos):
+        matches = _LINE.findall(text, pos, endpos)
+        for indent, dash, key, gap, dq, sq, plain, tail in matches:
             n = len(indent)
-            if not key:  # a blank line
-                pos += n + 1
+            if not key:
+                at = pos + n + len(dash)
+                if not dash:  # a blank line or only a comment (a lone scalar continues one)
+                    if plain or text[at] in "\"'":
+                        raise Outside
+                    pos = at + len(tail) + 1
+                    continue
+                # `- scalar`: an item of the list at column n
+                seq = self._item(n, pos + n)
+                pos, value, style, end = self._value(at, dq, sq, plain, tail)
+                node = Scalar(value, (at, end), seq.styles.get(style) or self._style(seq, style))
+                seq.node.items.append(node)  # type: ignore[arg-type]
+                seq.starts.append(at)
+                if track:
+                    excluded.append((at, end))
+                    tokens.append((at, seq))
+                column = -1  # the next key line finds its mapping again
                 continue
-            start = pos + n
-            if n != column or self.pending is not None:
-                box = self._key_line(n, start)
+            start = pos + n + len(dash)
+            if dash:  # `- key: ...`: an item that is a mapping, its keys at this column
+                seq = self._item(n, pos + n)
+                if len(stack) >= MAX_DEPTH:
+                    raise Outside
+                item = Mapping()
+                seq.node.items.append(item)  # type: ignore[arg-type]
+                seq.starts.append(start)
+                box = self._open(item, start, start - pos, seq)
+                column = -1
+            if start - pos != column or self.pending is not None:
+                if not dash:
+                    box = self._key_line(n, start)
+                assert box is not None and isinstance(box.node, Mapping)
                 column, keys, styles, top = box.indent, box.keys, box.styles, box is stack[0]
                 add_start, add_item = box.starts.append, box.node.items.append
             assert box is not None
@@ -134,76 +159,132 @@ class _Reader:
             keys.add(key)
             add_start(start)
             colon = start + len(key)
-            if not gap:
-                self.pending = (box, key, colon + 1)
-                pos = colon + len(trail) + 2
-                continue
+            if track:
+                tokens.append((start, box))
+                excluded.append((start, colon))
             at = colon + 1 + len(gap)
-            if plain:
+            if plain:  # the common case, inline: a plain value
+                pos = at + len(plain) + len(tail) + 1
+                if track and " #" in plain:  # the rest of the line is a comment
+                    plain = plain[: plain.index(" #")].rstrip(" ")
                 if ": " in plain or plain[-1] == ":":
                     raise Outside  # a mapping where a scalar was expected
                 # ys.is_plain_word, inline: this runs once per value
                 value = plain if plain[0].isalpha() and plain not in keywords else resolve(plain)
                 style, end = "", at + len(plain)
-            elif text[at] == '"':
-                value, style, end = dq, '"', at + len(dq) + 2
-            else:
-                value, style, end = sq, "'", at + len(sq) + 2
+            elif text[at] in "\"'":
+                pos, value, style, end = self._value(at, dq, sq, plain, tail)
+            else:  # `key:` and nothing more: a mapping or list below, or null
+                self.pending = (box, key, colon + 1)
+                pos = at + len(tail) + 1
+                continue
             add_item((key, Scalar(value, (at, end), styles.get(style) or self._style(box, style))))
-            pos = end + len(trail) + 1
+            if track:
+                excluded.append((at, end))
+                tokens.append((at, box))
         if pos != endpos:
             raise Outside  # some line is not in the subset
 
-    def _key_line(self, n: int, start: int) -> _Open:
+    def _value(
+        self, at: int, dq: str, sq: str, plain: str, tail: str
+    ) -> tuple[int, Value, str, int]:
+        """(where the next line starts, value, quoting, end) of the scalar at `at`."""
+        if plain:
+            after = at + len(plain) + len(tail) + 1
+            if self.track and " #" in plain:
+                plain = plain[: plain.index(" #")].rstrip(" ")
+            if ": " in plain or plain[-1] == ":":
+                raise Outside
+            value = plain if ys.is_plain_word(plain) else ys.resolve_plain(plain)
+            return after, value, "", at + len(plain)
+        quote = self.text[at]
+        if quote not in "\"'":
+            raise Outside  # no scalar here
+        if tail[:1] == "#":
+            raise Outside  # `#` right after the closing quote: not a comment
+        end = at + len(dq if quote == '"' else sq) + 2
+        return end + len(tail) + 1, dq if quote == '"' else sq, quote, end
+
+    def _item(self, n: int, dash: int) -> _Box:
+        """The list a `-` at column n (at `dash`) adds an item to, opened if it starts here."""
+        stack = self.stack
+        if not stack:
+            raise Outside  # a list at the top level
+        if self.pending is not None:
+            parent, key, _ = self.pending
+            if n >= parent.indent:  # the key's value: a list here (at the key's column too)
+                self.pending = None
+                if len(stack) >= MAX_DEPTH:
+                    raise Outside
+                node = Sequence()
+                parent.node.items.append((key, node))  # type: ignore[arg-type]
+                return self._open(node, dash, n, parent, is_mapping=False)
+            self._settle()
+        self._close(n, dash)
+        box = stack[-1]
+        if box.is_mapping or box.indent != n:
+            raise Outside  # a dash where a key belongs, or at a column no list sits at
+        return box
+
+    def _key_line(self, n: int, start: int) -> _Box:
         """The mapping a key at column n (starting at `start`) belongs to."""
         stack = self.stack
         if not stack:
             if n != 0:
                 raise Outside  # an indented top level
-            self.start = start
-            self.root = Mapping(span=(start, 0))
-            stack.append(_Open(self.root, 0))
-            return stack[0]
+            return self._open(Mapping(), start, 0, None)
         box = stack[-1]
+        if self.pending is not None:
+            parent, key, _ = self.pending
+            if n > box.indent:  # the key's value is the mapping that starts here
+                self.pending = None
+                if len(stack) >= MAX_DEPTH:
+                    raise Outside
+                node = Mapping()
+                parent.node.items.append((key, node))  # type: ignore[arg-type]
+                return self._open(node, start, n, parent)
+            self._settle()
+        if n > box.indent:
+            raise Outside  # more indented than a key with a value on its line
+        self._close(n, start)
+        box = stack[-1]
+        if not box.is_mapping and box.indent == n and box.parent and box.parent.indent == n:
+            self._close(n - 1, start, 1)  # a list at its key's column ends at the next key
+            box = stack[-1]
+        if not box.is_mapping or box.indent != n:
+            raise Outside  # back to a column no open mapping sits at
+        return box
+
+    def _open(
+        self, node: Mapping | Sequence, start: int, column: int, parent: _Box | None,
+        is_mapping: bool = True,
+    ) -> _Box:  # fmt: skip
+        box = _Box(node, start, column, False, parent, is_mapping)
+        self.stack.append(box)
+        self.boxes.append(box)
+        return box
+
+    def _settle(self) -> None:
+        """A `key:` with nothing below it holds null."""
         if self.pending is not None:
             parent, key, at = self.pending
             self.pending = None
-            if n > box.indent:  # the key's value is the mapping that starts here
-                if len(stack) >= MAX_DEPTH:
-                    raise Outside
-                node = Mapping(span=(start, 0))
-                parent.node.items.append((key, node))
-                box = _Open(node, n)
-                stack.append(box)
-                return box
-            parent.node.items.append((key, Scalar(None, (at, at), self._style(parent, ""))))
-        if n > box.indent:
-            raise Outside  # more indented than a key with a value on its line
-        if n < box.indent:
-            self._close(n, start)
-            box = stack[-1]
-            if box.indent != n:
-                raise Outside  # back to a column no open mapping sits at
-        return box
+            parent.node.items.append((key, Scalar(None, (at, at), self._style(parent, ""))))  # type: ignore[arg-type]
+            if self.track:
+                self.excluded.append((at, at))
+                self.tokens.append((at, parent))
 
-    def _settle(self, at: int) -> None:
-        """At the end: a `key:` with nothing below it holds null."""
-        if self.pending is not None:
-            parent, key, where = self.pending
-            self.pending = None
-            parent.node.items.append((key, Scalar(None, (where, where), self._style(parent, ""))))
-
-    def _close(self, n: int, end: int) -> None:
-        """Close the mappings more indented than column n; they end at `end`."""
+    def _close(self, n: int, end: int, most: int = 1 << 30) -> None:
+        """Close (at most `most` of) the collections more indented than column n at `end`."""
         stack = self.stack
-        while stack and stack[-1].indent > n:
+        while stack and stack[-1].indent > n and most > 0:
+            most -= 1
             box = stack.pop()
-            node = box.node
-            assert node.span is not None
-            node.span = (node.span[0], end)
-            node.style = CollStyle(box.indent, False, box.starts)
+            box.end = end
+            box.node.span = (box.start, end)
+            box.node.style = CollStyle(box.indent, False, box.starts)
 
-    def _style(self, box: _Open, quoting: str) -> Style:
+    def _style(self, box: _Box, quoting: str) -> Style:
         st = box.styles.get(quoting)
         if st is None:
             st = Style(quoting, False, box.indent + 2, source=self.text,

@@ -18,26 +18,29 @@ from sealer.errors import FormatError
 from sealer.formats import Parsed, yamlfast
 from sealer.formats.yaml import FORMAT, MAX_DEPTH, _Parser
 from sealer.recipients.age import AgeRecipient
-from sealer.tree import Mapping, Node, Scalar, Sequence
+from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 from tests.helpers import VECTORS, AgeKey
 
 EXAMPLES = int(os.environ.get("SEALER_FUZZ_EXAMPLES", "400"))
 
 
-def _node(n: Node | None) -> Any:
+def _node(n: Node | str | None) -> Any:
     if isinstance(n, Mapping):
-        return ("map", n.span, n.style, [(k, _node(v)) for k, v in n.items])
+        return ("map", n.span, n.style, [(_node(k), _node(v)) for k, v in n.items])
     if isinstance(n, Sequence):
         return ("seq", n.span, n.style, [_node(v) for v in n.items])
     if isinstance(n, Scalar):  # repr: NaN equals itself, True is not 1
         return ("scalar", type(n.value).__name__, repr(n.value), n.span, n.style, n.aliased)
-    return repr(n)
+    if isinstance(n, CommentNode):
+        return ("comment", n.text, n.span, n.inline, n.style)
+    return n
 
 
 def _layout(p: Parsed) -> Any:
     docs = [
         (d.end, d.region_end, d.root_indent, d.meta_span, d.meta_key_start, d.flow_insert,
-         d.box and (d.box.start, d.box.end, d.box.indent, d.box.flow), d.comments)
+         d.box and (d.box.start, d.box.end, d.box.indent, d.box.flow),
+         [(i, pos, _node(c)) for i, pos, c in d.comments])
         for d in p.ctx
     ]  # fmt: skip
     return (p.text, repr(p.metadata), p.meta_spans, [_node(d) for d in p.docs], docs)
@@ -85,19 +88,42 @@ INSIDE = {
     "metadata between": f"a:\n  b: 1\n{META}\nc: 2\n",
     "metadata only": META,
     "longest key": "k" * 1024 + ": 1\n",
+    "comments": "# head\na: 1 # one\nb:   # two\n  # inside\n  c: x#y  # three\n# foot\n",
+    "comments between levels": "a:\n  b:\n    c: 1\n  # about d\n  d: 2\n# about e\ne: 3\n",
+    "comments by a dedent": "a:\n  b:\n    c: 1\n    # deep foot\n# top\nd: 1\n",
+    "lists": "a:\n  - 1\n  - x\n  - \"q\"\nb:\n- y\n- 'z'\nc: 3\n",
+    "lists of mappings": "a:\n  - name: x\n    port: 1\n  -   name: y\n      tags:\n      - t\n",
+    "lists in lists' mappings": "a:\n- b:\n    - 1\n  c:\n  - 2\n- d: 3\ne: 4\n",
+    "list items with nulls": "a:\n  - k:\n  - j:\n      l: 1\n",
+    "lists with comments": "a:  # list\n  # first\n  - 1  # one\n  - x#y\n# after\nb: 2\n",
+    "list at the end": "a:\n  - 1\n  - 2\n\n",
+    "sealed list": f'a:\n  - {ENC}\n  - "{ENC}"\n{META}',
+    "comment at the end": "a: 1\n\n# the end\n",
+    "comment only": "a:\n# x\n",
+    "comment in quotes": "a: \"x # y\"\nb: 'p #q' # r\n",
+    "comments and metadata": f"# head\na: {ENC} # tail\n{META}# after\n",
     "deep": "".join(f"{'  ' * i}k{i}:\n" for i in range(MAX_DEPTH - 1)) + "  " * 99 + "v: 1\n",
 }
 
 OUTSIDE = {
-    "comment": "a: 1 # one\n",
-    "comment line": "# head\na: 1\n",
+    "hash right after a colon": "a:#x\n",
+    "hash right after a quote": 'a: "x"#c\n',
+    "comment in the metadata": META.replace("    mac:", "    # m\n    mac:"),
     "tab": "a:\t1\n",
     "crlf": "a: 1\r\nb: 2\r\n",
     "no final newline": "a: 1",
     "empty": "",
     "blank only": "\n  \n",
-    "list": "a:\n  - 1\n",
-    "list at key column": "a:\n- 1\n",
+    "nested list": "a:\n  - - 1\n",
+    "empty item": "a:\n  -\n  - 2\n",
+    "item of blanks": "a:\n  - \n",
+    "top-level list": "- a\n- b\n",
+    "key at a list's column": "a:\n  - 1\n  b: 2\n",
+    "item deeper than its list": "a:\n  - 1\n   - 2\n",
+    "item continued": "a:\n  - x\n    y\n",
+    "item key deeper": "a:\n  - b: 1\n      c: 2\n",
+    "block scalar item": "a:\n  - |\n    x\n",
+    "hash right after an item": "a:\n  - 'x'#c\n",
     "flow": "a: {b: 1}\n",
     "flow list": "a: [1, 2]\n",
     "anchor": "a: &x 1\nb: *x\n",
@@ -224,21 +250,42 @@ def _block_files(draw: st.DrawFn) -> str:
     """Mostly well-formed nested block mappings, with one change that may break them."""
     lines: list[str] = []
 
-    def mapping(column: int, depth: int) -> None:
+    def mapping(column: int, depth: int, first: str = "") -> None:
+        """Keys at `column`; the first line starts with `first` (a list item's dash) if given."""
         step = draw(st.integers(1, 4))
         keys = st.one_of(_SAFE_KEYS, _SAFE_KEYS, _SAFE_KEYS, _SAFE_KEYS, _KEYS)
-        for key in draw(st.lists(keys, min_size=1, max_size=4, unique=True)):
-            if depth < 3 and draw(st.booleans()):
-                lines.append(f"{' ' * column}{key}:" + " " * draw(st.integers(0, 1)))
+        for i, key in enumerate(draw(st.lists(keys, min_size=1, max_size=4, unique=True))):
+            lead = first if i == 0 and first else " " * column
+            kind = draw(st.integers(0, 5)) if depth < 3 else 0
+            if kind in (1, 2):
+                lines.append(f"{lead}{key}:" + " " * draw(st.integers(0, 1)))
                 lines.extend([""] * draw(st.integers(0, 1)))
                 mapping(column + step, depth + 1)
+            elif kind == 3:  # a list, indented or at the key's column
+                lines.append(f"{lead}{key}:")
+                sequence(column + draw(st.sampled_from([0, 0, 1, 2, 4])), depth + 1)
             else:
                 value = draw(st.one_of(st.none(), _SAFE_VALUES, _SAFE_VALUES, _VALUES))
                 gap = " " * draw(st.integers(1, 2))
                 tail = " " * draw(st.integers(0, 1))
-                lines.append(f"{' ' * column}{key}:{'' if value is None else gap + value}{tail}")
+                lines.append(f"{lead}{key}:{'' if value is None else gap + value}{tail}")
+
+    def sequence(column: int, depth: int) -> None:
+        for _ in range(draw(st.integers(1, 3))):
+            dash = " " * column + "-" + " " * draw(st.integers(1, 3))
+            if draw(st.booleans()):
+                lines.append(dash + draw(st.one_of(_SAFE_VALUES, _SAFE_VALUES, _VALUES)))
+            else:
+                mapping(len(dash), depth + 1, first=dash)
 
     mapping(0, 0)
+    for _ in range(draw(st.integers(0, 3))):  # comments: on their own line, or after a line
+        i = draw(st.integers(0, len(lines)))
+        note = draw(st.sampled_from(["# c", "#", "#  x # y", "#'\"", "# a: b"]))
+        if draw(st.booleans()) or i == len(lines):
+            lines.insert(i, " " * draw(st.integers(0, 5)) + note)
+        else:
+            lines[i] += " " * draw(st.integers(0, 2)) + note
     if draw(st.booleans()):
         lines.insert(draw(st.integers(0, len(lines))), META.rstrip("\n"))
     change = draw(st.integers(0, 5))
