@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from sealer.formats import yamlscalar as ys
+from sealer.formats.yaml import MAX_DEPTH
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?: +(.*))?\Z")  # libyaml: 1024 at most
 _PLAIN = re.compile(r"(?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s])).*\Z")
@@ -57,20 +58,23 @@ def load(text: str) -> dict[str, Any] | None:
     return None if data is None or SOPS_KEY in data else data
 
 
-def metadata(text: str) -> dict[str, Any] | None:
-    """The value of the one `sops:` entry that makes up text, if it is a mapping."""
-    data = _top(text)
+def metadata(text: str) -> tuple[dict[str, Any], bool] | None:
+    """The value of the one `sops:` entry that makes up text, if it is a mapping, and
+    whether its last value is a `|` block (libyaml's span of it takes the empty lines
+    after it too)."""
+    reader = _Reader(text)
+    data = _top(text, reader)
     if data is None or list(data) != [SOPS_KEY] or not isinstance(data[SOPS_KEY], dict):
         return None
     meta: dict[str, Any] = data[SOPS_KEY]
-    return meta
+    return meta, reader.literal_last
 
 
-def _top(text: str) -> dict[str, Any] | None:
+def _top(text: str, reader: _Reader | None = None) -> dict[str, Any] | None:
     if not text.endswith("\n") or outside(text):
         return None
     try:
-        return _Reader(text).top()
+        return (reader or _Reader(text)).top()
     except Outside:
         return None
 
@@ -107,6 +111,8 @@ class _Reader:
             rest = raw.lstrip(" ")
             self.lines.append((len(raw) - len(rest), rest.rstrip(" ")))
         self.i = 0
+        self.depth = 0  # collections open, counted as the libyaml reader counts them
+        self.literal_last = False  # the value read last was a `|` block
 
     def _next(self) -> tuple[int, str] | None:
         """The next line that is not blank (the cursor moves to it)."""
@@ -128,7 +134,13 @@ class _Reader:
         assert line is not None and line[0] == col
         return self._sequence(col) if line[1][:2] in ("- ", "-") else self._mapping(col)
 
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Outside  # the libyaml reader refuses it (and recursion stays shallow)
+
     def _mapping(self, col: int) -> dict[str, Any]:
+        self._enter()
         data: dict[str, Any] = {}
         while (line := self._next()) is not None and line[0] == col:
             m = _KEY.match(line[1])
@@ -140,7 +152,9 @@ class _Reader:
             value = m.group(2)
             if value in ("|", "|-"):
                 data[key] = self._literal(col, value == "|")
+                self.literal_last = True
                 continue
+            self.literal_last = False
             self.i += 1
             if value is not None:
                 data[key] = _EMPTY[value]() if value in _EMPTY else scalar(value)
@@ -154,9 +168,11 @@ class _Reader:
                 data[key] = None
         if line is not None and line[0] > col:
             raise Outside  # more indented than the keys around it
+        self.depth -= 1
         return data
 
     def _sequence(self, col: int) -> list[Any]:
+        self._enter()
         items: list[Any] = []
         while (line := self._next()) is not None and line[0] == col and line[1][:2] == "- ":
             rest = line[1][2:]
@@ -167,9 +183,11 @@ class _Reader:
                 items.append(self._mapping(inner))
             else:  # a scalar (a nested list or a block scalar is no scalar here: Outside)
                 items.append(_EMPTY[rest]() if rest in _EMPTY else scalar(rest))
+                self.literal_last = False
                 self.i += 1
         if line is not None and (line[0] > col or (line[0] == col and line[1][:1] == "-")):
             raise Outside
+        self.depth -= 1
         return items
 
     def _literal(self, col: int, clip: bool) -> str:

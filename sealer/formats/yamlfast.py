@@ -38,11 +38,14 @@ from sealer.values import Value
 # A plain scalar's group runs to the last non-blank of the line, comment
 # included (`[^\n]*` is the fastest class); _lines cuts it at ` #`. Optional
 # parts are written `(?:X|)`, not `(?:X)?`: the same match, a third faster in re.
+# `^` and the possessive blanks (`*+`) keep a line that does not match from
+# being tried again at every position and with every split of its blanks.
 _LINE = re.compile(
-    r"( *)(- +|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *)|)"
+    r"^( *+)(- ++|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *+)|)"
     r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
     r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))|)"
-    r"( *(?:#[^\n]*|))\n"
+    r"( *(?:#[^\n]*|))\n",
+    re.M,
 )
 # The metadata entry: `sops:` at the top level with its mapping on the lines below.
 _META = re.compile(r"sops: *\n")
@@ -293,9 +296,13 @@ class _Reader(_Parser):
         return st
 
     def _metadata(self, start: int, end: int) -> tuple[Any, Span]:
-        """The `sops:` block between start and end, and where it sits (its blank lines after)."""
-        meta = yamldata.metadata(self.text[start:end])
-        if meta is None:
+        """The `sops:` block between start and end, and where it sits: to the end of its
+        last line, or past the empty lines after it when that is a `|` block's."""
+        found = yamldata.metadata(self.text[start:end])
+        if found is None:
             raise Outside
+        meta, literal_last = found
+        if literal_last:
+            return meta, (start, end)
         last = len(self.text[start:end].rstrip(" \n"))
         return meta, (start, self.text.index("\n", start + last) + 1)

@@ -47,6 +47,7 @@ INSIDE = {
     "scalars": "a: 1\nb: -2.5\nc: true\nd: ~\ne: \"q\"\nf: 'r'\ng: ^(data|stringData)$\nh:\n",
     "blank lines": "\na: 1\n\n\nb:\n\n  - 1\n\n  - 2\n",
     "longest key": "a:\n  - " + "k" * 1024 + ": 1\n",
+    "deepest": "".join(" " * i + "k:\n" for i in range(99)) + " " * 99 + "v: 1\n",
 }
 
 OUTSIDE = {
@@ -77,6 +78,12 @@ OUTSIDE = {
     "tab": "a:\t1\n",
     "escape": 'a: "x\\n"\n',
     "item and key mixed": "a:\n  - 1\n  b: 2\n",
+    "too deep": "".join(" " * i + "k:\n" for i in range(100)) + " " * 100 + "v: 1\n",
+    "lists too deep": "a:\n"
+    + "".join(f"{' ' * (2 * i)}- k{i}:\n" for i in range(50))
+    + " " * 100
+    + "- v\n",
+    "far too deep": "".join(" " * i + "k:\n" for i in range(600)) + " " * 600 + "v: 1\n",
     "key too long": "a:\n  - " + "k" * 1025 + ": 1\n",
     "key after indentless list": "a:\n- 1\n- 2\n  c: 3\n",
 }
@@ -109,8 +116,8 @@ OLD_META = """sops:
 def test_metadata_block_reads_as_libyaml_does() -> None:
     """As sops 3.9 and later write it (4 columns), and as older sops did (2, indentless lists)."""
     for text in (META, OLD_META, f"a: {ENC}\n{META}"):
-        block = text[text.index("sops:") :]
-        assert _same(yamldata.metadata(block), _Parser(text).run().metadata)
+        found = yamldata.metadata(text[text.index("sops:") :])
+        assert found is not None and _same(found[0], _Parser(text).run().metadata)
 
 
 def test_sops_metadata_reads_as_libyaml_does(tmp_path: Path) -> None:
@@ -130,9 +137,9 @@ def test_sops_metadata_reads_as_libyaml_does(tmp_path: Path) -> None:
     runs.append(["encrypt"])
     for args in runs:
         out = sops(*args, str(plain), env=env, cwd=tmp_path, check=True).stdout
-        meta = yamldata.metadata(out[out.index("\nsops:") + 1 :])
-        assert meta is not None
-        assert _same(meta, _Parser(out).run().metadata)
+        found = yamldata.metadata(out[out.index("\nsops:") + 1 :])
+        assert found is not None
+        assert _same(found[0], _Parser(out).run().metadata)
     assert agree(groups)
 
 

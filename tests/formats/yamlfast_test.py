@@ -98,6 +98,8 @@ INSIDE = {
     "lists with comments": "a:  # list\n  # first\n  - 1  # one\n  - x#y\n# after\nb: 2\n",
     "list at the end": "a:\n  - 1\n  - 2\n\n",
     "sealed list": f'a:\n  - {ENC}\n  - "{ENC}"\n{META}',
+    "metadata ending in a block, then empty lines": "sops:\n    a: |\n        x\n\n",
+    "data after such metadata": "b: 1\nsops:\n    a: |-\n        x\n\nc: 2\n",
     "comment at the end": "a: 1\n\n# the end\n",
     "comment only": "a:\n# x\n",
     "comment in quotes": "a: \"x # y\"\nb: 'p #q' # r\n",
@@ -163,6 +165,12 @@ OUTSIDE = {
     "line separator": "a: x\u2028y\n",
     "byte-order mark": "\ufeffa: 1\n",
     "undecodable byte": "a: x\udcffy\n",
+    "metadata too deep": "sops:\n"
+    + "".join(" " * (i + 1) + "k:\n" for i in range(99))
+    + " " * 100
+    + "v: 1\n",
+    "metadata far too deep": "sops:\n" + "".join(" " * (i + 1) + "k:\n" for i in range(600)),
+    "many blanks before a stray character": "a:\n" + " " * 1000 + "!x\n",
     "key too long": "k" * 1025 + ": 1\n",
     "nested key too long": "a:\n  " + "k" * 1025 + ": 1\n",
     "too deep": "".join(f"{' ' * i}k{i}:\n" for i in range(MAX_DEPTH + 1)) + " " * 101 + "v: 1\n",
@@ -180,8 +188,10 @@ def test_line_reader_leaves_everything_else_to_libyaml(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a: 1\na: 2\n", "sops: x\n", "true: 1\n", "a: 1\n  b: 2\n", "a:\n\tb: 1\n"]
-)
+    "text",
+    ["a: 1\na: 2\n", "sops: x\n", "true: 1\n", "a: 1\n  b: 2\n", "a:\n\tb: 1\n",
+     OUTSIDE["metadata too deep"], OUTSIDE["metadata far too deep"]],
+)  # fmt: skip
 def test_errors_come_from_the_libyaml_reader(text: str) -> None:
     with pytest.raises(FormatError) as fast_path:
         FORMAT.parse(text)
