@@ -121,7 +121,7 @@ def parse_go_float(text: str) -> float:
     t = text.lower().lstrip("+-")
     if t in ("inf", "infinity", "nan"):
         return float(text)
-    if "_" in text or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", text, re.I):
+    if "_" in text or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", text, re.I | re.A):
         raise ValueError("not a float")
     value = float(text)
     if math.isinf(value):
@@ -135,7 +135,8 @@ _TS = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<h>\d{1,2}):(?P<mi>\d{1,2}):(?P<s>\d{1,2})"
     r"(?:\.(?P<f>\d+))?"
-    r"(?:[ \t]*(?P<z>Z|[+-]\d{1,2}(?::\d{2})?))?)?\Z"
+    r"(?:[ \t]*(?P<z>Z|[+-]\d{1,2}(?::\d{2})?))?)?\Z",
+    re.A,  # Go's digits are 0-9 only: `٢٠٠١-١٢-١٤` is a string to go-yaml
 )
 
 
@@ -153,7 +154,7 @@ def parse_yaml_timestamp(text: str) -> GoTime | None:
         zone = m["z"]
         if sep in "Tt":
             # RFC 3339 layouts: a zone is required, separated by nothing.
-            if zone is None or not re.fullmatch(r".*\d(Z|[+-]\d\d:\d\d)", text):
+            if zone is None or not re.fullmatch(r".*\d(Z|[+-]\d\d:\d\d)", text, re.A):
                 return None
         else:
             # The space-separated layout has a single space and no zone.
@@ -203,7 +204,9 @@ def rfc3339_now() -> str:
 def mac_aad(lastmodified: str) -> str:
     """The MAC's additional data: `lastmodified` re-formatted as Go does (seconds, Z)."""
     m = re.fullmatch(
-        r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|z|[+-]\d\d:\d\d)", lastmodified
+        r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|z|[+-]\d\d:\d\d)",
+        lastmodified,
+        re.A,
     )
     if not m:
         raise FormatError("metadata field lastmodified is not an RFC 3339 time")
