@@ -86,7 +86,7 @@ def _as_int(value: Any, name: str) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d+(\.0*)?", value):
+    if isinstance(value, str) and re.fullmatch(r"\d+(\.0*)?", value, re.A):  # Go's 0-9 only
         return int(float(value))
     raise FormatError(f"metadata: {name} must be a number")
 

@@ -19,7 +19,7 @@ class PathError(SealerError):
     pass
 
 
-_BRACKET = re.compile(r'\[\s*(?:(-?\d+)|("(?:[^"\\]|\\.)*")|(\'(?:[^\'\\]|\\.)*\'))\s*\]')
+_BRACKET = re.compile(r'\[\s*(?:(-?\d+)|("(?:[^"\\]|\\.)*")|(\'(?:[^\'\\]|\\.)*\'))\s*\]', re.A)
 
 
 def parse(text: str) -> Path:

@@ -61,6 +61,14 @@ def test_paths_both_syntaxes() -> None:
     assert paths.parse("a.0.b") == ("a", "0", "b")
     with pytest.raises(paths.PathError):
         paths.parse("a..b")
+    with pytest.raises(paths.PathError):  # an index is 0-9, as for sops (Go)
+        paths.parse('["a"][١]')
+
+
+def test_metadata_numbers_are_ascii_digits_as_in_go() -> None:
+    assert metadata._as_int("2", "shamir_threshold") == 2
+    with pytest.raises(FormatError):
+        metadata._as_int("２", "shamir_threshold")  # a full-width 2: not a number to Go
     assert paths.lookup({"a": [{"b": 1}]}, ("a", "0", "b")) == 1
 
 
