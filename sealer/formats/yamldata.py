@@ -6,10 +6,12 @@ scalars (`|`, `|-`) for the wrapped data keys. Reading those here saves loading
 libyaml and ruamel.yaml's modules, a large share of a short command's start-up.
 
 `load` returns the data exactly as the libyaml reader's tree gives it
-(`to_python`), or None for anything outside this subset: comments, tabs and
-other characters yamlfast leaves out, flow collections other than `[]` and `{}`,
-anchors, tags, folded or kept block scalars, multi-line plain or quoted
-scalars, quoted keys, duplicate or non-string keys, several documents.
+(`to_python`), or None for anything outside this subset: comments, the
+characters yamlfast leaves out (tabs, CR, control characters, ...), flow
+collections other than `[]` and `{}`, anchors, tags, folded or kept block
+scalars, multi-line plain or quoted scalars, quoted keys, duplicate or
+non-string keys, nesting deeper than the libyaml reader allows, several
+documents.
 tests/formats/yamldata_test.py checks it against the libyaml reader.
 """
 
