@@ -14,7 +14,10 @@ from sealer import primitives, recipients, shamir
 from sealer.errors import NoKeyError, NotMine, SealerError
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
-from sealer.recipients import Identity, KeyType, Recipient
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Identity, KeyType, Recipient
 
 
 def new_data_key() -> bytes:

@@ -10,19 +10,23 @@ unchanged value keeps its ciphertext and an unchanged file keeps its
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from sealer import datakey, envelope, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
-from sealer.formats import Format, Parsed, splice
+from sealer.formats import Parsed, splice
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
-from sealer.recipients import Recipient
+from sealer.records import Record
 from sealer.selection import Selection
 from sealer.values import rfc3339_now
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.formats import Format
+    from sealer.recipients import Recipient
 
-class Opened(NamedTuple):
+
+class Opened(Record):
     """A decrypted file and what re-sealing it needs."""
 
     plaintext: str
@@ -33,7 +37,7 @@ class Opened(NamedTuple):
     warnings: list[str] = []  # noqa: RUF012 - never mutated
 
 
-class Policy(NamedTuple):
+class Policy(Record):
     """What a new file is sealed for and how (from rules or the command line)."""
 
     groups: tuple[tuple[Recipient, ...], ...]

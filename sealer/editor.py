@@ -22,8 +22,11 @@ from sealer import document, fileio
 from sealer.datakey import Keyring
 from sealer.errors import SealerError
 from sealer.filelock import replace_if_unchanged
-from sealer.formats import Format
 from sealer.privatedir import PrivateDir, abandoned, base, memory_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.formats import Format
 
 SCRATCH_PREFIX = "sealer-edit-"
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import binascii
 import re
-from typing import NamedTuple
 
 from sealer import primitives
+from sealer.records import Record
 from sealer.values import Value, from_bytes, to_bytes
 
-# sops' own pattern: anchored at the start only, greedy groups.
-_ENC = re.compile(r"ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
+# sops' own pattern: anchored at the start only, greedy groups. Compiled on
+# first use: opening a file needs only _FIELDS below.
+_ENC = r"ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]"
 PREFIX = "ENC[AES256_GCM,"
 
 
-class Sealed(NamedTuple):
+class Sealed(Record):
     data: bytes
     iv: bytes
     tag: bytes
@@ -31,7 +32,7 @@ class BadValue(Exception):
 
 
 def is_sealed(text: str) -> bool:
-    return text.startswith(PREFIX) and _ENC.match(text) is not None
+    return text.startswith(PREFIX) and re.match(_ENC, text) is not None
 
 
 # What sops writes, which is all sealer accepts. `[^,]*` keeps matching linear
@@ -48,7 +49,7 @@ def _parts(text: str) -> tuple[bytes, bytes, bytes, str]:
     """(data, iv, tag, type) of an ENC[...] value; a plain tuple, as opening needs it."""
     m = _FIELDS.match(text)
     if m is None:
-        if _ENC.match(text) is None:
+        if re.match(_ENC, text) is None:
             raise BadValue("not an ENC[...] value")
         raise BadValue("an ENC[...] value is damaged (text after it, or a bad type)")
     data, iv, tag, kind = m.groups()

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
 
 from sealer import enc, primitives
 from sealer.errors import FormatError, IntegrityError
 from sealer.primitives import AuthenticationFailed
+from sealer.records import Record
 from sealer.selection import Selection
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 from sealer.values import Comment, Value, WideInt, from_bytes, mac_aad, to_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # sha256("sops"): fed first when the MAC covers only encrypted values.
 MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(
@@ -32,7 +36,7 @@ MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(
 
 UserPath = tuple[str | int, ...]
 # What is left of a sealed comment whose first bytes were damaged.
-_LOOKS_SEALED = re.compile(r"AES256_GCM|,iv:|,tag:|type:comment\]")
+_LOOKS_SEALED = r"AES256_GCM|,iv:|,tag:|type:comment\]"  # compiled on first use
 Leaf = Scalar | CommentNode
 Visit = Callable[[Leaf, tuple[str, ...], UserPath, bool], None]
 
@@ -208,7 +212,7 @@ class Stash:
         self.entries.setdefault((aad, tag, data), []).append(sealed)
 
 
-class SealResult(NamedTuple):
+class SealResult(Record):
     replacements: list[tuple[Leaf, str]]  # node -> ENC[...] text (or "" for empty)
     mac_hex: str
     reused: int = 0  # values whose old ciphertext was kept
@@ -282,7 +286,7 @@ def _alias_error(upath: UserPath) -> FormatError:
     )
 
 
-class OpenResult(NamedTuple):
+class OpenResult(Record):
     replacements: list[tuple[Leaf, Value]]  # node -> plaintext value
     mac_hex: str
     stash: Stash
@@ -318,7 +322,7 @@ def open_tree(
         if isinstance(node, CommentNode):
             if not flag:
                 return
-            if not node.text.startswith(enc.PREFIX) and not _LOOKS_SEALED.search(node.text):
+            if not node.text.startswith(enc.PREFIX) and not re.search(_LOOKS_SEALED, node.text):
                 # a comment typed into a sealed file by hand: sops keeps it too
                 warnings.append(f"{show_path(upath)}: a comment is not sealed; kept as it is")
                 return

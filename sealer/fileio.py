@@ -15,7 +15,7 @@ import sys
 
 from sealer.errors import FileError, FormatError
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
+_SURROGATE = "[\udc80-\udcff]"  # compiled on first use: only non-ASCII text needs it
 
 
 def decode(data: bytes) -> str:
@@ -29,7 +29,7 @@ def encode(text: str) -> bytes:
 def require_utf8(text: str) -> None:
     """Text formats refuse input that is not UTF-8 (binary files are sealed whole)."""
     if not text.isascii():
-        m = _SURROGATE.search(text)
+        m = re.search(_SURROGATE, text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
             raise FormatError(

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-from typing import TYPE_CHECKING
 
 from sealer.errors import ConfigError, FileError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -77,6 +76,7 @@ def _read_key_file(path: str, source: str, *, required: bool) -> list[str]:
 
 def run_key_command(cmd: str, source: str) -> bytes:
     """What a key command (`…_KEY_CMD`) prints; errors never repeat the command line."""
+    import shlex
     import subprocess
 
     try:

@@ -14,9 +14,13 @@ from sealer import document, fileio
 from sealer.datakey import Keyring
 from sealer.errors import Exit, SealerError
 from sealer.filelock import locked
-from sealer.formats import Format, splice
+from sealer.formats import splice
 from sealer.paths import Path, PathError, lookup
 from sealer.tree import to_python
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.formats import Format
 
 
 class BadValueArgument(SealerError):

@@ -9,10 +9,14 @@ cannot use (GCP KMS, Vault, …) keeps those entries when sealer rewrites it.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
 
 from sealer.errors import FormatError
+from sealer.records import Record
 from sealer.selection import RULES, Selection
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # The master-key lists sops knows, in sops' own group order; sealer's extension
 # types (recipients registered by plugins) are accepted as well.
@@ -24,7 +28,7 @@ SCALAR_FIELDS = ("lastmodified", "mac", "version", "shamir_threshold", "mac_only
 WRITE_VERSION = "3.11.0"
 
 
-class Stanza(NamedTuple):
+class Stanza(Record):
     """One master key's entry: its type (the metadata list it sits in) and fields."""
 
     type: str
@@ -35,7 +39,7 @@ class Stanza(NamedTuple):
         return str(self.fields.get("enc", ""))
 
 
-class Metadata(NamedTuple):
+class Metadata(Record):
     groups: tuple[tuple[Stanza, ...], ...]
     lastmodified: str
     mac: str

@@ -2,6 +2,15 @@
 
 sops uses a 32-byte nonce (Go's `NewGCMWithNonceSize(..., 32)`) and a 16-byte tag
 split off the ciphertext; decryption accepts whatever nonce length a value has.
+
+Start-up matters here (a git filter or deploy script opens one small file per
+process), so both primitives come from where they are cheapest to load:
+cryptography's AESGCM class straight from its compiled binding, skipping the
+Python modules that only re-export it (they pull in typing and enum: a third of
+a small decrypt's instructions), and SHA-512 from CPython's built-in module,
+which hashlib would reach only after loading and scanning a second OpenSSL.
+Each falls back to the public import if the shortcut is not there; a test
+checks that the shortcut is the very same class and function.
 """
 
 from __future__ import annotations
@@ -9,11 +18,9 @@ from __future__ import annotations
 import _thread
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_SIZE = 32
@@ -21,19 +28,17 @@ NONCE_SIZE = 32
 TAG_SIZE = 16
 
 
-class Sha512:
-    """SHA-512 through cryptography, whose OpenSSL is loaded anyway (hashlib loads another)."""
-
-    __slots__ = ("_h", "update")
-
-    def __init__(self) -> None:
-        from cryptography.hazmat.primitives import hashes
-
-        self._h = hashes.Hash(hashes.SHA512())
-        self.update: Callable[[bytes], None] = self._h.update  # once per value: no wrapper
-
-    def hexdigest(self) -> str:
-        return self._h.finalize().hex()
+if TYPE_CHECKING:
+    from hashlib import sha512 as _sha512
+else:
+    try:  # CPython's SHA-512; hashlib falls back to the same code without OpenSSL
+        from _sha512 import sha512 as _sha512  # 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha512 as _sha512  # 3.12 and later
+        except ImportError:
+            from hashlib import sha512 as _sha512
+Sha512 = _sha512  # a SHA-512 hash object: update(data), hexdigest()
 
 
 class AuthenticationFailed(Exception):
@@ -74,11 +79,22 @@ def random_bytes(n: int) -> bytes:
         lock.release()
 
 
+def aesgcm_class() -> type[AESGCM]:
+    """cryptography's AESGCM, loaded without its Python wrappers when it can be."""
+    try:
+        from cryptography.hazmat.bindings._rust import openssl
+
+        cls: type[AESGCM] = openssl.aead.AESGCM
+    except (ImportError, AttributeError):  # a release that moved it: the public name
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        cls = AESGCM
+    return cls
+
+
 @lru_cache(maxsize=8)
 def _aead(key: bytes) -> AESGCM:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    return AESGCM(key)
+    return aesgcm_class()(key)
 
 
 def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:

@@ -23,7 +23,10 @@ from sealer.audit import log as audit_log
 from sealer.errors import ConfigError, FileError, FormatError, SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.metadata import Metadata, Stanza
-from sealer.recipients import Recipient
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Recipient
 
 Groups = tuple[tuple[str, ...], ...]
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from sealer import recipients
 from sealer.document import Policy
 from sealer.errors import ConfigError, FormatError
-from sealer.recipients import Recipient
+from sealer.records import Record
 from sealer.selection import RULES, Selection
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sealer.recipients import Recipient
 
 NAMES = (".sealer.yaml", ".sops.yaml")
 _RULE_KEYS = {
@@ -27,7 +32,7 @@ _RULE_KEYS = {
 }  # fmt: skip
 
 
-class Rules(NamedTuple):
+class Rules(Record):
     path: Path
     rules: list[dict[str, Any]]
     raw: dict[str, Any]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
 
 from sealer.errors import ConfigError
+from sealer.records import Record
 
 RULES = (
     "unencrypted_suffix",
@@ -29,7 +29,7 @@ def _compiled(value: str) -> re.Pattern[str]:
     return re.compile(value)
 
 
-class Selection(NamedTuple):
+class Selection(Record):
     rule: str = "unencrypted_suffix"
     value: str = DEFAULT_UNENCRYPTED_SUFFIX
 

@@ -10,9 +10,11 @@ Plain classes with `__slots__` rather than dataclasses: `dataclasses` imports
 
 from __future__ import annotations
 
-from typing import Any
-
 from sealer.values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Span = tuple[int, int]
 

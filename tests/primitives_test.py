@@ -57,3 +57,21 @@ def test_gcm_round_trip_and_tamper() -> None:
         gcm.open(nonce, bytes([data[0] ^ 1]) + data[1:], tag, b"a:")
     with pytest.raises(TypeError):
         primitives.Gcm(b"short")
+
+
+def test_the_start_up_shortcuts_are_the_public_primitives() -> None:
+    """AESGCM from cryptography's binding is the public class; SHA-512 is hashlib's."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    assert primitives.aesgcm_class() is AESGCM
+    from cryptography.hazmat.bindings._rust import openssl
+
+    assert openssl.aead.AESGCM is AESGCM  # the shortcut exists in this release, not a fallback
+    for data in (b"", b"abc", os.urandom(1000)):
+        h = primitives.Sha512()
+        h.update(data[:7])
+        h.update(data[7:])
+        assert h.hexdigest() == hashlib.sha512(data).hexdigest()
+    assert primitives.Sha512 is not hashlib.sha512  # CPython's own, not OpenSSL via hashlib

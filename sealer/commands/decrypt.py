@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from sealer import document, fileio, formats
 from sealer.datakey import Keyring
 from sealer.errors import SealerError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def decrypt(

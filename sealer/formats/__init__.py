@@ -8,16 +8,20 @@ metadata block); every other byte stays as the user wrote it.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, NamedTuple, Protocol
 
 from sealer.errors import FormatError
+from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Scalar, Span
 from sealer.values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 Leaf = Scalar | CommentNode
 
 
-class Parsed(NamedTuple):
+class Parsed(Record):
     text: str
     docs: list[Mapping]  # data only; the metadata entry is not in here
     metadata: dict[str, Any] | None  # the raw sops mapping, None for a plaintext file
@@ -25,30 +29,32 @@ class Parsed(NamedTuple):
     ctx: Any = None  # format-specific: where to insert metadata, indentation, ...
 
 
-class Format(Protocol):
-    name: str
+if TYPE_CHECKING:  # only type checkers need the Protocol: typing stays unloaded at run time
 
-    def parse(self, text: str) -> Parsed: ...
+    class Format(Protocol):
+        name: str
 
-    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
-        """The span to replace and its text for a leaf sealed as `sealed`."""
-        ...
+        def parse(self, text: str) -> Parsed: ...
 
-    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
-        """The span to replace and its text for a leaf opened to `value`."""
-        ...
+        def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+            """The span to replace and its text for a leaf sealed as `sealed`."""
+            ...
 
-    def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
-        """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
-        ...
+        def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+            """The span to replace and its text for a leaf opened to `value`."""
+            ...
 
-    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
-        """Edits of plaintext that give `path` the (JSON-like) `value`, adding keys as needed."""
-        ...
+        def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+            """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
+            ...
 
-    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
-        """Edits of plaintext that remove `path`."""
-        ...
+        def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+            """Edits of plaintext giving `path` the (JSON-like) `value`, adding keys as needed."""
+            ...
+
+        def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+            """Edits of plaintext that remove `path`."""
+            ...
 
 
 Edit = tuple[int, int, str]

@@ -12,24 +12,28 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
-from typing import Any, NamedTuple
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
 from sealer.formats import Edit, Leaf, Parsed
 from sealer.formats import yamlscalar as ys
+from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
 from sealer.values import Comment, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent
 MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
 MAX_DEPTH = 100  # nested mappings and lists; real configuration stays far below
-_PROPERTY = re.compile(r"\S+[ \t\r\n]*")
+_PROPERTY = r"\S+[ \t\r\n]*"  # compiled on first use (anchors and tags are rare)
 _DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
 
 
-class Style(NamedTuple):
+class Style(Record):
     """How a scalar was written, so an opened value is written the same way."""
 
     style: str  # '' plain, '"', "'", '|', '>'
@@ -43,7 +47,7 @@ class Style(NamedTuple):
     tagged: bool = False  # an explicit !!str or custom tag stays in front of it
 
 
-class CollStyle(NamedTuple):
+class CollStyle(Record):
     """Where a mapping or sequence sits: its column, flow or block, where items start."""
 
     indent: int
@@ -423,7 +427,7 @@ class _Parser:
         for _ in range(int(anchor) + int(tag)):
             if self.text.startswith("!", i):
                 tag_start = i
-            m = _PROPERTY.match(self.text, i)
+            m = re.compile(_PROPERTY).match(self.text, i)
             assert m is not None
             i = m.end()
         return i, tag_start

@@ -18,10 +18,13 @@ tests/formats/yamldata_test.py checks it against the libyaml reader.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sealer.formats import yamlscalar as ys
 from sealer.formats.yaml import MAX_DEPTH
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?: +(.*))?\Z")  # libyaml: 1024 at most
 _PLAIN = re.compile(r"(?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s])).*\Z")
@@ -31,7 +34,7 @@ _EMPTY = {"[]": list, "{}": dict}
 # stream (control characters, surrogates from undecodable bytes); here also
 # comments (`#`), which only the line reader (yamlfast) places.
 _OUTSIDE = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
-_OUTSIDE_RE = {False: re.compile(_OUTSIDE + "#]"), True: re.compile(_OUTSIDE + "]")}
+_OUTSIDE_END = {False: "#]", True: "]"}  # compiled on first use: ASCII text skips it
 _ASCII_IN = {
     False: bytes(c for c in range(0x20, 0x7F) if c != ord("#")) + b"\n",
     True: bytes(range(0x20, 0x7F)) + b"\n",
@@ -47,7 +50,7 @@ def outside(text: str, comments: bool = False) -> bool:
     """Whether the text holds a character the subset leaves to libyaml."""
     if text.isascii():  # bytes.translate checks 1 MB in about a millisecond, re in five
         return bool(text.encode("ascii").translate(None, _ASCII_IN[comments]))
-    return _OUTSIDE_RE[comments].search(text) is not None
+    return re.search(_OUTSIDE + _OUTSIDE_END[comments], text) is not None
 
 
 def load(text: str) -> dict[str, Any] | None:

@@ -21,7 +21,6 @@ one answers.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sealer.formats import Parsed, yamldata
 from sealer.formats import yamlscalar as ys
@@ -29,6 +28,10 @@ from sealer.formats.yaml import MAX_DEPTH, SOPS_KEY, CollStyle, Style, _Box, _Pa
 from sealer.formats.yamldata import Outside, outside
 from sealer.tree import Mapping, Scalar, Sequence, Span
 from sealer.values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # One line: an optional list dash, an optional `key:`, an optional scalar, then
 # blanks and a comment, each optional. The key is a plain word of at most 1024

@@ -12,10 +12,13 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
-from typing import Any
 
 from sealer.errors import FormatError
 from sealer.values import GoTime, Raw, Value, WideInt, parse_yaml_timestamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVABLE = {
@@ -32,14 +35,18 @@ _MAP: dict[str, Value] = {
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
 }
 KEYWORDS = _MAP  # plain words that are not their own text (null, true, ...)
-_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+# Patterns as text are compiled on first use (re caches them): start-up pays
+# only for the ones a file needs.
+_YAML_FLOAT = r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z"
 _INT64 = range(-(2**63), 2**63)
-_INT_LITERAL = re.compile(r"[-+]?[0-9]+\Z")
+_INT_LITERAL = r"[-+]?[0-9]+\Z"
 _UINT64_MAX = 2**64 - 1
 
 
 def _go_parse_int(text: str) -> int | None:
     """`strconv.ParseInt(text, 0, 64)` or ParseUint, as go-yaml tries them; None if neither."""
+    if not text.lstrip("+-").isalnum():  # `1.5`, `3.11.0`: no need to compile the pattern
+        return None
     m = re.fullmatch(r"([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)", text)
     if not m:
         return None
@@ -92,10 +99,10 @@ def resolve_plain(text: str) -> Value:
         value = _go_parse_int(plain)
         if value is not None:
             return value
-        if _YAML_FLOAT.match(plain):
+        if plain.count(".") < 2 and re.match(_YAML_FLOAT, plain):
             f = _go_parse_float(plain)
             if f is not None:
-                wide = _INT_LITERAL.match(plain) and int(plain) not in _INT64
+                wide = re.match(_INT_LITERAL, plain) and int(plain) not in _INT64
                 return WideInt(f) if wide else f
         if plain.startswith(("0b", "-0b", "0o", "-0o")):
             value = _go_parse_int(plain)
@@ -206,11 +213,17 @@ _ESCAPES = {
 
 
 # Any character double_quoted must escape or refuse; most values have none.
-_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]')
+_NEEDS_ESCAPE = '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]'
+
+
+def _needs_escape(text: str) -> bool:
+    if text.isascii():  # without compiling the class: \x00-\x1f and \x7f are unprintable
+        return not text.isprintable() or "\\" in text or '"' in text
+    return re.search(_NEEDS_ESCAPE, text) is not None
 
 
 def double_quoted(text: str) -> str:
-    if _NEEDS_ESCAPE.search(text) is None:
+    if not _needs_escape(text):
         return '"' + text + '"'
     out = []
     for ch in text:

@@ -26,10 +26,14 @@ from pathlib import Path
 
 from sealer import datakey, document, enc, envelope, fileio, formats, metadata, rules
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
-from sealer.formats import Format, Parsed
+from sealer.formats import Parsed
 from sealer.gitfilter import conflict
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.formats import Format
 
 Warn = Callable[[str], None]
 

@@ -33,10 +33,14 @@ from pathlib import Path
 from sealer import document, fileio, rules
 from sealer.envelope import Stash, show_path
 from sealer.errors import SealerError
-from sealer.formats import Format, splice
+from sealer.formats import splice
 from sealer.gitfilter import conflict
 from sealer.gitfilter.filter import Filter, format_for, lf
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.formats import Format
 
 KeyPath = tuple[str | int, ...]  # (document index, key, key, ...)
 Span = tuple[int, int]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
-from typing import ClassVar, Protocol, runtime_checkable
 
 from sealer.errors import ConfigError, SealerError
 from sealer.metadata import Stanza
@@ -19,35 +18,36 @@ from sealer.metadata import Stanza
 LOCAL, NETWORK, HARDWARE = 0, 1, 2  # identity kinds, tried in this order
 
 
-@runtime_checkable
-class Recipient(Protocol):
-    key_type: ClassVar[str]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # Protocols only type checkers need: typing stays unloaded at run time
+    from typing import ClassVar, Protocol
 
-    @property
-    def id(self) -> str:
-        """How users name this recipient (`age1…`, a key ARN, …)."""
-        ...
+    class Recipient(Protocol):
+        key_type: ClassVar[str]
 
-    def wrap(self, file_key: bytes) -> Stanza: ...
+        @property
+        def id(self) -> str:
+            """How users name this recipient (`age1…`, a key ARN, …)."""
+            ...
 
+        def wrap(self, file_key: bytes) -> Stanza: ...
 
-class Identity(Protocol):
-    kind: int  # LOCAL, NETWORK or HARDWARE
+    class Identity(Protocol):
+        kind: int  # LOCAL, NETWORK or HARDWARE
 
-    def unwrap(self, stanza: Stanza) -> bytes:
-        """Return the wrapped key, or raise NotMine (cheaply) if this is not ours."""
-        ...
+        def unwrap(self, stanza: Stanza) -> bytes:
+            """Return the wrapped key, or raise NotMine (cheaply) if this is not ours."""
+            ...
 
+    class KeyType(Protocol):
+        """What a plugin module provides, as module-level attributes."""
 
-class KeyType(Protocol):
-    """What a plugin module provides, as module-level attributes."""
+        NAME: str  # CLI flag and rules key: "age"
+        STANZA_TYPES: tuple[str, ...]  # metadata lists it reads: ("age",)
 
-    NAME: str  # CLI flag and rules key: "age"
-    STANZA_TYPES: tuple[str, ...]  # metadata lists it reads: ("age",)
-
-    def parse_recipients(self, value: object) -> list[Recipient]: ...
-    def load_identities(self) -> list[Identity]: ...
-    def stanza_id(self, stanza: Stanza) -> str: ...
+        def parse_recipients(self, value: object) -> list[Recipient]: ...
+        def load_identities(self) -> list[Identity]: ...
+        def stanza_id(self, stanza: Stanza) -> str: ...
 
 
 # Optional abilities a key-type module may add (looked up with getattr):

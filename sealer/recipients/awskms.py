@@ -19,8 +19,12 @@ from typing import Any, ClassVar
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import NETWORK, Recipient, split_list
+from sealer.recipients import NETWORK, split_list
 from sealer.values import rfc3339_now
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Recipient
 
 NAME = "kms"
 STANZA_TYPES = ("kms",)

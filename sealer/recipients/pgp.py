@@ -20,8 +20,12 @@ from typing import ClassVar
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, shown, split_list
+from sealer.recipients import LOCAL, shown, split_list
 from sealer.values import rfc3339_now
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Recipient
 
 NAME = "pgp"
 STANZA_TYPES = ("pgp",)

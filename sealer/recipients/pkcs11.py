@@ -28,8 +28,12 @@ from urllib.parse import quote, unquote_to_bytes
 from sealer import primitives
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import HARDWARE, Recipient, ask_terminal, shown, split_list
+from sealer.recipients import HARDWARE, ask_terminal, shown, split_list
 from sealer.values import rfc3339_now
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Recipient
 
 NAME = "pkcs11"
 STANZA_TYPES = ("pkcs11",)

@@ -20,7 +20,11 @@ from typing import Any, ClassVar
 
 from sealer.errors import ConfigError, FileError, NotMine, SealerError
 from sealer.metadata import Stanza
-from sealer.recipients import LOCAL, Recipient, ask_terminal, shown, split_list
+from sealer.recipients import LOCAL, ask_terminal, shown, split_list
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sealer.recipients import Recipient
 
 NAME = "ssh"
 STANZA_TYPES = ("age",)
