@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
-from typing import NamedTuple
+import time
 
 from sealer.errors import FormatError
+from sealer.records import Record
 
 
-class Comment(NamedTuple):
+class Comment(Record):
     """A comment line's text (after the comment character), as a leaf."""
 
     text: str
 
 
-class GoTime(NamedTuple):
+class GoTime(Record):
     """A timestamp kept as Go's `time.MarshalText` form, so it round-trips exactly."""
 
     text: str
 
 
-class Raw(NamedTuple):
+class Raw(Record):
     """Bytes that are not text: the binary store's content (tag `str`) or legacy `bytes`."""
 
     data: bytes
@@ -89,7 +89,6 @@ _GO_BOOL = {
     "1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
     "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False,
 }  # fmt: skip
-_GO_INT = re.compile(r"[+-]?[0-9]+\Z")
 
 
 def from_bytes(tag: str, data: bytes) -> Value:
@@ -103,7 +102,8 @@ def from_bytes(tag: str, data: bytes) -> Value:
         return Comment(data.decode("utf-8", "surrogateescape"))
     text = data.decode("ascii")
     if tag == "int":
-        if not _GO_INT.match(text):
+        digits = text[1:] if text[:1] in ("+", "-") else text
+        if not (digits.isascii() and digits.isdecimal()):  # Go: [+-]?[0-9]+, 0-9 only
             raise ValueError("not an integer")
         return int(text)
     if tag == "float":
@@ -131,13 +131,14 @@ def parse_go_float(text: str) -> float:
 
 # --- timestamps ------------------------------------------------------------
 
-_TS = re.compile(
+# Patterns compiled on first use (re caches them): most runs never need them,
+# and compiling costs more start-up than the rest of this module.
+_TS = (
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<h>\d{1,2}):(?P<mi>\d{1,2}):(?P<s>\d{1,2})"
     r"(?:\.(?P<f>\d+))?"
-    r"(?:[ \t]*(?P<z>Z|[+-]\d{1,2}(?::\d{2})?))?)?\Z",
-    re.A,  # Go's digits are 0-9 only: `٢٠٠١-١٢-١٤` is a string to go-yaml
-)
+    r"(?:[ \t]*(?P<z>Z|[+-]\d{1,2}(?::\d{2})?))?)?\Z"
+)  # with re.A: Go's digits are 0-9 only, `٢٠٠١-١٢-١٤` is a string to go-yaml
 
 
 def parse_yaml_timestamp(text: str) -> GoTime | None:
@@ -146,7 +147,9 @@ def parse_yaml_timestamp(text: str) -> GoTime | None:
     go-yaml accepts `2006-1-2T15:4:5.999999999Z07:00` (T or t), `2006-1-2
     15:4:5.999999999` (no zone, UTC) and `2006-1-2`.
     """
-    m = _TS.match(text)
+    if text[4:5] != "-":  # every layout starts with a 4-digit year (`version: 3.11.0` does not)
+        return None
+    m = re.match(_TS, text, re.A)
     if not m:
         return None
     if m["h"] is not None:
@@ -166,13 +169,21 @@ def parse_yaml_timestamp(text: str) -> GoTime | None:
         return None
 
 
+def _days_in(year: int, month: int) -> int:
+    """Go's `daysIn`: proleptic Gregorian, year 0 included (datetime starts at 1)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _format_go_time(m: re.Match[str]) -> str:
     year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
     hour = int(m["h"] or 0)
     minute, second = int(m["mi"] or 0), int(m["s"] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError("time out of range")
-    datetime(year, month, day)  # validates the date
+    if not (1 <= month <= 12 and 1 <= day <= _days_in(year, month)):
+        raise ValueError("no such date")
     frac = (m["f"] or "")[:9].rstrip("0")
     zone = m["z"]
     if zone in (None, "Z"):
@@ -190,7 +201,7 @@ def _format_go_time(m: re.Match[str]) -> str:
 
 def canonical_time(text: str) -> str:
     """Check an RFC 3339 timestamp (Go `UnmarshalText`) and return its Go text form."""
-    m = _TS.match(text)
+    m = re.match(_TS, text, re.A)
     if not m or m["h"] is None or m["z"] is None:
         raise ValueError("not an RFC 3339 time")
     return _format_go_time(m)
@@ -198,7 +209,7 @@ def canonical_time(text: str) -> str:
 
 def rfc3339_now() -> str:
     """`lastmodified`: UTC, whole seconds, `Z`."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def mac_aad(lastmodified: str) -> str:

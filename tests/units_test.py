@@ -38,6 +38,11 @@ def test_timestamps_as_go_yaml_reads_them() -> None:
         "2024-01-02T03:04:05.12Z"
     )
     assert parse_yaml_timestamp("2024-02-30") is None
+    assert parse_yaml_timestamp("2000-02-29") == GoTime("2000-02-29T00:00:00Z")  # leap: /400
+    assert parse_yaml_timestamp("1900-02-29") is None  # not leap: /100
+    assert parse_yaml_timestamp("2024-13-01") is None and parse_yaml_timestamp("2024-04-31") is None
+    assert parse_yaml_timestamp("0000-01-01") == GoTime("0000-01-01T00:00:00Z")  # Go has year 0
+    assert parse_yaml_timestamp("3.11.0") is None and parse_yaml_timestamp("2024") is None
     assert parse_yaml_timestamp("2024-01-02T03:04:05") is None  # T form needs a zone
 
 

@@ -66,7 +66,8 @@ def test_plain_decimals_take_the_short_way_to_the_same_value(digits: str) -> Non
 def test_type_tags_match_sops(tmp_path: Path, age_key: AgeKey) -> None:
     """For each scalar, sealer seals with the type tag and bytes sops uses."""
     samples = ["yes", "True", "0x1F", "017", "1_000", "1e3", "-0.0", "1.5e-7", "2024-01-02",
-               "2001-12-14t21:59:43.10-05:00", "'quoted'", "|\n  block\n", "08", ".5"]  # fmt: skip
+               "2001-12-14t21:59:43.10-05:00", "'quoted'", "|\n  block\n", "08", ".5",
+               "0000-01-01", "2000-02-29", "1900-02-29", "2024-04-31", "3.11.0", "1.2.3e4"]  # fmt: skip
     text = "".join(f"k{i}: {s}\n" for i, s in enumerate(samples))
     (tmp_path / "t.yaml").write_text(text)
     by_sops = sops("encrypt", "--age", age_key.recipient, str(tmp_path / "t.yaml"), check=True)
