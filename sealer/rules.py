@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from sealer import recipients
 from sealer.document import Policy
@@ -21,6 +20,7 @@ from sealer.selection import RULES, Selection
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from sealer.recipients import Recipient
@@ -33,32 +33,44 @@ _RULE_KEYS = {
 
 
 class Rules(Record):
-    path: Path
+    path: str | os.PathLike[str]
     rules: list[dict[str, Any]]
     raw: dict[str, Any]
 
 
 def find(start: Path) -> Path | None:
     """The rules file that governs files in `start` (a directory), if any."""
+    from pathlib import Path
+
+    found = find_file(start)
+    return None if found is None else Path(found)
+
+
+def find_file(directory: str | os.PathLike[str]) -> str | None:
+    """`find` for a path as text; `os.path`, as pathlib costs start-up (see bench/README)."""
     for var in ("SEALER_CONFIG", "SOPS_CONFIG"):
         if os.environ.get(var):
-            return Path(os.environ[var])
-    directory = start.resolve()
-    for d in (directory, *directory.parents):
+            return os.environ[var]
+    d = os.path.realpath(directory)
+    while True:
         for name in NAMES:
-            candidate = d / name
-            if candidate.is_file():
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate):
                 return candidate
-    return None
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
 
 
-def load(path: Path) -> Rules:
+def load(path: str | os.PathLike[str]) -> Rules:
     from sealer.formats import yaml as yaml_format
     from sealer.formats import yamldata
     from sealer.tree import to_python
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the rules file: {e.strerror}") from None
     except UnicodeDecodeError:
@@ -76,9 +88,11 @@ def load(path: Path) -> Rules:
     return Rules(path, rules, data)
 
 
-def policy_for(file: Path, config: Path | None = None) -> Policy:
+def policy_for(
+    file: str | os.PathLike[str], config: str | os.PathLike[str] | None = None
+) -> Policy:
     """The sealing policy for `file`, from the governing rules file."""
-    path = config or find(file.parent)
+    path = config or find_file(os.path.dirname(file) or ".")
     if path is None:
         raise ConfigError(
             "no recipients: no .sealer.yaml or .sops.yaml governs this file",
@@ -101,10 +115,11 @@ def policy_for(file: Path, config: Path | None = None) -> Policy:
     )
 
 
-def relative_to_rules(file: Path, rules_path: Path) -> str:
+def relative_to_rules(file: str | os.PathLike[str], rules_path: str | os.PathLike[str]) -> str:
     """`file` as creation rules' path_regex sees it: relative to the rules file's directory."""
     try:
-        return os.path.relpath(file.resolve(), rules_path.parent.resolve())
+        rules_dir = os.path.dirname(rules_path) or "."
+        return os.path.relpath(os.path.realpath(file), os.path.realpath(rules_dir))
     except ValueError:
         return str(file)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,29 @@ def test_walks_up_and_prefers_sealer_yaml(tmp_path: Path, age_key: AgeKey) -> No
     assert rules.find(deep) == tmp_path / ".sealer.yaml"
     policy = rules.policy_for(deep / "x.yaml")
     assert [r.id for r in policy.groups[0]] == [age_key.recipient]
+
+
+def test_relative_names_and_symlinked_directories(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rules are found and path_regex applied on real paths, as pathlib's resolve() gives."""
+    real = tmp_path / "real"
+    write_rules(
+        real,
+        ".sealer.yaml",
+        f"creation_rules:\n  - path_regex: ^sub/x\\.yaml$\n    age: {age_key.recipient}\n",
+    )
+    (real / "sub").mkdir()
+    (tmp_path / "link").symlink_to(real)
+    expected = os.path.realpath(real / ".sealer.yaml")
+    assert rules.find_file(tmp_path / "link" / "sub") == expected
+    assert rules.find(tmp_path / "link" / "sub") == Path(expected)
+    monkeypatch.chdir(tmp_path / "link" / "sub")
+    assert rules.relative_to_rules("x.yaml", "../.sealer.yaml") == "sub/x.yaml"
+    policy = rules.policy_for("x.yaml")
+    assert [r.id for r in policy.groups[0]] == [age_key.recipient]
+    with pytest.raises(ConfigError, match="no creation rule"):
+        rules.policy_for("y.yaml")
 
 
 def test_falls_back_to_sops_yaml_and_a_nearer_file_wins(tmp_path: Path, age_key: AgeKey) -> None:

@@ -9,11 +9,9 @@ from sealer import document, fileio, formats
 
 def rule_policy(name: str) -> document.Policy:
     """The policy of the `.sealer.yaml` or `.sops.yaml` rule that governs `name`."""
-    from pathlib import Path  # here: `encrypt --age` needs no rules and no pathlib
+    from sealer import rules  # here: `encrypt --age` needs no rules
 
-    from sealer import rules
-
-    return rules.policy_for(Path(name if name != "-" else "stdin"))
+    return rules.policy_for(name if name != "-" else "stdin")
 
 
 def age_policy(recipients: str) -> Callable[[str], document.Policy]:
