@@ -545,7 +545,10 @@ class _Parser:
         excluded: list[Span] = []
         ex_starts: list[int] = []
         starts: list[int] = []
+        eol = -1  # the end of the last comment: a ` #` inside it starts no other
         for pos in _hashes(text):
+            if pos < eol:
+                continue
             if not ex_starts:  # built on the first candidate: most sealed files have none
                 excluded = sorted(self.excluded)
                 ex_starts = [s for s, _ in excluded] or [-1]

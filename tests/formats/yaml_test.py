@@ -135,6 +135,26 @@ def test_sops_comments_open_without_warnings(tmp_path: Path, age_key: AgeKey) ->
             assert line.split("#", 1)[1].strip() in out.stdout
 
 
+HASHES_IN_COMMENTS = "a: 1 # c # d\n# x # y\nb: 'q # r' # s #t\nl:\n  - v # w # z\n"
+
+
+@pytest.mark.parametrize("tail", ["", "z: &x 2\n"])  # the line reader, then libyaml's
+def test_a_hash_inside_a_comment_starts_no_other(
+    tmp_path: Path, age_key: AgeKey, tail: str
+) -> None:
+    """A comment runs to the end of its line, ` #` and all (it crashed with overlapping edits)."""
+    text = HASHES_IN_COMMENTS + tail
+    sealed = _seal(text, age_key)
+    assert sealed.count("type:comment]") == 4  # the four comments; none split in two
+    path = tmp_path / "h.yaml"
+    path.write_text(sealed)
+    opened = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert opened.stdout == text
+    out = sops("-d", str(path), env={"SOPS_AGE_KEY": age_key.secret}, check=True).stdout
+    for comment in ("# c # d", "# x # y", "# s #t", "# w # z"):
+        assert comment in out
+
+
 LAYOUT = """\
 %YAML 1.1
 ---
