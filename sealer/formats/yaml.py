@@ -564,7 +564,7 @@ class _Parser:
             if text[eol - 1 : eol] == "\r":
                 eol -= 1
             node = CommentNode(text[pos + 1 : eol], (pos + 1, eol))
-            inline = text[self.line_starts[self.line_of(pos) - 1] : pos].strip() != ""
+            inline = text[text.rfind("\n", 0, pos) + 1 : pos].strip() != ""
             node.inline = inline
             k = bisect.bisect_left(starts, pos)
             owner = self._owner(pos, k, doc)

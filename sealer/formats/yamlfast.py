@@ -50,6 +50,10 @@ _LINE = re.compile(
     r"( *(?:#[^\n]*|))\n",
     re.M,
 )
+# _EXCLUDED: the libyaml reader marks every key and scalar as text in which a
+# `#` starts no comment. Here only quoted scalars can hold a ` #` (keys are
+# plain words, a plain scalar is cut at its ` #`, tabs are outside the subset),
+# so only they are marked, and comments land exactly as before.
 # The metadata entry: `sops:` at the top level with its mapping on the lines below.
 _META = re.compile(r"sops: *\n")
 _TOP_LEVEL = re.compile(r"^[^ \n]", re.M)
@@ -135,7 +139,8 @@ class _Reader(_Parser):
                 seq.node.items.append(node)  # type: ignore[arg-type]
                 seq.starts.append(at)
                 if track:
-                    excluded.append((at, end))
+                    if style:  # see _EXCLUDED
+                        excluded.append((at, end))
                     tokens.append((at, seq))
                 column = -1  # the next key line finds its mapping again
                 continue
@@ -167,7 +172,6 @@ class _Reader(_Parser):
             colon = start + len(key)
             if track:
                 tokens.append((start, box))
-                excluded.append((start, colon))
             at = colon + 1 + len(gap)
             if plain:  # the common case, inline: a plain value
                 pos = at + len(plain) + len(tail) + 1
@@ -186,7 +190,8 @@ class _Reader(_Parser):
                 continue
             add_item((key, Scalar(value, (at, end), styles.get(style) or self._style(box, style))))
             if track:
-                excluded.append((at, end))
+                if style:
+                    excluded.append((at, end))
                 tokens.append((at, box))
         if pos != endpos:
             raise Outside  # some line is not in the subset
@@ -277,7 +282,6 @@ class _Reader(_Parser):
             self.pending = None
             parent.node.items.append((key, Scalar(None, (at, at), self._style(parent, ""))))  # type: ignore[arg-type]
             if self.track:
-                self.excluded.append((at, at))
                 self.tokens.append((at, parent))
 
     def _close(self, n: int, end: int, most: int = 1 << 30) -> None:
