@@ -316,7 +316,8 @@ def open_tree(
 
     def opened_comment(node: CommentNode, text: str, used: tuple[str, ...]) -> None:
         out.append((node, Comment(text)))
-        stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
+        if remember:
+            stash.put(aad_of(used), "comment", to_bytes(Comment(text))[1], node.text)
 
     def visit(node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool) -> None:
         if isinstance(node, CommentNode):
@@ -326,7 +327,7 @@ def open_tree(
                 # a comment typed into a sealed file by hand: sops keeps it too
                 warnings.append(f"{show_path(upath)}: a comment is not sealed; kept as it is")
                 return
-            found = _open_comment(node.text, key, path)
+            found = _open_comment(node.text, cipher, path)
             if found is None:
                 unopened.append((node, upath))
             else:
@@ -374,7 +375,7 @@ def open_tree(
         _Walker(selection, lambda n, p, u, f: paths.add(p)).walk(docs)
     for node, upath in unopened:
         # go-yaml may file a comment under another mapping than sealer would
-        found = next((f for p in paths if (f := _open_comment(node.text, key, p))), None)
+        found = next((f for p in paths if (f := _open_comment(node.text, cipher, p))), None)
         if found is None:
             raise IntegrityError(
                 f"{show_path(upath)}: a sealed comment failed authentication",
@@ -392,7 +393,7 @@ def _damaged(upath: UserPath) -> IntegrityError:
 
 
 def _open_comment(
-    text: str, key: bytes, path: tuple[str, ...]
+    text: str, cipher: enc.Cipher, path: tuple[str, ...]
 ) -> tuple[str, tuple[str, ...]] | None:
     """A sealed comment's text and the path whose AAD opened it, or None.
 
@@ -401,7 +402,7 @@ def _open_comment(
     """
     for i in range(len(path), -1, -1):
         try:
-            tag, data = enc.decrypt_bytes(text, key, aad_of(path[:i]))
+            tag, data = cipher.open(text, aad_of(path[:i]))
         except (enc.BadValue, AuthenticationFailed):
             continue
         if tag == "comment":

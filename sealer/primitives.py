@@ -85,7 +85,7 @@ def aesgcm_class() -> type[AESGCM]:
         from cryptography.hazmat.bindings._rust import openssl
 
         cls: type[AESGCM] = openssl.aead.AESGCM
-    except (ImportError, AttributeError):  # a release that moved it: the public name
+    except (ImportError, AttributeError):  # 42 has AESGCM in Python; 43 on re-export this one
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         cls = AESGCM

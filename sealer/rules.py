@@ -50,7 +50,7 @@ def find_file(directory: str | os.PathLike[str]) -> str | None:
     """`find` for a path as text; `os.path`, as pathlib costs start-up (see bench/README)."""
     for var in ("SEALER_CONFIG", "SOPS_CONFIG"):
         if os.environ.get(var):
-            return os.environ[var]
+            return path_text(os.environ[var])
     d = os.path.realpath(directory)
     while True:
         for name in NAMES:
@@ -61,6 +61,15 @@ def find_file(directory: str | os.PathLike[str]) -> str | None:
         if parent == d:
             return None
         d = parent
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """`str(pathlib.Path(path))` without pathlib: no empty or `.` parts, no trailing `/`."""
+    text = os.fspath(path)
+    head = "/" if text.startswith("/") else ""
+    if text.startswith("//") and not text.startswith("///"):
+        head = "//"  # POSIX leaves the meaning of exactly two leading slashes open
+    return head + "/".join(p for p in text.split("/") if p not in ("", ".")) or "."
 
 
 def load(path: str | os.PathLike[str]) -> Rules:
@@ -92,6 +101,7 @@ def policy_for(
     file: str | os.PathLike[str], config: str | os.PathLike[str] | None = None
 ) -> Policy:
     """The sealing policy for `file`, from the governing rules file."""
+    file = path_text(file)  # as a Path shows it, in messages too (`./x.yaml` is `x.yaml`)
     path = config or find_file(os.path.dirname(file) or ".")
     if path is None:
         raise ConfigError(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sealer import rules
 from sealer.errors import ConfigError
@@ -131,3 +133,24 @@ def test_config_flag_and_env_override_the_search(tmp_path: Path, age_key: AgeKey
     assert out.returncode == 0, out.stderr
     env = {"SEALER_CONFIG": str(tmp_path / "elsewhere" / "rules.yaml")}
     assert sealer("encrypt", str(tmp_path / "x.yaml"), env=env).returncode == 0
+
+
+@given(st.text(alphabet="/.a ", max_size=12))
+def test_path_text_is_what_pathlib_shows(text: str) -> None:
+    assert rules.path_text(text) == str(PurePosixPath(text))
+
+
+def test_config_variable_and_file_names_read_as_paths(tmp_path: Path, age_key: AgeKey) -> None:
+    """`SEALER_CONFIG=dir/.sealer.yaml/` and `./x.yaml` mean what they meant with pathlib."""
+    write_rules(tmp_path, "r.yaml", f"creation_rules: [{{age: {age_key.recipient}}}]\n")
+    (tmp_path / "x.yaml").write_text("a: 1\n")
+    env = {"SEALER_CONFIG": f"{tmp_path}/./r.yaml/"}
+    for argv in (["x.yaml"], ["--", "x.yaml"]):  # the fast path, then click's
+        out = sealer("encrypt", *argv, env=env, cwd=tmp_path, check=True)
+        assert out.stdout.count("ENC[AES256_GCM,") == 2
+    (tmp_path / "r.yaml").write_text("creation_rules: [{path_regex: nothing, age: x}]\n")
+    fast = sealer("encrypt", "./x.yaml", env=env, cwd=tmp_path)
+    slow = sealer("encrypt", "--", "./x.yaml", env=env, cwd=tmp_path)
+    assert fast.returncode == slow.returncode == 5
+    assert fast.stderr == slow.stderr
+    assert f"no creation rule in {tmp_path}/r.yaml matches this file" in fast.stderr
