@@ -67,7 +67,7 @@ def _parts(text: str) -> tuple[bytes, bytes, bytes, str]:
             a2b(tag, strict_mode=True),
             kind,
         )
-    except binascii.Error as e:
+    except ValueError as e:  # binascii.Error, or a character that is not ASCII
         raise BadValue("bad base64 in an ENC[...] value") from e
 
 

@@ -115,6 +115,20 @@ def test_every_changed_character_of_every_value_is_detected(sealed: str) -> None
     assert checked > 300  # 5 values x (data + iv + tag)
 
 
+def test_a_character_outside_base64_is_damage_in_values_and_comments(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not ASCII in a sealed field: an integrity error (a sealed comment crashed with exit 3)."""
+    monkeypatch.setenv("SEALER_AGE_KEY", age_key.secret)
+    policy = document.Policy(groups=((AgeRecipient(age_key.recipient),),))
+    sealed = document.seal_text(formats.get("yaml"), "# a note\n" + PLAIN, policy=policy)
+    fields = _b64_fields(sealed)
+    assert sealed[fields[0][0] - len("#ENC[AES256_GCM,data:") :].startswith("#ENC[")
+    for start, _ in fields:
+        with pytest.raises(IntegrityError, match=r"f\.yaml"):
+            _open(sealed[:start] + "é" + sealed[start + 1 :])
+
+
 def _values(text: str) -> list[str]:
     return re.findall(r"ENC\[AES256_GCM,[^\]]*type:str\]", text.split("\nsops:")[0])
 
