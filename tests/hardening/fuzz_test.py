@@ -102,6 +102,15 @@ def test_enc_grammar(text: str) -> None:
         enc.decrypt(text, b"k" * 32, "a:")
 
 
+@given(
+    text=st.from_regex(r"ENC\[AES256_GCM,data:[^,]*,iv:[^,]*,tag:[^,]*,type:\w+\]", fullmatch=True)
+)
+def test_enc_fields_fail_only_as_bad_values(text: str) -> None:
+    """Whatever the fields hold (é, stray `=`, bits after padding): BadValue or the parts."""
+    with contextlib.suppress(enc.BadValue):
+        enc.parse(text)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: (
