@@ -48,6 +48,10 @@ else:
             if bases != (Record,):
                 raise TypeError("a record inherits from Record alone")
             fields = list(ns.get("__annotations__", {}))
+            if not fields:  # Python 3.14 keeps annotations in the namespace only with this
+                raise TypeError(
+                    f"{name}: no fields (the module needs `from __future__ import annotations`)"
+                )
             defaults = [ns[f] for f in fields if f in ns]
             if fields[len(fields) - len(defaults) :] != [f for f in fields if f in ns]:
                 raise TypeError(f"{name}: a field without a default follows one with it")

@@ -76,6 +76,11 @@ def test_a_record_refuses_what_typing_refuses() -> None:
             a: int = 1
             b: int
 
+    with pytest.raises(TypeError, match="no fields"):
+
+        class _Empty(Record):
+            pass
+
     with pytest.raises(AttributeError, match="_replace"):
 
         class _Override(Record):
