@@ -11,7 +11,8 @@ shapes of file, since sops' time depends on them: "secrets" (a flat mapping of
 strings, ports, booleans, quoted text).
 Prints a table and the ratio sops / sealer (above 1: sealer is faster).
 
-    python bench/crypt_bench.py [--runs 7] [--sizes 10,1000,10000] [--shapes secrets,config]
+    python bench/crypt_bench.py [--runs 7] [--small-runs 51] [--sizes 10,1000,10000]
+                                [--shapes secrets,config]
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ def medians(cmds: list[list[str]], env: dict[str, str], runs: int, cwd: Path) ->
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
+    # Small files take ~40 ms a command, near the machine's noise: more runs there.
+    ap.add_argument("--small-runs", type=int, default=51, help="runs for files of <=100 values")
     ap.add_argument("--sizes", default="10,1000,10000")
     ap.add_argument("--shapes", default="secrets,config")
     args = ap.parse_args()
@@ -135,7 +138,8 @@ def main() -> None:
                 [sealer, "encrypt", "--age", recipient, str(plain)],
                 [sops, "encrypt", "--age", recipient, str(plain)],
             ]
-            rows.append((shape, n, medians(cmds, env, args.runs, ruled)))
+            runs = args.small_runs if n <= 100 else args.runs
+            rows.append((shape, n, medians(cmds, env, runs, ruled)))
     head = " | ".join(f"{what:>14} {'sops':>7} {'ratio':>6}" for what in COLUMNS)
     print(f"{'file':>8} {'values':>7} | {head}")
     for shape, n, t in rows:
