@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from sealer import primitives, recipients, shamir
+from sealer import primitives, recipients
 from sealer.errors import NoKeyError, NotMine, SealerError
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
@@ -32,6 +32,8 @@ def wrap(
         raise ValueError("every key group needs a recipient")
     if len(groups) == 1:
         return (tuple(r.wrap(key) for r in groups[0]),)
+    from sealer import shamir  # key groups only: most files have one
+
     shares = shamir.split(key, len(groups), threshold or len(groups))
     return tuple(tuple(r.wrap(share) for r in g) for g, share in zip(groups, shares, strict=True))
 
@@ -115,6 +117,8 @@ class Keyring:
         if len(opened) >= need:
             if not multi:
                 return opened[0]
+            from sealer import shamir
+
             try:
                 return shamir.combine(list(opened.values()))
             except ValueError:

@@ -7,8 +7,6 @@ metadata block); every other byte stays as the user wrote it.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from sealer.errors import FormatError
 from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Scalar, Span
@@ -79,7 +77,8 @@ EXTENSIONS = {
 def get(name: str) -> Format:
     if name not in MODULES:
         raise FormatError(f"unknown format {name!r}", hint=f"known: {', '.join(MODULES)}")
-    fmt: Format = import_module(MODULES[name]).FORMAT
+    # __import__ with a fromlist gives the module itself; importlib costs start-up
+    fmt: Format = __import__(MODULES[name], fromlist=["FORMAT"]).FORMAT
     return fmt
 
 

@@ -10,7 +10,6 @@ third parties add theirs through the `sealer.recipients` entry-point group.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from importlib import import_module
 
 from sealer.errors import ConfigError, SealerError
 from sealer.metadata import Stanza
@@ -95,7 +94,8 @@ def key_type(name: str) -> KeyType:
         modules = BUILTIN if name in BUILTIN else _modules()
         if name not in modules:
             raise ConfigError(f"unknown key type {name!r}", hint=f"known: {', '.join(names())}")
-        _loaded[name] = import_module(modules[name].partition(":")[0])
+        # the module itself (a fromlist makes __import__ return it), without importlib
+        _loaded[name] = __import__(modules[name].partition(":")[0], fromlist=["NAME"])
     return _loaded[name]
 
 
