@@ -125,3 +125,20 @@ def test_unexpected_errors_exit_3_with_a_log(in_tmp: Path) -> None:
     assert "sealer 0.1.0" in text and "builtins.RuntimeError (message not recorded)" in text
     assert "internal detail" not in text
     assert oct(Path(log).stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_fast_path_runs_without_the_collector_and_restores_it(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    (in_tmp / "s.yaml").write_text("a: 1\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    code = (
+        "import gc, sys\nimport sealer.commands.decrypt as d\nfrom sealer.main import main\n"
+        "seen = []\nreal = d.decrypt\n"
+        "d.decrypt = lambda f: seen.append(gc.isenabled()) or real(f)\n"
+        "assert main(['decrypt', 's.yaml']) == 0 and seen == [False] and gc.isenabled()\n"
+        "gc.disable()\n"
+        "assert main(['decrypt', 's.yaml']) == 0 and not gc.isenabled()\n"
+    )
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True)
