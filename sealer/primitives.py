@@ -10,7 +10,8 @@ Python modules that only re-export it (they pull in typing and enum: a third of
 a small decrypt's instructions), and SHA-512 from CPython's built-in module,
 which hashlib would reach only after loading and scanning a second OpenSSL.
 Each falls back to the public import if the shortcut is not there; a test
-checks that the shortcut is the very same class and function.
+checks that the class is the very one cryptography exports, and that the hash
+gives hashlib's digests.
 """
 
 from __future__ import annotations
