@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 
 from sealer.errors import FormatError
 from sealer.values import GoTime, Raw, Value, WideInt, parse_yaml_timestamp
@@ -167,16 +166,11 @@ _PRINTABLE_CHARS = r"[\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U0001
 _SIMPLE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./@+=%-]*")
 
 
-@cache
-def _printable_re() -> re.Pattern[str]:
-    return re.compile(_PRINTABLE_CHARS)
-
-
 def _printable(text: str) -> bool:
     """Only characters YAML may print (tabs included); ASCII without compiling the class."""
     if text.isascii():
         return text.replace("\t", " ").isprintable()
-    return _printable_re().fullmatch(text) is not None
+    return re.fullmatch(_PRINTABLE_CHARS, text) is not None  # compiled on first use
 
 
 def plain_ok(text: str, flow: bool, tagged: bool = False) -> bool:
