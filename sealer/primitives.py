@@ -3,24 +3,19 @@
 sops uses a 32-byte nonce (Go's `NewGCMWithNonceSize(..., 32)`) and a 16-byte tag
 split off the ciphertext; decryption accepts whatever nonce length a value has.
 
-Start-up matters here (a git filter or deploy script opens one small file per
-process), so both primitives come from where they are cheapest to load:
-cryptography's AESGCM class straight from its compiled binding, skipping the
-Python modules that only re-export it (they pull in typing and enum: a third of
-a small decrypt's instructions), and SHA-512 from CPython's built-in module,
-which hashlib would reach only after loading and scanning a second OpenSSL.
-Each falls back to the public import if the shortcut is not there; a test
-checks that the class is the very one cryptography exports, and that the hash
-gives hashlib's digests.
+Only public APIs: `AESGCM` and SHA-512 from cryptography's documented modules,
+the lock from threading. SHA-512 comes from cryptography rather than hashlib:
+the first is already loaded for AES-GCM, the second would load and scan a
+second OpenSSL at start-up (bench/README.md gives the counts).
 """
 
 from __future__ import annotations
 
-import _thread
 import os
+import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -29,17 +24,19 @@ NONCE_SIZE = 32
 TAG_SIZE = 16
 
 
-if TYPE_CHECKING:
-    from hashlib import sha512 as _sha512
-else:
-    try:  # CPython's SHA-512; hashlib falls back to the same code without OpenSSL
-        from _sha512 import sha512 as _sha512  # 3.11
-    except ImportError:
-        try:
-            from _sha2 import sha512 as _sha512  # 3.12 and later
-        except ImportError:
-            from hashlib import sha512 as _sha512
-Sha512 = _sha512  # a SHA-512 hash object: update(data), hexdigest()
+class Sha512:
+    """A SHA-512 hash: `update(data)` as often as needed, then `hexdigest()` once."""
+
+    __slots__ = ("_hash", "update")
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import hashes
+
+        self._hash = hashes.Hash(hashes.SHA512())
+        self.update = self._hash.update  # the library's own method: no call in between
+
+    def hexdigest(self) -> str:
+        return self._hash.finalize().hex()
 
 
 class AuthenticationFailed(Exception):
@@ -49,12 +46,12 @@ class AuthenticationFailed(Exception):
 _POOL_SIZE = 1 << 16
 _pool = b""
 _pool_at = 0
-_pool_lock = _thread.allocate_lock()  # two threads never get the same bytes
+_pool_lock = threading.Lock()  # two threads never get the same bytes
 
 
 def _forget_pool() -> None:
     global _pool, _pool_at, _pool_lock
-    _pool, _pool_at, _pool_lock = b"", 0, _thread.allocate_lock()
+    _pool, _pool_at, _pool_lock = b"", 0, threading.Lock()
 
 
 # A forked child must never hand out its parent's bytes (two processes sealing
@@ -80,22 +77,11 @@ def random_bytes(n: int) -> bytes:
         lock.release()
 
 
-def aesgcm_class() -> type[AESGCM]:
-    """cryptography's AESGCM, loaded without its Python wrappers when it can be."""
-    try:
-        from cryptography.hazmat.bindings._rust import openssl
-
-        cls: type[AESGCM] = openssl.aead.AESGCM
-    except (ImportError, AttributeError):  # 42 has AESGCM in Python; 43 on re-export this one
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-        cls = AESGCM
-    return cls
-
-
 @lru_cache(maxsize=8)
 def _aead(key: bytes) -> AESGCM:
-    return aesgcm_class()(key)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:

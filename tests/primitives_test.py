@@ -59,19 +59,34 @@ def test_gcm_round_trip_and_tamper() -> None:
         primitives.Gcm(b"short")
 
 
-def test_the_start_up_shortcuts_are_the_public_primitives() -> None:
-    """AESGCM from cryptography's binding is the public class; SHA-512 is hashlib's."""
+def test_sha512_gives_hashlibs_digest_over_several_updates() -> None:
     import hashlib
 
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    assert primitives.aesgcm_class() is AESGCM
-    from cryptography.hazmat.bindings._rust import openssl
-
-    assert openssl.aead.AESGCM is AESGCM  # the shortcut exists in this release, not a fallback
     for data in (b"", b"abc", os.urandom(1000)):
         h = primitives.Sha512()
         h.update(data[:7])
         h.update(data[7:])
         assert h.hexdigest() == hashlib.sha512(data).hexdigest()
-    assert primitives.Sha512 is not hashlib.sha512  # CPython's own, not OpenSSL via hashlib
+
+
+def test_only_public_modules_of_dependencies_are_imported() -> None:
+    """No `_rust` binding, `_sha512`/`_sha2` or `_thread` (issue 16): public APIs only."""
+    import ast
+    from pathlib import Path
+
+    import sealer
+
+    private = []
+    for path in Path(sealer.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] != "sealer" and any(
+                    part.startswith("_") and not part.startswith("__") for part in name.split(".")
+                ):
+                    private.append(f"{path.name}: {name}")
+    assert private == []
