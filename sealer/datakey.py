@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sealer import primitives, recipients
 from sealer.errors import NoKeyError, NotMine, SealerError
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Identity, KeyType, Recipient
 

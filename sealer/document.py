@@ -10,6 +10,7 @@ unchanged value keeps its ciphertext and an unchanged file keeps its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sealer import datakey, envelope, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
@@ -20,7 +21,6 @@ from sealer.records import Record
 from sealer.selection import Selection
 from sealer.values import rfc3339_now
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format
     from sealer.recipients import Recipient

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sealer import document, fileio
 from sealer.datakey import Keyring
@@ -24,7 +25,6 @@ from sealer.errors import SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.privatedir import PrivateDir, abandoned, base, memory_dir
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format
 

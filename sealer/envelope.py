@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from sealer import enc, primitives
 from sealer.errors import FormatError, IntegrityError
@@ -24,10 +25,6 @@ from sealer.records import Record
 from sealer.selection import Selection
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 from sealer.values import Comment, Value, WideInt, from_bytes, mac_aad, to_bytes
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 # sha256("sops"): fed first when the MAC covers only encrypted values.
 MAC_ONLY_ENCRYPTED_INIT = bytes.fromhex(

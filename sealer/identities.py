@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
 from sealer.errors import ConfigError, FileError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -8,7 +8,7 @@ already is changes nothing at all.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sealer import document, fileio
 from sealer.datakey import Keyring
@@ -18,7 +18,6 @@ from sealer.formats import splice
 from sealer.paths import Path, PathError, lookup
 from sealer.tree import to_python
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format
 

@@ -9,14 +9,11 @@ cannot use (GCP KMS, Vault, …) keeps those entries when sealer rewrites it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sealer.errors import FormatError
 from sealer.records import Record
 from sealer.selection import RULES, Selection
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 # The master-key lists sops knows, in sops' own group order; sealer's extension
 # types (recipients registered by plugins) are accepted as well.

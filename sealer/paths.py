@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from sealer.errors import SealerError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 Path = tuple[str | int, ...]
 

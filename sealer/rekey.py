@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sealer import datakey, document, envelope, fileio, formats, recipients, rules
 from sealer.audit import git
@@ -24,7 +24,6 @@ from sealer.errors import ConfigError, FileError, FormatError, SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.metadata import Metadata, Stanza
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 

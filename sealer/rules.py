@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING, Any
 
 from sealer import recipients
 from sealer.document import Policy
@@ -18,10 +19,8 @@ from sealer.errors import ConfigError, FormatError
 from sealer.records import Record
 from sealer.selection import RULES, Selection
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
     from sealer.recipients import Recipient
 

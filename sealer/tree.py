@@ -10,11 +10,9 @@ Plain classes with `__slots__` rather than dataclasses: `dataclasses` imports
 
 from __future__ import annotations
 
-from sealer.values import Value
+from typing import Any
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from sealer.values import Value
 
 Span = tuple[int, int]
 

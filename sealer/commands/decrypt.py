@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from sealer import document, fileio, formats
 from sealer.datakey import Keyring
 from sealer.errors import SealerError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def decrypt(

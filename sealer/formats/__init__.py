@@ -7,14 +7,13 @@ metadata block); every other byte stays as the user wrote it.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any, Protocol
+
 from sealer.errors import FormatError
 from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Scalar, Span
 from sealer.values import Value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, Protocol
 
 Leaf = Scalar | CommentNode
 
@@ -27,32 +26,30 @@ class Parsed(Record):
     ctx: Any = None  # format-specific: where to insert metadata, indentation, ...
 
 
-if TYPE_CHECKING:  # only type checkers need the Protocol: typing stays unloaded at run time
+class Format(Protocol):
+    name: str
 
-    class Format(Protocol):
-        name: str
+    def parse(self, text: str) -> Parsed: ...
 
-        def parse(self, text: str) -> Parsed: ...
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+        """The span to replace and its text for a leaf sealed as `sealed`."""
+        ...
 
-        def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
-            """The span to replace and its text for a leaf sealed as `sealed`."""
-            ...
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+        """The span to replace and its text for a leaf opened to `value`."""
+        ...
 
-        def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
-            """The span to replace and its text for a leaf opened to `value`."""
-            ...
+    def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
+        ...
 
-        def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
-            """Edits that drop the old metadata and, unless `meta` is None, add `meta`."""
-            ...
+    def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
+        """Edits of plaintext giving `path` the (JSON-like) `value`, adding keys as needed."""
+        ...
 
-        def set_value(self, parsed: Parsed, path: Any, value: Any) -> list[Edit]:
-            """Edits of plaintext giving `path` the (JSON-like) `value`, adding keys as needed."""
-            ...
-
-        def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
-            """Edits of plaintext that remove `path`."""
-            ...
+    def unset_value(self, parsed: Parsed, path: Any) -> list[Edit]:
+        """Edits of plaintext that remove `path`."""
+        ...
 
 
 Edit = tuple[int, int, str]
@@ -77,8 +74,7 @@ EXTENSIONS = {
 def get(name: str) -> Format:
     if name not in MODULES:
         raise FormatError(f"unknown format {name!r}", hint=f"known: {', '.join(MODULES)}")
-    # __import__ with a fromlist gives the module itself; importlib costs start-up
-    fmt: Format = __import__(MODULES[name], fromlist=["FORMAT"]).FORMAT
+    fmt: Format = importlib.import_module(MODULES[name]).FORMAT
     return fmt
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
+from typing import Any
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
@@ -20,10 +21,6 @@ from sealer.formats import yamlscalar as ys
 from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
 from sealer.values import Comment, Value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent

@@ -18,13 +18,10 @@ tests/formats/yamldata_test.py checks it against the libyaml reader.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sealer.formats import yamlscalar as ys
 from sealer.formats.yaml import MAX_DEPTH
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?: +(.*))?\Z")  # libyaml: 1024 at most
 _PLAIN = re.compile(r"(?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s])).*\Z")

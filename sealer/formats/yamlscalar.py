@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from sealer.errors import FormatError
 from sealer.values import GoTime, Raw, Value, WideInt, parse_yaml_timestamp
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVABLE = {

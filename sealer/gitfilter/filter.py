@@ -23,6 +23,7 @@ import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sealer import datakey, document, enc, envelope, fileio, formats, metadata, rules
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
@@ -31,7 +32,6 @@ from sealer.gitfilter import conflict
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format
 

@@ -29,6 +29,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sealer import document, fileio, rules
 from sealer.envelope import Stash, show_path
@@ -38,7 +39,6 @@ from sealer.gitfilter import conflict
 from sealer.gitfilter.filter import Filter, format_for, lf
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format
 

@@ -9,7 +9,9 @@ third parties add theirs through the `sealer.recipients` entry-point group.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator, Mapping
+from typing import ClassVar, Protocol
 
 from sealer.errors import ConfigError, SealerError
 from sealer.metadata import Stanza
@@ -17,36 +19,34 @@ from sealer.metadata import Stanza
 LOCAL, NETWORK, HARDWARE = 0, 1, 2  # identity kinds, tried in this order
 
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # Protocols only type checkers need: typing stays unloaded at run time
-    from typing import ClassVar, Protocol
+class Recipient(Protocol):
+    key_type: ClassVar[str]
 
-    class Recipient(Protocol):
-        key_type: ClassVar[str]
+    @property
+    def id(self) -> str:
+        """How users name this recipient (`age1…`, a key ARN, …)."""
+        ...
 
-        @property
-        def id(self) -> str:
-            """How users name this recipient (`age1…`, a key ARN, …)."""
-            ...
+    def wrap(self, file_key: bytes) -> Stanza: ...
 
-        def wrap(self, file_key: bytes) -> Stanza: ...
 
-    class Identity(Protocol):
-        kind: int  # LOCAL, NETWORK or HARDWARE
+class Identity(Protocol):
+    kind: int  # LOCAL, NETWORK or HARDWARE
 
-        def unwrap(self, stanza: Stanza) -> bytes:
-            """Return the wrapped key, or raise NotMine (cheaply) if this is not ours."""
-            ...
+    def unwrap(self, stanza: Stanza) -> bytes:
+        """Return the wrapped key, or raise NotMine (cheaply) if this is not ours."""
+        ...
 
-    class KeyType(Protocol):
-        """What a plugin module provides, as module-level attributes."""
 
-        NAME: str  # CLI flag and rules key: "age"
-        STANZA_TYPES: tuple[str, ...]  # metadata lists it reads: ("age",)
+class KeyType(Protocol):
+    """What a plugin module provides, as module-level attributes."""
 
-        def parse_recipients(self, value: object) -> list[Recipient]: ...
-        def load_identities(self) -> list[Identity]: ...
-        def stanza_id(self, stanza: Stanza) -> str: ...
+    NAME: str  # CLI flag and rules key: "age"
+    STANZA_TYPES: tuple[str, ...]  # metadata lists it reads: ("age",)
+
+    def parse_recipients(self, value: object) -> list[Recipient]: ...
+    def load_identities(self) -> list[Identity]: ...
+    def stanza_id(self, stanza: Stanza) -> str: ...
 
 
 # Optional abilities a key-type module may add (looked up with getattr):
@@ -94,8 +94,7 @@ def key_type(name: str) -> KeyType:
         modules = BUILTIN if name in BUILTIN else _modules()
         if name not in modules:
             raise ConfigError(f"unknown key type {name!r}", hint=f"known: {', '.join(names())}")
-        # the module itself (a fromlist makes __import__ return it), without importlib
-        _loaded[name] = __import__(modules[name].partition(":")[0], fromlist=["NAME"])
+        _loaded[name] = importlib.import_module(modules[name].partition(":")[0])
     return _loaded[name]
 
 

@@ -7,14 +7,14 @@ identities.py (sealer's and sops' key files and variables).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from sealer.errors import ConfigError, NotMine
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, shown, split_list
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from typing import ClassVar
 
     from sealer.recipients import Recipient
 

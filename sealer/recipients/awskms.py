@@ -15,14 +15,13 @@ import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import NETWORK, split_list
 from sealer.values import rfc3339_now
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 

@@ -16,14 +16,13 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, shown, split_list
 from sealer.values import rfc3339_now
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 

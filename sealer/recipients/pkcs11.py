@@ -22,7 +22,7 @@ import base64
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, unquote_to_bytes
 
 from sealer import primitives
@@ -31,7 +31,6 @@ from sealer.metadata import Stanza
 from sealer.recipients import HARDWARE, ask_terminal, shown, split_list
 from sealer.values import rfc3339_now
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 

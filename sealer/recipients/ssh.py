@@ -16,13 +16,12 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sealer.errors import ConfigError, FileError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, ask_terminal, shown, split_list
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 
