@@ -4,7 +4,9 @@ libyaml hands every scalar to Python as an event object with two marks, and
 building sealer's tree from those events costs more than the events
 themselves. A file made of block mappings and lists (`key: value`, `key:`,
 `- value`, `- key: value`) of one-line scalars (plain, or quoted without
-escapes), comments and blank lines, plus the `sops:` metadata block, is read
+escapes) or an empty flow collection (`key: []`, `key: {}`), comments and
+blank lines, after an optional `---` first line, plus the `sops:` metadata
+block, is read
 here instead, one regular-expression match per line, into exactly the tree,
 spans and styles the libyaml reader (yaml.py) builds for it. The reader is
 that reader with its event loop replaced: comments are placed by the same code
@@ -21,6 +23,7 @@ one answers.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sealer.formats import Parsed, yamldata
 from sealer.formats import yamlscalar as ys
@@ -28,10 +31,6 @@ from sealer.formats.yaml import MAX_DEPTH, SOPS_KEY, CollStyle, Style, _Box, _Pa
 from sealer.formats.yamldata import Outside, outside
 from sealer.tree import Mapping, Scalar, Sequence, Span
 from sealer.values import Value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 # One line: an optional list dash, an optional `key:`, an optional scalar, then
 # blanks and a comment, each optional. The key is a plain word of at most 1024
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
 _LINE = re.compile(
     r"^( *+)(- ++|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *+)|)"
     r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
-    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))|)"
+    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))|(\[\]|\{\})|)"
     r"( *(?:#[^\n]*|))\n",
     re.M,
 )
@@ -77,16 +76,19 @@ class _Reader(_Parser):
 
     def run(self) -> Parsed:
         text = self.text
+        # a first line `---` (an explicit document start) is all the document
+        # markers the reader takes; it holds nothing to read
+        first = 4 if text.startswith("---\n") else 0
         # the first top-level `sops:` line (find is 0 + 1 when there is none)
         meta_match = _META.match(text, text.find("\nsops:") + 1) or _META.match(text)
         meta: tuple[Any, Span] | None = None
         if meta_match is None:  # no metadata (or a `sops` key the reader refuses)
-            self._lines(0, len(text))
+            self._lines(first, len(text))
         else:
             ms = meta_match.start()
             top = _TOP_LEVEL.search(text, meta_match.end())
             me = top.start() if top is not None else len(text)
-            self._lines(0, ms)
+            self._lines(first, ms)
             box = self._key_line(0, ms)  # the `sops` key closes what is open, as a key would
             meta = self._metadata(ms, me)
             if self.track:  # as the libyaml reader records the key and the block
@@ -123,16 +125,18 @@ class _Reader(_Parser):
         box: _Box | None = None
         column = -1  # box's column; the names below are box's, bound when box changes
         matches = _LINE.findall(text, pos, endpos)
-        for indent, dash, key, gap, dq, sq, plain, tail in matches:
+        for indent, dash, key, gap, dq, sq, plain, empty, tail in matches:
             n = len(indent)
             if not key:
                 at = pos + n + len(dash)
                 if not dash:  # a blank line or only a comment (a lone scalar continues one)
-                    if plain or text[at] in "\"'":
+                    if plain or empty or text[at] in "\"'":
                         raise Outside
                     pos = at + len(tail) + 1
                     continue
                 # `- scalar`: an item of the list at column n
+                if empty:
+                    raise Outside  # `- []`: left to libyaml
                 seq = self._item(n, pos + n)
                 pos, value, style, end = self._value(at, dq, sq, plain, tail)
                 node = Scalar(value, (at, end), seq.styles.get(style) or self._style(seq, style))
@@ -184,6 +188,15 @@ class _Reader(_Parser):
                 style, end = "", at + len(plain)
             elif text[at] in "\"'":
                 pos, value, style, end = self._value(at, dq, sq, plain, tail)
+            elif empty:  # `key: []` or `key: {}`: an empty flow collection
+                if tail[:1] == "#":
+                    raise Outside  # `#` right after the bracket: not a comment
+                coll = Sequence() if empty == "[]" else Mapping()
+                coll.span = (at, at + 2)
+                coll.style = CollStyle(at - pos, True, [])
+                add_item((key, coll))
+                pos = at + 2 + len(tail) + 1
+                continue
             else:  # `key:` and nothing more: a mapping or list below, or null
                 self.pending = (box, key, colon + 1)
                 pos = at + len(tail) + 1

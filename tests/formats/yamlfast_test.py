@@ -105,6 +105,12 @@ INSIDE = {
     "comment in quotes": "a: \"x # y\"\nb: 'p #q' # r\n",
     "comments and metadata": f"# head\na: {ENC} # tail\n{META}# after\n",
     "deep": "".join(f"{'  ' * i}k{i}:\n" for i in range(MAX_DEPTH - 1)) + "  " * 99 + "v: 1\n",
+    # what Helm values and Kubernetes manifests are full of (issue 16)
+    "empty flow collections": "a: []\nb: {}  # none\nc:\n  - d: []\n    e: {}\n# foot\nf: 1\n",
+    "empty flow then a comment inside": "a: {}\n  # in\nb: 1\n",
+    "sealed next to empty flow": f"a: []\nb: {ENC}\n{META}",
+    "document start": "---\na: 1\n",
+    "document start, comments, metadata": f"---\n# head\na: [] # x\n{META}# foot\n",
 }
 
 OUTSIDE = {
@@ -136,7 +142,14 @@ OUTSIDE = {
     "multi-line quoted": 'a: "x\n  y"\n',
     "escape": 'a: "x\\ty"\n',
     "quote in single quotes": "a: 'it''s'\n",
-    "document start": "---\na: 1\n",
+    "document start with blanks": "--- \na: 1\n",
+    "document start with a comment": "--- # c\na: 1\n",
+    "comment before the document start": "# c\n---\na: 1\n",
+    "document start only": "---\n",
+    "empty flow item": "a:\n  - []\n",
+    "empty flow at the top": "[]\n",
+    "hash right after empty flow": "a: []#c\n",
+    "flow with blanks": "a: [ ]\n",
     "document end": "a: 1\n...\n",
     "two documents": "a: 1\n---\nb: 2\n",
     "directive": "%YAML 1.2\n---\na: 1\n",
