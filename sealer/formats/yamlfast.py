@@ -4,16 +4,16 @@ libyaml hands every scalar to Python as an event object with two marks, and
 building sealer's tree from those events costs more than the events
 themselves. A file made of block mappings and lists (`key: value`, `key:`,
 `- value`, `- key: value`) of one-line scalars (plain, or quoted without
-escapes) or an empty flow collection (`key: []`, `key: {}`), comments and
-blank lines, after an optional `---` first line, plus the `sops:` metadata
-block, is read
-here instead, one regular-expression match per line, into exactly the tree,
-spans and styles the libyaml reader (yaml.py) builds for it. The reader is
+escapes), one-line flow lists of such scalars (`key: [a, "b"]`, `key: []`)
+and `key: {}`, comments and blank lines, after an optional `---` first line,
+plus the `sops:` metadata block, is read here instead, one regular-expression
+match per line, into exactly the tree, spans and styles the libyaml reader
+(yaml.py) builds for it. The reader is
 that reader with its event loop replaced: comments are placed by the same code
 (`_attach_comments`), from the same key and value positions.
 
 Anything outside that subset makes `parse` return None and the libyaml reader
-parses the file, so errors, anchors, tags, flow collections, block scalars,
+parses the file, so errors, anchors, tags, other flow collections, block scalars,
 multi-line scalars, lists of lists and several documents keep one
 implementation. The metadata block is read by yamldata.
 tests/formats/yamlfast_test.py checks that both readers agree wherever this
@@ -45,9 +45,17 @@ from sealer.values import Value
 _LINE = re.compile(
     r"^( *+)(- ++|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *+)|)"
     r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
-    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))|(\[\]|\{\})|)"
+    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))"
+    r"|(\[(?:[^\n\[\]{}'\"]|'[^'\n]*'|\"[^\"\\\n]*\")*\]|\{\})|)"
     r"( *(?:#[^\n]*|))\n",
     re.M,
+)
+# One item of a one-line flow list, with the blanks around it and its comma: a
+# quoted scalar as above, or a plain one without the characters that end or
+# complicate it in a flow collection (`,[]{}`, `:`, `#`, quotes).
+_FLOW_ITEM = re.compile(
+    r"( *)(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
+    r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|-(?=[^\s,\[\]{}]))[^,\[\]{}:#'\"\n]*(?<! )))( *)(,|)"
 )
 # _EXCLUDED: the libyaml reader marks every key and scalar as text in which a
 # `#` starts no comment. Here only quoted scalars can hold a ` #` (keys are
@@ -125,18 +133,18 @@ class _Reader(_Parser):
         box: _Box | None = None
         column = -1  # box's column; the names below are box's, bound when box changes
         matches = _LINE.findall(text, pos, endpos)
-        for indent, dash, key, gap, dq, sq, plain, empty, tail in matches:
+        for indent, dash, key, gap, dq, sq, plain, flow, tail in matches:
             n = len(indent)
             if not key:
                 at = pos + n + len(dash)
                 if not dash:  # a blank line or only a comment (a lone scalar continues one)
-                    if plain or empty or text[at] in "\"'":
+                    if plain or flow or text[at] in "\"'":
                         raise Outside
                     pos = at + len(tail) + 1
                     continue
                 # `- scalar`: an item of the list at column n
-                if empty:
-                    raise Outside  # `- []`: left to libyaml
+                if flow:
+                    raise Outside  # `- [...]`: left to libyaml
                 seq = self._item(n, pos + n)
                 pos, value, style, end = self._value(at, dq, sq, plain, tail)
                 node = Scalar(value, (at, end), seq.styles.get(style) or self._style(seq, style))
@@ -188,14 +196,11 @@ class _Reader(_Parser):
                 style, end = "", at + len(plain)
             elif text[at] in "\"'":
                 pos, value, style, end = self._value(at, dq, sq, plain, tail)
-            elif empty:  # `key: []` or `key: {}`: an empty flow collection
+            elif flow:  # `key: [...]` on one line, or `key: {}`
                 if tail[:1] == "#":
                     raise Outside  # `#` right after the bracket: not a comment
-                coll = Sequence() if empty == "[]" else Mapping()
-                coll.span = (at, at + 2)
-                coll.style = CollStyle(at - pos, True, [])
-                add_item((key, coll))
-                pos = at + 2 + len(tail) + 1
+                self._flow(box, key, at, at - pos, flow)
+                pos = at + len(flow) + len(tail) + 1
                 continue
             else:  # `key:` and nothing more: a mapping or list below, or null
                 self.pending = (box, key, colon + 1)
@@ -208,6 +213,53 @@ class _Reader(_Parser):
                 tokens.append((at, box))
         if pos != endpos:
             raise Outside  # some line is not in the subset
+
+    def _flow(self, box: _Box, key: str, at: int, column: int, flow: str) -> None:
+        """`key: {}`, or a flow list of one-line scalars, `key: [a, "b", 'c']`, as the
+        libyaml reader builds it: a flow collection whose items are flow scalars."""
+        if flow == "{}":
+            node: Mapping | Sequence = Mapping()
+            node.span, node.style = (at, at + 2), CollStyle(column, True, [])
+            box.node.items.append((key, node))  # type: ignore[arg-type]
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            raise Outside
+        seq = _Box(Sequence(), at, column, True, box, is_mapping=False)
+        items = _FLOW_ITEM.findall(flow, 1, len(flow) - 1)
+        i = 1
+        for lead, dq, sq, plain, trail, comma in items:
+            start = at + i + len(lead)
+            if dq or sq or flow[i + len(lead)] in "\"'":
+                style, value = flow[i + len(lead)], dq or sq
+                end = start + len(value) + 2
+            elif plain:
+                value = plain if ys.is_plain_word(plain) else ys.resolve_plain(plain)
+                style, end = "", start + len(plain)
+            else:
+                raise Outside  # an empty item: `[a, , b]`
+            i = end - at + len(trail) + len(comma)
+            st = seq.styles.get(style)
+            if st is None:
+                st = Style(style, True, column + 2, source=self.text, parent_indent=column)
+                seq.styles[style] = st
+            seq.node.items.append(Scalar(value, (start, end), st))  # type: ignore[arg-type]
+            seq.starts.append(start)
+            if self.track:
+                if style:  # see _EXCLUDED
+                    self.excluded.append((start, end))
+                self.tokens.append((start, seq))
+        commas = [comma for *_, comma in items]
+        if (
+            (i != len(flow) - 1 or commas != [","] * (len(items) - 1) + [""])
+            if items
+            else flow[1:-1].strip(" ")
+        ):
+            raise Outside  # a missing or trailing comma, or something no item pattern took
+        seq.end = at + len(flow) - 1
+        seq.node.span = (at, at + len(flow))
+        seq.node.style = CollStyle(column, True, seq.starts)
+        box.node.items.append((key, seq.node))  # type: ignore[arg-type]
+        self.boxes.append(seq)
 
     def _value(
         self, at: int, dq: str, sq: str, plain: str, tail: str
