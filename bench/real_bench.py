@@ -149,7 +149,9 @@ def main() -> None:
             args.corpus, work, args.formats.split(","), args.limit, sealer, sops, recipient, env
         )
         results = []
-        for fmt, name, plain, sealed in kept:
+        for done, (fmt, name, plain, sealed) in enumerate(kept):
+            if done % 50 == 0:
+                print(f"timing file {done + 1} of {len(kept)}", file=sys.stderr, flush=True)
             cmds = [
                 [sealer, "decrypt", str(sealed)],
                 [sops, "decrypt", str(sealed)],
