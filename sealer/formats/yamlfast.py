@@ -46,7 +46,7 @@ _LINE = re.compile(
     r"^( *+)(- ++|)(?:([A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}):(?=[ \n])( *+)|)"
     r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
     r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|[-?:](?=[^\s]))[^\n]*(?<! ))"
-    r"|(\[(?:[^\n\[\]{}'\"]|'[^'\n]*'|\"[^\"\\\n]*\")*\]|\{\})|)"
+    r"|(\[(?:[^\n\[\]{}'\"]|'[^'\n]*'|\"[^\"\\\n]*\")*\]|\{\})|([|>]-?)|)"
     r"( *(?:#[^\n]*|))\n",
     re.M,
 )
@@ -57,6 +57,10 @@ _FLOW_ITEM = re.compile(
     r"( *)(?:\"([^\"\\\n]*)\"|'([^'\n]*)'"
     r"|((?:[^\s'\"\[\]{},&*!|>%@`#?:-]|-(?=[^\s,\[\]{}]))[^,\[\]{}:#'\"\n]*(?<! )))( *)(,|)"
 )
+# A `key: |` line (a block scalar's header, nothing after it), which _data
+# looks for before the line reader reaches it, to read the content lines apart.
+_BLOCK_HEAD = re.compile(r"^ *(?:- +)?[A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}: +[|>]-?\n", re.M)
+_BLANKS = re.compile(" *")
 # _EXCLUDED: the libyaml reader marks every key and scalar as text in which a
 # `#` starts no comment. Here only quoted scalars can hold a ` #` (keys are
 # plain words, a plain scalar is cut at its ` #`, tabs are outside the subset),
@@ -81,6 +85,8 @@ class _Reader(_Parser):
         super().__init__(text)
         # a `key:` with nothing after it: (its mapping, key, where its empty value sits)
         self.pending: tuple[_Box, str, int] | None = None
+        # a `key: |` line just read: (its mapping, key, where `|` is, the header)
+        self.block: tuple[_Box, str, int, str] | None = None
 
     def run(self) -> Parsed:
         text = self.text
@@ -91,18 +97,18 @@ class _Reader(_Parser):
         meta_match = _META.match(text, text.find("\nsops:") + 1) or _META.match(text)
         meta: tuple[Any, Span] | None = None
         if meta_match is None:  # no metadata (or a `sops` key the reader refuses)
-            self._lines(first, len(text))
+            self._data(first, len(text))
         else:
             ms = meta_match.start()
             top = _TOP_LEVEL.search(text, meta_match.end())
             me = top.start() if top is not None else len(text)
-            self._lines(first, ms)
+            self._data(first, ms)
             box = self._key_line(0, ms)  # the `sops` key closes what is open, as a key would
             meta = self._metadata(ms, me)
             if self.track:  # as the libyaml reader records the key and the block
                 self.tokens.append((ms, box))
                 self.excluded += [(ms, ms + len(SOPS_KEY)), meta[1]]
-            self._lines(me, len(text))
+            self._data(me, len(text))
         if not self.stack:
             raise Outside  # blank lines only: the libyaml reader makes the empty document
         end = len(text)
@@ -125,6 +131,55 @@ class _Reader(_Parser):
             ctx=self.docs,
         )
 
+    def _data(self, pos: int, endpos: int) -> None:
+        """The lines from pos to endpos; each block scalar's content is read apart."""
+        while True:
+            header = _BLOCK_HEAD.search(self.text, pos, endpos)
+            if header is None:
+                self._lines(pos, endpos)
+                return
+            self._lines(pos, header.end())
+            pos = self._block(header.end(), endpos)
+
+    def _block(self, pos: int, endpos: int) -> int:
+        """The content of the block scalar whose header ends at pos; where reading goes on.
+
+        Taken: `|` and `|-` with any number of lines, `>` and `>-` with one (the
+        shape sealed values have), content indented by the first line's blanks,
+        no line of blanks only and no empty first line."""
+        text = self.text
+        assert self.block is not None
+        box, key, at, header = self.block
+        self.block = None
+        column = _BLANKS.match(text, pos).end() - pos if pos < endpos else 0  # type: ignore[union-attr]
+        if column <= box.indent:
+            raise Outside  # an empty block scalar, or none: the next line is not its content
+        lines: list[str] = []
+        end = i = pos
+        blanks = 0
+        while i < endpos:
+            nl = text.index("\n", i)
+            line = text[i:nl]
+            if not line:
+                blanks += 1
+            elif line[:column].strip(" ") or not line.strip(" "):
+                if not line.strip(" "):
+                    raise Outside  # a line of blanks only
+                break  # a less indented line ends the block
+            else:
+                lines += [""] * blanks + [line[column:]]
+                blanks, end = 0, nl + 1
+            i = nl + 1
+        if header[0] == ">" and len(lines) > 1:
+            raise Outside  # folding is left to libyaml
+        value = "\n".join(lines) + ("" if header.endswith("-") else "\n")
+        st = Style(header[0], False, column, source=text, parent_indent=box.indent)
+        box.node.items.append((key, Scalar(value, (at, end), st)))  # type: ignore[arg-type]
+        if self.track:
+            self.excluded.append((at, end))
+            self.tokens.append((at, box))
+        return end
+
     def _lines(self, pos: int, endpos: int) -> None:
         text, stack, track = self.text, self.stack, self.track
         tokens, excluded = self.tokens, self.excluded
@@ -133,18 +188,18 @@ class _Reader(_Parser):
         box: _Box | None = None
         column = -1  # box's column; the names below are box's, bound when box changes
         matches = _LINE.findall(text, pos, endpos)
-        for indent, dash, key, gap, dq, sq, plain, flow, tail in matches:
+        for indent, dash, key, gap, dq, sq, plain, flow, block, tail in matches:
             n = len(indent)
             if not key:
                 at = pos + n + len(dash)
                 if not dash:  # a blank line or only a comment (a lone scalar continues one)
-                    if plain or flow or text[at] in "\"'":
+                    if plain or flow or block or text[at] in "\"'":
                         raise Outside
                     pos = at + len(tail) + 1
                     continue
                 # `- scalar`: an item of the list at column n
-                if flow:
-                    raise Outside  # `- [...]`: left to libyaml
+                if flow or block:
+                    raise Outside  # `- [...]`, `- |`: left to libyaml
                 seq = self._item(n, pos + n)
                 pos, value, style, end = self._value(at, dq, sq, plain, tail)
                 node = Scalar(value, (at, end), seq.styles.get(style) or self._style(seq, style))
@@ -201,6 +256,12 @@ class _Reader(_Parser):
                     raise Outside  # `#` right after the bracket: not a comment
                 self._flow(box, key, at, at - pos, flow)
                 pos = at + len(flow) + len(tail) + 1
+                continue
+            elif block:  # `key: |`: the content lines are read by _block, after this call
+                if tail or at + len(block) + 1 != endpos:
+                    raise Outside  # a comment after the header, or a line _data did not expect
+                self.block = (box, key, at, block)
+                pos = endpos
                 continue
             else:  # `key:` and nothing more: a mapping or list below, or null
                 self.pending = (box, key, colon + 1)
