@@ -17,7 +17,7 @@ CASES = [
     (["export", "s.yaml", "-f", "toml"], "Invalid value for '-f' / '--format': 'toml' is not one of",
      "sealer export"),
     (["frobnicate"], "No such command 'frobnicate'.", "sealer"),
-    (["scan", "--staged", "--since", "HEAD"], "use either --staged or --since, not both",
+    (["scan", "--staged", "--since", "HEAD"], "use only one of --staged, --since and --all-history",
      "sealer scan"),
     (["completion", "tcsh"], "Invalid value for '{bash|zsh|fish}': 'tcsh' is not one of",
      "sealer completion"),
