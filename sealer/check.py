@@ -141,6 +141,8 @@ class Checker:
         self._keyring: Keyring | None = None
         self._rules_for_dir: dict[str, Path | None] = {}
         self._rules: dict[Path, rules.Rules] = {}
+        self._covered: dict[str, bool] = {}
+        self._rel_dirs: dict[tuple[str, Path], str] = {}
 
     def check(self, path: str, report: Report) -> None:
         if sources.is_audit_log(path):
@@ -194,15 +196,32 @@ class Checker:
         return formats.name_for_path(path) in _TEXT_FORMATS or self.covered(path)
 
     def covered(self, path: str) -> bool:
-        """Whether a creation rule with a path_regex matches `path`."""
+        """Whether a creation rule with a path_regex matches `path` (remembered per path)."""
+        found = self._covered.get(path)
+        if found is None:
+            found = self._covered[path] = self._match(path)
+        return found
+
+    def _match(self, path: str) -> bool:
         rules_path = self._rules_path(path)
         if rules_path is None:
             return False
         if rules_path not in self._rules:
             self._rules[rules_path] = rules.load(rules_path)
         loaded = self._rules[rules_path]
-        rel = rules.relative_to_rules(Path(path), rules_path)
+        rel = self._relative(path, rules_path)
         return any(rules.path_matches(loaded, i, rel) for i in range(len(loaded.rules)))
+
+    def _relative(self, path: str, rules_path: Path) -> str:
+        """`rules.relative_to_rules`, resolving each directory once (not every file's path)."""
+        if os.path.islink(path):
+            return rules.relative_to_rules(path, rules_path)
+        directory, name = os.path.split(path)
+        key = (directory, rules_path)
+        base = self._rel_dirs.get(key)
+        if base is None:
+            base = self._rel_dirs[key] = rules.relative_to_rules(directory or ".", rules_path)
+        return name if base == "." else f"{base}/{name}"
 
     def _rules_path(self, path: str) -> Path | None:
         if self.config is not None:
