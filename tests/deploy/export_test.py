@@ -191,6 +191,9 @@ def test_output_file_is_private(tricky: Path, in_tmp: Path) -> None:
     export("app.yaml", "-f", "dotenv", "-o", "out.env")
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
     assert "db_port=5432\n" in (in_tmp / "out.env").read_text()
+    (in_tmp / "out.env").write_text("OLD=content\n")
     (in_tmp / "out.env").chmod(0o644)
     export("app.yaml", "-f", "dotenv", "-o", "out.env")
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
+    replaced = (in_tmp / "out.env").read_text()  # replaced, never appended to
+    assert "OLD=content" not in replaced and "db_port=5432\n" in replaced
