@@ -60,6 +60,19 @@ class Content:
         self._index: dict[str, str] | None = None
         self._fetched: dict[str, bytes] = {}
         self._by_clean: set[str] | None = None
+        # working-tree check: files sealer's git filter keeps sealed (plaintext here)
+        self.stored: sources.SealedInGit | None = None
+
+    def use_git_for_filtered(self, paths: Sequence[str]) -> None:
+        """Read tracked `filter=sealer` files from the index: git holds them sealed."""
+        self.stored = sources.SealedInGit.find(paths)
+        if self.stored is not None:
+            self._fetched.update(
+                sources.batch_read(list(self.stored.blobs.values()), cwd=self.stored.top)
+            )
+
+    def from_git(self, path: str) -> bool:
+        return self.stored is not None and self.stored.blob_of(path) is not None
 
     def index(self) -> dict[str, str]:
         """Path (relative to cwd, normalised) -> blob id of every index entry."""
@@ -99,6 +112,10 @@ class Content:
                 if self._blobs is None:
                     self._blobs = sources.Blobs()
                 return self._blobs.read(blob)[0]
+        elif self.stored is not None:
+            blob = self.stored.blob_of(path)
+            if blob is not None and blob in self._fetched:
+                return self._fetched[blob]
         try:
             return Path(path).read_bytes()
         except FileNotFoundError:
@@ -152,6 +169,8 @@ class Checker:
         except SealerError as e:
             report.problems.append(Problem(path, e))
             return
+        if note and self.content.from_git(path):
+            note += " (as git holds it; the working file is its plaintext)"
         if note:
             report.notes.append((path, note))
 
@@ -337,6 +356,8 @@ def run(
         files = files_to_check(paths, staged)
         if staged:
             content.prefetch([p for p in files if checker.reads(p)])
+        else:
+            content.use_git_for_filtered(files)
         for path in files:
             checker.check(path, report)
     finally:
