@@ -267,8 +267,12 @@ class IndexWrites:
         return list(zip(ready, git.write_blobs(self.root, texts), strict=True)), failed
 
     def stage(self, stored: Sequence[tuple[Plan, str]]) -> None:
+        """Stage the blobs, and list them for the pre-commit hook (sealed here, MAC fresh)."""
         if stored:
+            from sealer.gitfilter import cleaned
+
             git.stage(self.root, [(p.target.mode, blob, p.target.name) for p, blob in stored])
+            cleaned.add(cleaned.record_path(str(git.git_dir(self.root))), [b for _, b in stored])
 
 
 def _changed_meanwhile(name: str) -> FileError:

@@ -242,6 +242,9 @@ def test_every_filtered_file_of_a_repo_is_rekeyed_in_one_batch(tmp_path: Path) -
         assert bob.recipient in staged, name
         assert _sealed_values(staged) == _sealed_values(_git(repo, "show", f"HEAD:{name}"))
         assert (repo / name).read_text() == PLAIN["yaml"][1]
+    # listed for the pre-commit hook, which then does not open them again
+    listed = (repo / ".git" / "sealer" / "cleaned").read_text().split()
+    assert {_git(repo, "rev-parse", f":{n}").strip() for n in names} <= set(listed)
 
 
 def test_one_off_flags_work_for_another_key_type_too(tmp_path: Path) -> None:

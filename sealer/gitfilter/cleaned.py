@@ -2,7 +2,8 @@
 
 Clean writes a fresh MAC over the values it seals, so what it returns is, by
 construction, a sealed file whose MAC verifies. It records the object id of
-each such output (one line, appended) in `.git/sealer/cleaned`; the hook
+each such output (one line, appended) in `.git/sealer/cleaned`, as do
+updatekeys and rotate for the blobs they stage in a filter repository; the hook
 (`sealer git reseal-staged`, `sealer check --staged`) then opens only the
 staged blobs that are not listed there: those that reached the index some
 other way (`git add -p` applies hunks to the blob without clean,
@@ -57,20 +58,27 @@ class Recorder:
         return self._where
 
     def record(self, data: bytes) -> None:
-        where = self._locate()
-        if where is None:
+        if self._failed:
             return
-        path, object_format = where
-        line = (object_id(data, object_format) + "\n").encode()
-        try:
-            path.parent.mkdir(exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            try:
-                os.write(fd, line)  # one short write: whole lines even with concurrent adds
-            finally:
-                os.close(fd)
-        except OSError:
+        where = self._locate()
+        if where is not None and not add(where[0], [object_id(data, where[1])]):
             self._failed = True  # the hook then opens the file: slower, never less safe
+
+
+def add(path: Path, oids: Iterable[str]) -> bool:
+    """Append blob ids (clean's one line per write stays whole with concurrent adds)."""
+    lines = memoryview("".join(f"{oid}\n" for oid in oids).encode())
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            while lines:
+                lines = lines[os.write(fd, lines) :]
+        finally:
+            os.close(fd)
+    except OSError:
+        return False  # the hook then opens those files: slower, never less safe
+    return True
 
 
 def record_path(git_common_dir: str) -> Path:
