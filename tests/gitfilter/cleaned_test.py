@@ -9,7 +9,7 @@ from sealer.gitfilter.cleaned import object_id
 from tests.gitfilter.gitrepo import GitRepo, new_repo
 from tests.helpers import AgeKey
 
-APP = "db:\n  password: hunter2-cl3an\n  port: 5432\n"
+APP = "db:\n  password: hunter2\n  port: 5432\n"
 
 
 def listed(repo: GitRepo) -> set[str]:
