@@ -10,7 +10,9 @@ its first parent:
   4. a change of `.sealer/allowed_signers` has a `signers.update` entry;
   5. every sealed file whose recipients or wrapped data key changed in C has an
      entry for it in C, whose `recipients.after` matches the committed file (and
-     whose data-key id matches, where a local identity can open the file).
+     whose data-key id matches, where a local identity can open the file). Each
+     version is parsed by its format (never matched for bytes), and a file that
+     stops parsing as sealed has changed too (its entry says `after: []`).
 Then the log at HEAD must extend the head pinned by the last successful run on
 this branch, and the working tree's log must extend HEAD's.
 """
@@ -149,17 +151,26 @@ class KeyState:
     meta: Any
 
 
+# A blob that is not (or no longer) a sealed file: no recipients, no data key.
+NOT_SEALED = KeyState((), "not sealed", None)
+
+
 def key_state(path: str, data: bytes | None) -> KeyState | None:
-    """Recipients and wrapped-key identity of a sealed file's blob; None if not sealed."""
+    """Recipients and wrapped-key identity of a sealed file's blob; None if not sealed.
+
+    The blob is parsed by its format's real parser, as `sealer decrypt` and sops
+    would read it: metadata spelled with escapes (`"\u0073ops"` in JSON,
+    `"\x73ops"` in YAML) is still metadata, so no byte pattern decides this.
+    """
     from sealer import fileio
     from sealer.rekey import fingerprints
 
-    if data is None or b"sops" not in data:
+    if data is None:
         return None
     try:
         fmt = formats.get(formats.name_for_path(path))
         _parsed, meta = document.read_metadata(fmt, fileio.decode(data), path)
-    except (SealerError, ImportError):
+    except (SealerError, ImportError, RecursionError):
         return None
     stanzas = [[{"type": s.type, **s.fields} for s in g] for g in meta.groups]
     wrapped = hashlib.sha256(json.dumps(stanzas, sort_keys=True, default=str).encode()).hexdigest()
@@ -369,6 +380,8 @@ class _History:
                 states[path] = (self._state(path, old), self._state(path, new_blob))
         gone = {b.wrapped for b, a in states.values() if b is not None and a is None}
         for path, (before, after) in states.items():
+            if after is None and before is not None and c.changes[path][1] is not None:
+                after = NOT_SEALED  # still there but no longer parses as sealed: a change
             if after is None or (before is not None and before.wrapped == after.wrapped):
                 continue
             if before is None and after.wrapped in gone:
@@ -402,7 +415,13 @@ class _History:
             old = {r for g in before.groups for r in g} if before else set()
             now = {r for g in after.groups for r in g}
             diff = [f"+{r}" for r in sorted(now - old)] + [f"-{r}" for r in sorted(old - now)]
-            what = "created sealed" if before is None else "changed recipients or data key"
+            what = (
+                "created sealed"
+                if before is None
+                else "stopped parsing as a sealed file"
+                if after is NOT_SEALED
+                else "changed recipients or data key"
+            )
             self.problem(
                 c.id, None, f"{what} ({' '.join(diff) or 're-wrapped'}) with no audit entry", path
             )
@@ -422,7 +441,7 @@ class _History:
     def _check_data_key(self, c: git.Commit, path: str, after: KeyState, last: Entry) -> None:
         from sealer.audit.log import data_key_id
 
-        if self.keyring is None:
+        if self.keyring is None or after.meta is None:
             return
         if after.wrapped not in self._data_keys:
             try:
