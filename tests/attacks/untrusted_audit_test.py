@@ -8,72 +8,20 @@ parsing as sealed.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.audit.keys import Person, make_person
-
-FILES = {"secrets/app.json": '{"token": "t0ps3cret"}\n', "secrets/app.yaml": "token: t0ps3cret\n"}
-
-
-class Repo:
-    def __init__(self, base: Path):
-        self.base, self.root = base, base / "repo"
-        self.root.mkdir(parents=True)
-        self.people = {n: make_person(base / "people", n) for n in ("alice", "mallory")}
-
-    def run(self, who: str, *args: str) -> subprocess.CompletedProcess[str]:
-        home = self.base / "home"
-        env = {
-            **os.environ,
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            **self.people[who].env(),
-        }
-        return subprocess.run(
-            args, cwd=self.root, env=env, capture_output=True, text=True, check=False
-        )
-
-    def ok(self, who: str, *args: str) -> str:
-        out = self.run(who, *args)
-        assert out.returncode == 0, f"{args}: {out.stderr}"
-        return out.stdout
-
-    def sealer(self, who: str, *args: str) -> str:
-        return self.ok(who, sys.executable, "-m", "sealer", *args)
-
-    def commit(self, who: str, label: str) -> str:
-        self.ok(who, "git", "add", "-A")
-        self.ok(who, "git", "commit", "-qm", label)
-        return self.ok(who, "git", "rev-parse", "HEAD").strip()
-
-    def failures(self) -> list[str]:
-        out = self.run("alice", sys.executable, "-m", "sealer", "audit", "verify")
-        assert out.returncode == 52, out.stderr
-        prefix = "sealer: audit: "
-        return [x.removeprefix(prefix) for x in out.stderr.splitlines() if x.startswith(prefix)]
+from tests.attacks.hostile import AUDITED as FILES
+from tests.attacks.hostile import AuditRepo as Repo
+from tests.attacks.hostile import audit_repo
+from tests.audit.keys import Person
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
-    r = Repo(tmp_path)
-    r.ok("alice", "git", "init", "-q", "-b", "main")
-    r.sealer("alice", "audit", "init")
-    (r.root / "secrets").mkdir()
-    for name, text in FILES.items():
-        (r.root / name).write_text(text)
-        r.sealer("alice", "encrypt", "-i", "--age", r.people["alice"].age_recipient, name)
-    r.sealer("alice", "audit", "record", *FILES)
-    r.commit("alice", "root")
-    r.sealer("alice", "audit", "init")
-    verified = r.run("alice", sys.executable, "-m", "sealer", "audit", "verify")
-    assert verified.returncode == 0, verified.stderr
-    return r
+    return audit_repo(tmp_path)
 
 
 def _rekey_for(r: Repo, who: Person, name: str) -> None:

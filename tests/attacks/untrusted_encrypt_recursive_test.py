@@ -12,9 +12,7 @@ from tests.attacks.hostile import sealer_in
 from tests.helpers import AgeKey
 
 
-def test_a_hand_typed_value_in_a_sealed_file_is_not_copied(
-    age_key: AgeKey, tmp_path: Path
-) -> None:
+def test_a_hand_typed_value_in_a_sealed_file_is_not_copied(age_key: AgeKey, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     (src / "s.yaml").write_text("db:\n  password: hunter2\n")
