@@ -15,8 +15,8 @@ through `re2.Set` (no match object, no offsets to map back to `str` indices).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from sealer.errors import ConfigError
 
@@ -29,14 +29,14 @@ HINT = (
 class Pattern:
     """A compiled RE2 pattern; `search(text)` says whether it occurs in `text`."""
 
-    __slots__ = ("_set", "source")
+    __slots__ = ("_match", "source")
 
-    def __init__(self, source: str, compiled: Any):
+    def __init__(self, source: str, match: Callable[[str], list[int] | None]):
         self.source = source
-        self._set = compiled
+        self._match = match  # re2.Set.Match: the indices of the patterns found, or None
 
     def search(self, text: str) -> bool:
-        return self._set.Match(text) is not None
+        return self._match(text) is not None
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
@@ -72,7 +72,7 @@ def _compiled(source: str) -> Pattern:
     found = re2.Set.SearchSet(options)
     found.Add(source)
     found.Compile()
-    return Pattern(source, found)
+    return Pattern(source, found.Match)
 
 
 def _refuse_c_only_syntax(source: str) -> None:
