@@ -26,17 +26,29 @@ HINT = (
 )
 
 
+_MEMO_TEXT = 256  # characters
+_MEMO_ENTRIES = 65536
+
+
 class Pattern:
     """A compiled RE2 pattern; `search(text)` says whether it occurs in `text`."""
 
-    __slots__ = ("_match", "source")
+    __slots__ = ("_match", "_seen", "source")
 
     def __init__(self, source: str, match: Callable[[str], list[int] | None]):
         self.source = source
         self._match = match  # re2.Set.Match: the indices of the patterns found, or None
+        # Key names repeat (every section of a config has the same keys) and a call
+        # into RE2 costs a few microseconds: remember short texts, a bounded number.
+        self._seen: dict[str, bool] = {}
 
     def search(self, text: str) -> bool:
-        return self._match(text) is not None
+        found = self._seen.get(text)
+        if found is None:
+            found = self._match(text) is not None
+            if len(text) <= _MEMO_TEXT and len(self._seen) < _MEMO_ENTRIES:
+                self._seen[text] = found
+        return found
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
