@@ -92,7 +92,9 @@ def prepare(
     skipped: dict[str, int] = {}
     for fmt in formats:
         files = sorted((corpus / fmt).glob(f"*.{fmt}"))
-        for plain in files[:limit] if limit else files:
+        if limit and len(files) > limit:  # evenly spread over the (repository-sorted) names
+            files = [files[i * len(files) // limit] for i in range(limit)]
+        for plain in files:
             sealed = work / "sealed" / fmt / plain.name
             sealed.parent.mkdir(parents=True, exist_ok=True)
             out = subprocess.run(
@@ -126,7 +128,7 @@ def main() -> None:
     ap.add_argument("--install", metavar="REF", help="rebuild --venv with sealer from this ref")
     ap.add_argument("--runs", type=int, default=3, help="runs of each command per file")
     ap.add_argument("--formats", default=",".join(FORMATS))
-    ap.add_argument("--limit", type=int, default=0, help="at most this many files per format")
+    ap.add_argument("--limit", type=int, default=0, help="at most N files per format, spread")
     ap.add_argument("--json", type=Path, help="write every file's figures here")
     args = ap.parse_args()
     if args.install or not (args.venv / "bin" / "sealer").exists():
