@@ -59,7 +59,8 @@ _FLOW_ITEM = re.compile(
 )
 # A `key: |` line (a block scalar's header, nothing after it), which _data
 # looks for before the line reader reaches it, to read the content lines apart.
-_BLOCK_HEAD = re.compile(r"^ *(?:- +)?[A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}: +[|>]-?\n", re.M)
+_BLOCK_HEAD = re.compile(r" *(?:- +)?[A-Za-z0-9_][A-Za-z0-9_./-]{0,1023}: +[|>]-?\n")
+_BLOCK_VALUE = re.compile(r": +[|>]-?\n")
 _BLANKS = re.compile(" *")
 # _EXCLUDED: the libyaml reader marks every key and scalar as text in which a
 # `#` starts no comment. Here only quoted scalars can hold a ` #` (keys are
@@ -133,13 +134,20 @@ class _Reader(_Parser):
 
     def _data(self, pos: int, endpos: int) -> None:
         """The lines from pos to endpos; each block scalar's content is read apart."""
+        text = self.text
+        at = pos
         while True:
-            header = _BLOCK_HEAD.search(self.text, pos, endpos)
-            if header is None:
+            # `: |` first (a fast search for a literal start), then its whole line
+            found = _BLOCK_VALUE.search(text, at, endpos)
+            if found is None:
                 self._lines(pos, endpos)
                 return
-            self._lines(pos, header.end())
-            pos = self._block(header.end(), endpos)
+            at = found.end()
+            header = _BLOCK_HEAD.match(text, text.rfind("\n", 0, found.start()) + 1, at)
+            if header is None or header.start() < pos:
+                continue  # not a `key: |` line of its own
+            self._lines(pos, at)
+            pos = at = self._block(at, endpos)
 
     def _block(self, pos: int, endpos: int) -> int:
         """The content of the block scalar whose header ends at pos; where reading goes on.
