@@ -162,7 +162,7 @@ def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
         shamir_threshold=policy.shamir_threshold if len(groups) > 1 else 0,
         mac_only_encrypted=policy.mac_only_encrypted,
     )
-    return _emit(fmt, parsed, result, meta)
+    return _emit(fmt, parsed, result, meta, key)
 
 
 def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
@@ -177,10 +177,12 @@ def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
             mac=envelope.seal_mac(result.mac_hex, previous.key, lastmodified),
             version=metadata.WRITE_VERSION,
         )
-    return _emit(fmt, parsed, result, meta)
+    return _emit(fmt, parsed, result, meta, previous.key)
 
 
-def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata) -> str:
+def _emit(
+    fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata, key: bytes
+) -> str:
     debug(
         f"{fmt.name}: {len(result.replacements)} values sealed, {result.reused} kept their "
         f"ciphertext, for {sum(len(g) for g in meta.groups)} recipients"
@@ -193,7 +195,10 @@ def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metada
     if not any(start == end and text for start, end, text in meta_edits):
         # fail closed: output without metadata would be plaintext passing as sealed
         raise FormatError("the file has nothing that could hold the sops metadata")
-    return splice(parsed.text, edits + meta_edits)
+    sealed = splice(parsed.text, edits + meta_edits)
+    from sealer import selfcheck  # never writes what it cannot open (FORMAT.md "Self-check")
+
+    return selfcheck.verify(fmt, parsed, sealed, key)
 
 
 def rekeyed(opened: Opened, groups: Sequence[Sequence[Recipient]], threshold: int) -> Opened:
