@@ -14,6 +14,7 @@ from sealer.values import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Protocol
 
 Leaf = Scalar | CommentNode
@@ -72,6 +73,27 @@ EXTENSIONS = {
     ".env": "dotenv",
     ".ini": "ini",
 }
+
+
+BOM = "\ufeff"  # a UTF-8 byte-order mark, as decoded
+
+
+def parse_past_bom(parse: Callable[[str], Parsed], text: str) -> Parsed:
+    """Parse a text that starts with a byte-order mark, keeping the mark and exact positions.
+
+    The reader sees a line break where the mark was: the same length, so every
+    span points at the same characters of `text`, and a leading blank line
+    means nothing in YAML or JSON. The parsed text keeps the mark, so sealing
+    and opening write it back byte for byte.
+    """
+    import re
+
+    try:
+        parsed = parse("\n" + text[1:])
+    except FormatError as e:  # the reader counted the added line break
+        e.message = re.sub(r"^line (\d+)", lambda m: f"line {int(m[1]) - 1}", e.message)
+        raise
+    return parsed._replace(text=text)
 
 
 def get(name: str) -> Format:

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
-from sealer.formats import Edit, Leaf, Parsed
+from sealer.formats import BOM, Edit, Leaf, Parsed, parse_past_bom
 from sealer.formats import yamlscalar as ys
 from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
@@ -29,7 +29,13 @@ SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent
 MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
 MAX_DEPTH = 100  # nested mappings and lists; real configuration stays far below
-_PROPERTY = r"\S+[ \t\r\n]*"  # compiled on first use (anchors and tags are rare)
+# A tag as libyaml scans it: verbatim `!<…>`, else up to a blank (and, in a flow
+# collection, up to a flow indicator). An anchor is `&` and exactly the name the
+# event reports: libyaml ends a name at `:`, so `&an:chor` is anchor `an`
+# followed by the scalar `:chor`. Compiled on first use (properties are rare).
+_TAG = r"!<[^>]*>|\S+"
+_FLOW_TAG = r"!<[^>]*>|[^\s,\[\]{}]+"
+_SEPARATION = r"(?:[ \t\r\n]+|#[^\n]*)*"  # between a property and what it qualifies
 _DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
 
 
@@ -112,6 +118,8 @@ class YamlFormat:
 
     def parse(self, text: str) -> Parsed:
         require_utf8(text)
+        if text.startswith(BOM):  # libyaml skips the mark without counting it
+            return parse_past_bom(self.parse, text)
         from sealer.formats import yamlfast  # plain block YAML, without libyaml's events
 
         return yamlfast.parse(text) or _Parser(text).run()
@@ -132,6 +140,10 @@ class YamlFormat:
             return (start, end), f'"{sealed}"'
         if st.style == "'" or st.flow:  # plain ENC[...] cannot stand in a flow collection
             return (start, end), f"'{sealed}'"
+        if start and (st.source[start - 1].isalnum() or st.source[start - 1] in "-_"):
+            # `&an:chor`: the scalar `:chor` right after anchor `an`; ENC[…] there would
+            # lengthen the anchor's name, so a blank goes between them
+            return (start, end), " " + sealed
         return (start, end), sealed
 
     def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
@@ -166,7 +178,14 @@ class YamlFormat:
         return yamledit.unset_value(parsed, path)
 
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        text = parsed.text
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
+        if edits and edits[-1][1] == len(text) and not text.endswith("\n"):
+            # a file without a final line break is sealed without one (see below):
+            # the line break before `sops:` was the plaintext's last character
+            s, e, _ = edits[-1]
+            s -= 1 if text[s - 1 : s] == "\n" else 0
+            edits[-1] = (s - (1 if text[s - 1 : s] == "\r" else 0), e, "")
         if meta is None:
             return edits
         for doc in parsed.ctx:
@@ -180,8 +199,10 @@ class YamlFormat:
             pad = " " * doc.root_indent
             body = ys.emit_block(meta, META_INDENT, doc.root_indent + META_INDENT)
             block = "\n".join([pad + "sops:", *body]) + "\n"
-            if doc.end and parsed.text[doc.end - 1] != "\n":
+            if doc.end and text[doc.end - 1] != "\n":
                 block = "\n" + block
+                if doc.end == len(text) and not _ends_in_block_scalar(doc.root):
+                    block = block.removesuffix("\n")  # no final line break: none after it either
             edits.append((doc.end, doc.end, block))
         return edits
 
@@ -314,7 +335,14 @@ class _Parser:
         parent = self.stack[-1] if self.stack else None
         node: Mapping | Sequence = Mapping() if is_mapping else Sequence()
         flow = bool(ev.flow_style) or (parent is not None and parent.flow)
-        box = _Box(node, start, self.col(start), flow, parent, is_mapping=is_mapping)
+        column = self.col(start)
+        if ev.anchor is not None or ev.tag is not None:
+            # `--- !!map` / `key: &a`: the collection's column is its first entry's, not
+            # its properties' (the metadata of a tagged root goes at column 0); it still
+            # starts at its properties (a comment after them is its own, as for go-yaml)
+            first, _ = self._skip_properties(start, ev.anchor, ev.tag is not None, parent)
+            column = self.col(first)
+        box = _Box(node, start, column, flow, parent, is_mapping=is_mapping)
         if parent is None:
             if not is_mapping:
                 raise FormatError("YAML documents whose top level is a sequence are not supported")
@@ -367,7 +395,7 @@ class _Parser:
             return
         tag_start = None
         if anchor is not None or tag is not None:
-            start, tag_start = self._skip_properties(start, anchor is not None, tag is not None)
+            start, tag_start = self._skip_properties(start, anchor, tag is not None, box)
         text = ev.value
         if style == "" and tag is None:
             value: Value = text if ys.is_plain_word(text) else ys.resolve_plain(text)
@@ -389,10 +417,10 @@ class _Parser:
                 box.styles[style] = st
         else:
             newline_end = True
-            if style in ("|", ">"):
-                end = self._block_end(start, end)
-                newline_end = self.text[end - 1 : end] == "\n"
             indent = self._content_indent(start, style, box)
+            if style in ("|", ">"):
+                end = self._block_end(start, end, indent)
+                newline_end = self.text[end - 1 : end] == "\n"
             drop = tag_start if tag in _DROP_TAGS else None
             crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
             tagged = tag is not None and tag not in _DROP_TAGS
@@ -421,26 +449,44 @@ class _Parser:
         if anchor:
             self.anchors[anchor] = node
 
-    def _skip_properties(self, start: int, anchor: bool, tag: bool) -> tuple[int, int | None]:
+    def _skip_properties(
+        self, start: int, anchor: str | None, tag: bool, box: _Box | None
+    ) -> tuple[int, int | None]:
+        """Where the node after its anchor and tag starts, and where its tag starts."""
+        text = self.text
         tag_start = None
         i = start
-        for _ in range(int(anchor) + int(tag)):
-            if self.text.startswith("!", i):
+        for _ in range(int(anchor is not None) + int(tag)):
+            if text.startswith("!", i):
                 tag_start = i
-            m = re.compile(_PROPERTY).match(self.text, i)
-            assert m is not None
-            i = m.end()
+                flow = box is not None and box.flow
+                m = re.compile(_FLOW_TAG if flow else _TAG).match(text, i)
+                assert m is not None
+                i = m.end()
+            else:
+                assert anchor is not None and text.startswith("&" + anchor, i)
+                i += 1 + len(anchor)
+            i = re.compile(_SEPARATION).match(text, i).end()  # type: ignore[union-attr]
         return i, tag_start
 
-    def _block_end(self, start: int, end: int) -> int:
-        """A block scalar's own text ends after its last content line, unless it keeps (`+`)."""
-        nl = self.text.find("\n", start, end)
-        header = self.text[start : nl if nl >= 0 else end].split("#", 1)[0]
-        if "+" in header:
+    def _block_end(self, start: int, end: int, indent: int) -> int:
+        """A block scalar's own text ends after its last content line, unless it keeps (`+`).
+
+        A content line is one with more than `indent` characters: a line of
+        blanks longer than the indentation holds blanks of the value.
+        """
+        text = self.text
+        nl = text.find("\n", start, end)
+        header = text[start : nl if nl >= 0 else end].split("#", 1)[0]
+        if "+" in header or nl < 0:
             return end
-        content = self.text[start:end].rstrip(" \t\r\n")
-        nl = self.text.find("\n", start + len(content), end)
-        return nl + 1 if nl >= 0 else end
+        pos = end
+        while pos > nl + 1:
+            line_start = text.rfind("\n", nl, pos - 1) + 1
+            if len(text[line_start:pos].rstrip("\r\n")) > indent:
+                return pos
+            pos = line_start
+        return nl + 1
 
     def _content_indent(self, start: int, style: str, box: _Box) -> int:
         if style in ("|", ">"):
@@ -584,7 +630,22 @@ class _Parser:
         """The collection go-yaml would file a comment under (its AAD is that path)."""
         if doc.box is None:
             return None
+        flow = self._flow_owner(pos)
+        if flow is not None:
+            return flow
         prev = self.tokens[k - 1] if k > 0 and self.tokens[k - 1][0] >= doc.box.start else None
+        line_start = self.text.rfind("\n", 0, pos)
+        if prev is not None and prev[0] > line_start:
+            # after a key or value on its line: go-yaml's line comment of that node, filed
+            # with the collection holding it (`hr: # c` above a list is the mapping's),
+            # or after a collection's anchor or tag (`key: &a # c`): that collection's
+            i = bisect.bisect_left(self.box_starts, pos) - 1
+            if i >= 0 and max(prev[0], line_start) < self.boxes[i].start:
+                return self.boxes[i]
+            owner = prev[1]
+            while owner.flow and owner.parent is not None:
+                owner = owner.parent
+            return owner
         nxt = self.tokens[k] if k < len(self.tokens) else None
         if nxt is not None and nxt[0] >= doc.region_end:
             nxt = None
@@ -605,6 +666,35 @@ class _Parser:
             box = box.parent
         return doc.box
 
+    def _flow_owner(self, pos: int) -> _Box | None:
+        """The flow collection a comment is inside, or that ends just before it on its line.
+
+        go-yaml files a comment in `{…}`, or on the line after its closing
+        bracket, with that collection (sops seals it with that path).
+        """
+        flows = self.flow_spans
+        if not flows:
+            return None
+        inside = [(span, b) for span, b in flows if span[0] < pos < span[1]]
+        if inside:
+            return max(inside, key=lambda f: f[0][0])[1]
+        end = pos
+        while end > 0 and self.text[end - 1] in " \t":
+            end -= 1
+        if self.text[end - 1 : end] in ("}", "]"):
+            for span, b in flows:
+                if span[1] == end:
+                    return b
+        return None
+
+    @cached_property
+    def box_starts(self) -> list[int]:
+        return [b.start for b in self.boxes]  # in document order: boxes open in order
+
+    @cached_property
+    def flow_spans(self) -> list[tuple[Span, _Box]]:
+        return [(b.node.span, b) for b in self.boxes if b.flow and b.node.span is not None]
+
 
 def _hashes(text: str) -> list[int]:
     """Where a `#` could start a comment: at a line start or after a blank."""
@@ -615,6 +705,18 @@ def _hashes(text: str) -> list[int]:
             out.append(pos)
         pos = text.find("#", pos + 1)
     return out
+
+
+def _ends_in_block_scalar(node: Node | None) -> bool:
+    """Whether a collection's last entry is a `|` or `>` scalar (its line break is its own)."""
+    while isinstance(node, Mapping | Sequence):
+        values: list[Node | None]
+        if isinstance(node, Sequence):
+            values = [v for v in node.items if not isinstance(v, CommentNode)]
+        else:
+            values = [v for k, v in node.items if isinstance(k, str)]
+        node = values[-1] if values else None
+    return isinstance(node, Scalar) and node.style is not None and node.style.style in ("|", ">")
 
 
 def content_end(node: Node | None) -> int:

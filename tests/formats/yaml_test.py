@@ -302,3 +302,126 @@ def test_files_without_a_document_are_sealed_too(
     assert (
         sops("-d", str(tmp_path / "e.yaml"), env={"SOPS_AGE_KEY": age_key.secret}).returncode == 0
     )
+
+
+# -- fidelity on real files (issue 15): each case is one that once failed ------------
+
+
+def _sops_opens(tmp_path: Path, sealed: str, key: AgeKey, name: str = "s.yaml") -> str:
+    """What `sops decrypt` shows of sealed text; fails on a comment it cannot open."""
+    path = tmp_path / name
+    path.write_bytes(sealed.encode())
+    out = sops("decrypt", str(path), env={"SOPS_AGE_KEY": key.secret}, check=True)
+    assert "unencrypted comment" not in out.stderr, out.stderr
+    return out.stdout
+
+
+def test_a_line_of_blanks_deeper_than_the_block_is_part_of_its_value(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "job:\n  run: |\n    make all\n        \n  next: 1\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert "make" not in sealed and "        \n" not in sealed
+    assert YAML.parse(text).docs[0].items[0][1].items[0][1].value == "make all\n    \n"  # type: ignore[union-attr]
+    assert "make all" in _sops_opens(tmp_path, sealed, age_key)
+
+
+@pytest.mark.parametrize("head", ["--- !!map\n", "--- &root\n", "--- !!map # c\n"])
+def test_a_tagged_or_anchored_root_keeps_the_metadata_at_column_zero(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, head: str
+) -> None:
+    text = head + "user: admin\npassword: hunter2\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert "\nsops:\n    age:\n" in sealed and "hunter2" not in sealed
+    assert "password: hunter2" in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_an_anchored_nested_mapping_is_indented_like_its_keys() -> None:
+    parsed = YAML.parse("outer: &base\n    inner: 1\n")
+    assert parsed.docs[0].items[0][1].style.indent == 4  # type: ignore[union-attr]
+
+
+def test_an_anchor_name_ends_at_a_colon_as_libyaml_reads_it(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libyaml (and go-yaml) read `&ref:tail` as anchor `ref` before the scalar `:tail text`
+    text = "token: &ref:tail text\n"
+    assert YAML.parse(text).docs[0].items[0][1].value == ":tail text"  # type: ignore[union-attr]
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "tail" not in sealed and "text" not in sealed.split("sops:")[0]
+    assert back == "token: &ref :tail text\n"  # the canonical form: a blank after the anchor
+    assert "token: :tail text" in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_a_byte_order_mark_is_kept_and_every_value_sealed_whole(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\ufeff# settings\nuser: admin\npassword: 'hunter2'\nlist: [x1, y2]\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert sealed.startswith("\ufeff#ENC[") and "\nsops:\n" in sealed
+    for clear in ("admin", "hunter2", "x1", "y2", "settings"):
+        assert clear not in sealed
+    # seal and open through the CLI: the file's bytes, mark included
+    plain = tmp_path / "bom.yaml"
+    plain.write_bytes(text.encode())
+    sealer("encrypt", "-i", "--age", age_key.recipient, str(plain), check=True)
+    assert plain.read_bytes().startswith(b"\xef\xbb\xbf#ENC[")
+    opened = sealer("decrypt", str(plain), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert opened.stdout_bytes == text.encode()
+
+
+def test_an_error_after_a_byte_order_mark_names_the_right_line() -> None:
+    with pytest.raises(FormatError, match=r"^line 2, column 1: "):
+        YAML.parse("\ufeffa: [\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "owners: # team\n  - alice\n",  # a comment after a key whose value is a list below
+        "owners: # team\n- alice\n",
+        "s: {}  # empty\n",  # after a flow collection: that collection's
+        "a:\n  s: {x: 1}  # c\n  l: [1, 2] # d\n",
+        "m: {a: 1, # inside\n  b: 2}\n",
+        "node: &n # after an anchor\n  k: v\n",
+    ],
+)
+def test_comments_are_sealed_under_the_path_sops_reads_them_with(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    shown = _sops_opens(tmp_path, sealed, age_key)  # no comment left sealed
+    for comment in re.findall(r"#(.*)", text):
+        assert comment in shown
+
+
+@pytest.mark.parametrize("text", ["a:\n  s: {}  # c\n", "l: [1, 2] # d\nm: {a: 1, # e\n  b: 2}\n"])
+def test_a_comment_sops_files_inside_a_flow_collection_opens(
+    tmp_path: Path, age_key: AgeKey, text: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    by_sops = sops("encrypt", "--age", age_key.recipient, str(path), check=True).stdout
+    path.write_text(by_sops)
+    out = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    for comment in re.findall(r"#(.*)", text):
+        assert comment.strip() in out.stdout
+
+
+@pytest.mark.parametrize(
+    "text", ["a: 1\nb: two", "a: 1\r\nb: two", "a:\n  - x\n  - y", "a: 1\n---\nb: 2", "a: |\n  x"]
+)
+def test_a_file_without_a_final_line_break_comes_back_without_one(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    if text.endswith("|\n  x"):  # a block scalar's line break is its own: `|-` says it is gone
+        assert back == "a: |-\n  x\n"
+    else:
+        assert back == text
+        assert not sealed.endswith("\n")
+    _sops_opens(tmp_path, sealed, age_key)
