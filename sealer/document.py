@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sealer import datakey, envelope, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
-from sealer.formats import Parsed, splice
+from sealer.formats import Parsed, leaf_edits, splice
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
 from sealer.records import Record
@@ -106,9 +106,7 @@ def open_parsed(
         )
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
-        edits = [
-            (*span, repl) for span, repl in (fmt.render_plain(n, v) for n, v in result.replacements)
-        ]
+        edits = leaf_edits(fmt.render_plain(n, v) for n, v in result.replacements)
         edits += fmt.metadata_edits(parsed, None)
     except SealerError as e:
         if file:
@@ -187,10 +185,7 @@ def _emit(
         f"{fmt.name}: {len(result.replacements)} values sealed, {result.reused} kept their "
         f"ciphertext, for {sum(len(g) for g in meta.groups)} recipients"
     )
-    edits = [
-        (*span, repl)
-        for span, repl in (fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
-    ]
+    edits = leaf_edits(fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
     meta_edits = fmt.metadata_edits(parsed, metadata.to_dict(meta))
     if not any(start == end and text for start, end, text in meta_edits):
         # fail closed: output without metadata would be plaintext passing as sealed

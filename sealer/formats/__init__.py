@@ -14,7 +14,7 @@ from sealer.values import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any, Protocol
 
 Leaf = Scalar | CommentNode
@@ -35,12 +35,12 @@ if TYPE_CHECKING:  # only type checkers need the Protocol: typing stays unloaded
 
         def parse(self, text: str) -> Parsed: ...
 
-        def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
-            """The span to replace and its text for a leaf sealed as `sealed`."""
+        def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str] | list[Edit]:
+            """The span to replace and its text for a leaf sealed as `sealed` (or edits)."""
             ...
 
-        def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
-            """The span to replace and its text for a leaf opened to `value`."""
+        def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str] | list[Edit]:
+            """The span to replace and its text for a leaf opened to `value` (or edits)."""
             ...
 
         def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
@@ -116,6 +116,19 @@ def name_for_path(path: str) -> str:
 def for_file(path: str, input_type: str | None = None, override: str | None = None) -> Format:
     """The format to read `path` as: `input_type`, else from `override` or the name."""
     return get(input_type or name_for_path(override or path))
+
+
+def leaf_edits(rendered: Iterable[tuple[Span, str] | list[Edit]]) -> list[Edit]:
+    """Edits from rendered leaves: one span each, or a list (a YAML block scalar with a
+    comment on its header line is rewritten on both sides of that comment)."""
+    edits: list[Edit] = []
+    for r in rendered:
+        if isinstance(r, list):
+            edits += r
+        else:
+            (start, end), text = r
+            edits.append((start, end, text))
+    return edits
 
 
 def splice(text: str, edits: list[Edit]) -> str:

@@ -51,6 +51,9 @@ class Style(Record):
     source: str = ""  # the file's text (to find a list dash before a scalar)
     parent_indent: int = 0  # the column of the mapping or list holding it
     tagged: bool = False  # an explicit !!str or custom tag stays in front of it
+    # a block scalar with a comment on its header line (`key: | # c`): where its
+    # indicators end and where its body starts; the comment between is a leaf
+    header: tuple[int, int] | None = None
 
 
 class CollStyle(Record):
@@ -124,7 +127,7 @@ class YamlFormat:
 
         return yamlfast.parse(text) or _Parser(text).run()
 
-    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str] | list[Edit]:
         assert node.span is not None
         if isinstance(node, CommentNode):
             return node.span, sealed
@@ -135,6 +138,10 @@ class YamlFormat:
         if st.style in ("|", ">"):
             nl = "\r\n" if st.crlf else "\n"
             tail = nl if st.newline_end else ""
+            if st.header is not None:  # the comment between header and body stays a leaf
+                return _around_header(
+                    start, end, st, f"{st.style}-{nl}{' ' * st.indent}{sealed}{tail}"
+                )
             return (start, end), f"{st.style}-{nl}{' ' * st.indent}{sealed}{tail}"
         if st.style == '"':
             return (start, end), f'"{sealed}"'
@@ -146,7 +153,7 @@ class YamlFormat:
             return (start, end), " " + sealed
         return (start, end), sealed
 
-    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str] | list[Edit]:
         assert node.span is not None
         if isinstance(node, CommentNode):
             assert isinstance(value, Comment)
@@ -154,6 +161,8 @@ class YamlFormat:
         if isinstance(value, Comment):  # sops seals a comment in a list as an element
             dash = self._dash_before(node)
             return (dash, node.span[1]), "#" + value.text
+        if node.style.header is not None:
+            return _around_header(*node.span, node.style, _render_plain(value, node.style))
         return node.span, _render_plain(value, node.style)
 
     @staticmethod
@@ -208,6 +217,17 @@ class YamlFormat:
 
 
 FORMAT = YamlFormat()
+
+
+def _around_header(start: int, end: int, st: Style, text: str) -> list[Edit]:
+    """A block scalar's new text as two edits that leave the comment on its header line.
+
+    The header (or a quoted scalar that replaces the block) goes where the
+    indicators were; the body lines after the comment's line break.
+    """
+    assert st.header is not None
+    head, _, body = text.partition("\r\n" if st.crlf else "\n")
+    return [(start, st.header[0], head), (st.header[1], end, body)]
 
 
 def _render_plain(value: Value, st: Style) -> str:
@@ -424,10 +444,14 @@ class _Parser:
             drop = tag_start if tag in _DROP_TAGS else None
             crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
             tagged = tag is not None and tag not in _DROP_TAGS
+            header = self._header_comment(start, end) if style in ("|", ">") else None
             st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent,
-                       tagged)  # fmt: skip
+                       tagged, header)  # fmt: skip
         if self.track:
-            self.excluded.append((ev.start_mark.index, end))
+            if st.header is None:
+                self.excluded.append((ev.start_mark.index, end))
+            else:  # the comment on the header line is found and sealed as any other
+                self.excluded += [(ev.start_mark.index, st.header[0]), (st.header[1], end)]
         node = Scalar(value, (start, end), st)
         if box.is_mapping and box.pending_key is None:  # an anchored key
             if not isinstance(value, str):
@@ -468,6 +492,18 @@ class _Parser:
                 i += 1 + len(anchor)
             i = re.compile(_SEPARATION).match(text, i).end()  # type: ignore[union-attr]
         return i, tag_start
+
+    def _header_comment(self, start: int, end: int) -> tuple[int, int] | None:
+        """(end of the indicators, start of the body) of a header line with a comment."""
+        if not self.track:
+            return None
+        nl = self.text.find("\n", start, end)
+        line = self.text[start : nl if nl >= 0 else end]
+        if "#" not in line:
+            return None
+        indicators = re.compile(r"[|>][-+1-9]*").match(line)
+        assert indicators is not None
+        return start + indicators.end(), nl + 1 if nl >= 0 else end
 
     def _block_end(self, start: int, end: int, indent: int) -> int:
         """A block scalar's own text ends after its last content line, unless it keeps (`+`).

@@ -425,3 +425,33 @@ def test_a_file_without_a_final_line_break_comes_back_without_one(
         assert back == text
         assert not sealed.endswith("\n")
     _sops_opens(tmp_path, sealed, age_key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "script: | # run on deploy\n  make all\n  make test\nnext: 1\n",
+        "a:\n  b: >- # folded\n    one two\n",
+        "k: |2 # explicit indentation\n   leading blank\n",
+        "k: | # crlf\r\n  x\r\n",
+    ],
+)
+def test_a_comment_on_a_block_scalar_header_is_sealed_and_kept(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    comment = re.findall(r"#([^\r\n]*)", text)[0]
+    assert comment not in sealed and re.search(r"[|>]- #ENC\[", sealed)
+    assert comment in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_setting_a_block_scalar_keeps_the_comment_on_its_header(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    (in_tmp / "s.yaml").write_text("script: | # run on deploy\n  make all\nnext: 1\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    sealer("set", "s.yaml", '["script"]', '"make clean\\nmake\\n"', env=env, check=True)
+    opened = sealer("decrypt", "s.yaml", env=env, check=True).stdout
+    assert opened == "script: | # run on deploy\n  make clean\n  make\nnext: 1\n"
