@@ -448,6 +448,8 @@ class _Parser:
             st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent,
                        tagged, header)  # fmt: skip
         if self.track:
+            if style in ('"', "'") and self.text[end : end + 1] == "#":
+                raise _glued_comment(self.line_of(end))
             if st.header is None:
                 self.excluded.append((ev.start_mark.index, end))
             else:  # the comment on the header line is found and sealed as any other
@@ -503,6 +505,8 @@ class _Parser:
             return None
         indicators = re.compile(r"[|>][-+1-9]*").match(line)
         assert indicators is not None
+        if line[indicators.end() : indicators.end() + 1] == "#":
+            raise _glued_comment(self.line_of(start))
         return start + indicators.end(), nl + 1 if nl >= 0 else end
 
     def _block_end(self, start: int, end: int, indent: int) -> int:
@@ -730,6 +734,15 @@ class _Parser:
     @cached_property
     def flow_spans(self) -> list[tuple[Span, _Box]]:
         return [(b.node.span, b) for b in self.boxes if b.flow and b.node.span is not None]
+
+
+def _glued_comment(line: int) -> FormatError:
+    # libyaml reads `"v"#c` and `|#c` without the comment, go-yaml with it: sealer
+    # would leave the comment's text in clear where sops seals it
+    return FormatError(
+        f"line {line}: a comment is not separated from what comes before it by a blank",
+        hint="put a space before the #",
+    )
 
 
 def _hashes(text: str) -> list[int]:

@@ -455,3 +455,14 @@ def test_setting_a_block_scalar_keeps_the_comment_on_its_header(
     sealer("set", "s.yaml", '["script"]', '"make clean\\nmake\\n"', env=env, check=True)
     opened = sealer("decrypt", "s.yaml", env=env, check=True).stdout
     assert opened == "script: | # run on deploy\n  make clean\n  make\nnext: 1\n"
+
+
+@pytest.mark.parametrize("text", ['note: "hidden"# text\n', "k: 1\nnote: |#text\n  x\n"])
+def test_a_comment_glued_to_a_value_is_refused_not_left_in_clear(text: str) -> None:
+    # libyaml reads these without a comment; go-yaml (sops) with one, which it seals
+    with pytest.raises(FormatError) as caught:
+        YAML.parse(text)
+    line = text.count("\n", 0, text.index("#")) + 1
+    assert str(caught.value) == (
+        f"line {line}: a comment is not separated from what comes before it by a blank"
+    )
