@@ -699,12 +699,36 @@ class _Parser:
             return box or doc.box
         # a foot (or line) comment: the deepest open collection it is indented into
         box = prev[1] if prev is not None else None
+        # go-yaml ends the foot of the entry before at the first blank line when that
+        # foot starts right below the entry; what follows is no longer that collection's
+        done = box if box is not None and self._after_split_foot(pos) else None
         while box is not None:
             open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
-            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col):
+            if (
+                open_here
+                and box is not done
+                and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col)
+            ):
                 return box
             box = box.parent
         return doc.box
+
+    def _after_split_foot(self, pos: int) -> bool:
+        """Whether the comment at `pos` comes after a comment block that started on the
+        line right below the last line of data and ended at a blank line."""
+        text = self.text
+        line = text.rfind("\n", 0, pos) + 1  # where the comment's line starts
+        first = line  # where the first comment line after the data starts
+        while first > 0:
+            above = text.rfind("\n", 0, first - 1) + 1
+            content = text[above : first - 1].strip(" \t\r")
+            if content and not content.startswith("#"):
+                break  # the data line
+            first = above
+        if first == line or not re.compile(r"[ \t]*#").match(text, first):
+            return False  # the comment is the first line, or a blank line came first
+        blank = re.compile(r"\n[ \t\r]*\n").search(text, first - 1, line)
+        return blank is not None
 
     def _flow_owner(self, pos: int) -> _Box | None:
         """The flow collection a comment is inside, or that ends just before it on its line.

@@ -387,6 +387,12 @@ def test_an_error_after_a_byte_order_mark_names_the_right_line() -> None:
         "a:\n  s: {x: 1}  # c\n  l: [1, 2] # d\n",
         "m: {a: 1, # inside\n  b: 2}\n",
         "node: &n # after an anchor\n  k: v\n",
+        # a foot comment right below the last entry ends at a blank line; the comment
+        # blocks after it are the next key's, in the enclosing mapping
+        "ingress:\n  paths: []\n  # - /a\n\n  # hosts:\n  #   - b\n\n  # tls: {}\nroute: 1\n",
+        "k:\n  a:\n    b: 1\n    # c1\n\n    # c2\n  # c3\nn: 1\n",
+        "k:\n  a: 1\n\n  # c1\n\n  # c2\nn: 1\n",
+        "k:\n  - a\n  # c1\n\n  # c2\nn: 1\n",
     ],
 )
 def test_comments_are_sealed_under_the_path_sops_reads_them_with(
