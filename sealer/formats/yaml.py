@@ -36,7 +36,9 @@ MAX_DEPTH = 100  # nested mappings and lists; real configuration stays far below
 _TAG = r"!<[^>]*>|\S+"
 _FLOW_TAG = r"!<[^>]*>|[^\s,\[\]{}]+"
 _SEPARATION = r"(?:[ \t\r\n]+|#[^\n]*)*"  # between a property and what it qualifies
-_DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
+# tags dropped when a value is sealed (its type tag says it); `!!binary` too: in front
+# of ENC[…] it would make go-yaml base64-decode the ciphertext
+_DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")} | {ys.BINARY_TAG}
 
 
 class Style(Record):

@@ -14,7 +14,7 @@ from sealer.datakey import Keyring
 from sealer.errors import FormatError
 from sealer.formats.yamlscalar import resolve_plain
 from sealer.recipients.age import AgeRecipient
-from sealer.values import GoTime, WideInt, to_bytes
+from sealer.values import GoTime, Raw, WideInt, to_bytes
 from tests.helpers import AgeKey, sealer, sops
 
 YAML = formats.get("yaml")
@@ -268,10 +268,27 @@ def test_integers_wider_than_64_bits_are_refused_not_rounded(age_key: AgeKey, li
     assert f"big_unencrypted: {literal}\n" in sealed
 
 
-def test_binary_tag_is_refused_with_a_hint() -> None:
-    with pytest.raises(FormatError, match="!!binary") as caught:
-        YAML.parse("b: !!binary aGVsbG8=\n")
-    assert caught.value.hint
+def test_binary_values_are_bytes_as_sops_reads_them(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "text: !!binary aGVsbG8=\nraw: !!binary /+4=\n"
+    values = [node.value for _, node in YAML.parse(text).docs[0].items]  # type: ignore[union-attr]
+    assert values == ["hello", Raw(b"\xff\xee")]
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "!!binary" not in sealed  # the tag is not left in front of the ciphertext
+    assert back == "text: hello\nraw: !!binary /+4=\n"  # UTF-8 bytes open as text, as in sops
+    shown = _sops_opens(tmp_path, sealed, age_key)
+    assert shown == "text: hello\nraw: !!binary /+4=\n"
+    with pytest.raises(FormatError, match="a !!binary scalar is not base64"):
+        YAML.parse("b: !!binary not*base64\n")
+
+
+def test_a_non_utf8_value_sops_sealed_opens(tmp_path: Path, age_key: AgeKey) -> None:
+    path = tmp_path / "b.yaml"
+    path.write_text("raw: !!binary /w==\n")
+    path.write_text(sops("encrypt", "--age", age_key.recipient, str(path), check=True).stdout)
+    out = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert out.stdout == "raw: !!binary /w==\n"
 
 
 def test_ruamel_yaml_still_imports_whole_after_sealer_parsed() -> None:
