@@ -634,6 +634,7 @@ class _Parser:
         ex_starts: list[int] = []
         starts: list[int] = []
         eol = -1  # the end of the last comment: a ` #` inside it starts no other
+        found: list[tuple[int, int, CommentNode, _Doc]] = []
         for pos in _hashes(text):
             if pos < eol:
                 continue
@@ -654,12 +655,27 @@ class _Parser:
             node = CommentNode(text[pos + 1 : eol], (pos + 1, eol))
             inline = text[text.rfind("\n", 0, pos) + 1 : pos].strip() != ""
             node.inline = inline
-            k = bisect.bisect_left(starts, pos)
-            owner = self._owner(pos, k, doc)
+            found.append((pos, eol, node, doc))
+        segments = self._segments([(p, n, d) for p, _, n, d in found if not n.inline], starts)
+        # go-yaml files a run of comment lines between two lines of data in pieces (see
+        # _segments); each piece where its first line would go
+        decided: dict[int, _Box | None] = {}
+        for pos, _, node, doc in found:
+            first, foot, done = segments.get(pos, (pos, None, None))
+            inside = self._flow_owner(pos)  # in or after a flow collection: that one
+            if inside is not None:
+                owner: _Box | None = inside
+            elif foot is not None:
+                owner = foot
+            elif first in decided:
+                owner = decided[first]
+            else:
+                k = bisect.bisect_left(starts, first)
+                owner = decided[first] = self._owner(first, k, doc, done)
             target = owner.comments if owner is not None else doc.comments
             item_starts = owner.starts if owner is not None else []
             index = bisect.bisect_right(item_starts, pos)
-            if inline and index > 0:
+            if node.inline and index > 0:
                 index -= 1
             target.append((index, pos, node))
         for doc in self.docs:
@@ -668,7 +684,109 @@ class _Parser:
         for box in self.boxes:
             _merge(box)
 
-    def _owner(self, pos: int, k: int, doc: _Doc) -> _Box | None:
+    def _segments(
+        self, lines: list[tuple[int, CommentNode, _Doc]], starts: list[int]
+    ) -> dict[int, tuple[int, _Box | None, _Box | None]]:
+        """Per comment line: (first line of its piece, the collection a foot piece goes
+        to, the collection a head piece may not go to), as go-yaml's scanner splits a
+        run of comment lines.
+
+        A run (comment lines, maybe blank lines between them, after a line of data)
+        becomes foot comments of that data, then one head comment of what follows:
+        the part before the first blank line is a foot when it starts right below
+        the data (unless the data is a `key:` whose value follows) or left of the
+        current indentation, and so is every part that ends where a line starts
+        left of that indentation at another column than the part's first line. A
+        foot goes with the data's collection; the head part, after a foot, no
+        longer does.
+        """
+        text = self.text
+        out: dict[int, tuple[int, _Box | None, _Box | None]] = {}
+        i = 0
+        while i < len(lines):
+            j = i + 1  # the run is lines[i:j]: only blank lines between them
+            while j < len(lines) and _blank_between(text, lines[j - 1][0], lines[j][0]):
+                j += 1
+            run, doc = lines[i:j], lines[i][2]
+            i = j
+            k = bisect.bisect_left(starts, run[0][0])
+            prev = self.tokens[k - 1] if k > 0 else None
+            if prev is None or doc.box is None or prev[0] < doc.box.start:
+                continue  # no data above it in this document: it all heads what follows
+            data = prev[1]
+            while data.flow and data.parent is not None:
+                data = data.parent
+            above = text[: _bol(text, run[0][0])]
+            data_line = above.rstrip(" \t\r\n")
+            first_empty = above[len(data_line) :].count("\n") <= 1  # right below the data
+            value_below = data_line.split(" #", 1)[0].rstrip().endswith(":")
+            right_below = first_empty and not value_below
+            piece: list[int] = []
+            piece_col = 0
+            on_foot_line = first_empty
+            footed: list[_Box] = []  # collections given a foot piece, innermost first
+            done: _Box | None = None
+
+            for n, (pos, _, _) in enumerate(run):
+                col = self.col(pos)
+                if n and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1:
+                    at_foot = (on_foot_line and not value_below) or piece_col < data.indent
+                    if piece and first_empty and at_foot:
+                        _foot(piece, piece_col, data, footed, out)
+                        piece, done = [], footed[-1]
+                    first_empty = False
+                if piece and col < data.indent and col != piece_col:
+                    _foot(piece, piece_col, data, footed, out)
+                    piece = []
+                if not piece:
+                    piece_col = col
+                    on_foot_line = on_foot_line and n == 0
+                piece.append(pos)
+            after = bisect.bisect_left(starts, run[-1][0])
+            if (
+                after == len(starts)
+                or starts[after] >= doc.region_end
+                or (doc.meta_span is not None and starts[after] == doc.meta_key_start)
+            ):
+                # no data follows in the document but the metadata (`sops:` at column
+                # 0, as sealing appends it): go-yaml files what is indented under the
+                # innermost collection open at the end, what starts at column 0 (and
+                # what follows it) at the top level
+                self._trailing(run, data, doc, out, right_below)
+                continue
+            # the head piece: after a foot split at a blank line, not that foot's collection
+            out.update((p, (piece[0], None, done)) for p in piece)
+        return out
+
+    def _trailing(
+        self,
+        run: list[tuple[int, CommentNode, _Doc]],
+        data: _Box,
+        doc: _Doc,
+        out: dict[int, tuple[int, _Box | None, _Box | None]],
+        right_below: bool,
+    ) -> None:
+        """File the comment lines after the last data of a document (see _segments).
+
+        A part right below the data, up to a blank line, is the data's foot; after
+        such a foot the rest goes to the top level.
+        """
+        text = self.text
+        first, first_col = run[0][0], self.col(run[0][0])
+        split = False
+        for n, (pos, _, _) in enumerate(run):
+            col = self.col(pos)
+            blank = n > 0 and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1
+            if blank and not split:
+                split = right_below
+                if split:
+                    first, first_col = pos, col
+            elif col != first_col and col < data.indent:
+                first, first_col = pos, col  # a line left of the indentation starts anew
+            owner = doc.box if split or first_col == 0 else data
+            out[pos] = (first, owner, None)
+
+    def _owner(self, pos: int, k: int, doc: _Doc, done: _Box | None = None) -> _Box | None:
         """The collection go-yaml would file a comment under (its AAD is that path)."""
         if doc.box is None:
             return None
@@ -701,9 +819,7 @@ class _Parser:
             return box or doc.box
         # a foot (or line) comment: the deepest open collection it is indented into
         box = prev[1] if prev is not None else None
-        # go-yaml ends the foot of the entry before at the first blank line when that
-        # foot starts right below the entry; what follows is no longer that collection's
-        done = box if box is not None and self._after_split_foot(pos) else None
+        # (`done`: after a foot piece, the rest of the run is no longer that collection's)
         while box is not None:
             open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
             if (
@@ -714,23 +830,6 @@ class _Parser:
                 return box
             box = box.parent
         return doc.box
-
-    def _after_split_foot(self, pos: int) -> bool:
-        """Whether the comment at `pos` comes after a comment block that started on the
-        line right below the last line of data and ended at a blank line."""
-        text = self.text
-        line = text.rfind("\n", 0, pos) + 1  # where the comment's line starts
-        first = line  # where the first comment line after the data starts
-        while first > 0:
-            above = text.rfind("\n", 0, first - 1) + 1
-            content = text[above : first - 1].strip(" \t\r")
-            if content and not content.startswith("#"):
-                break  # the data line
-            first = above
-        if first == line or not re.compile(r"[ \t]*#").match(text, first):
-            return False  # the comment is the first line, or a blank line came first
-        blank = re.compile(r"\n[ \t\r]*\n").search(text, first - 1, line)
-        return blank is not None
 
     def _flow_owner(self, pos: int) -> _Box | None:
         """The flow collection a comment is inside, or that ends just before it on its line.
@@ -769,6 +868,39 @@ def _glued_comment(line: int) -> FormatError:
         f"line {line}: a comment is not separated from what comes before it by a blank",
         hint="put a space before the #",
     )
+
+
+def _foot(
+    piece: list[int],
+    col: int,
+    data: _Box,
+    footed: list[_Box],
+    out: dict[int, tuple[int, _Box | None, _Box | None]],
+) -> None:
+    """File a foot piece of comment lines: with the innermost collection around the
+    data, at or left of column `col`, that has no foot piece yet."""
+    box: _Box | None = data
+    while box is not None and (box in footed or box.indent > col):
+        box = box.parent
+    owner = box or data
+    footed.append(owner)
+    out.update((p, (piece[0], owner, None)) for p in piece)
+
+
+def _blank_between(text: str, a: int, b: int) -> bool:
+    """Whether only blank lines lie between the lines holding `a` and `b`."""
+    return not text[_eol(text, a) : _bol(text, b)].strip()
+
+
+def _bol(text: str, pos: int) -> int:
+    """Where the line holding `pos` begins."""
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _eol(text: str, pos: int) -> int:
+    """Where the line holding `pos` ends (its line break, or the end of the text)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _hashes(text: str) -> list[int]:

@@ -375,11 +375,11 @@ def test_an_anchor_name_ends_at_a_colon_as_libyaml_reads_it(
 def test_a_byte_order_mark_is_kept_and_every_value_sealed_whole(
     tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = "\ufeff# settings\nuser: admin\npassword: 'hunter2'\nlist: [x1, y2]\n"
+    text = "\ufeff# settings\nuser: admin\npassword: 'hunter2'\nlist: [xylophone, yodeller]\n"
     sealed, back = _round_trip(text, age_key, monkeypatch)
     assert back == text
     assert sealed.startswith("\ufeff#ENC[") and "\nsops:\n" in sealed
-    for clear in ("admin", "hunter2", "x1", "y2", "settings"):
+    for clear in ("admin", "hunter2", "xylophone", "yodeller", "settings"):
         assert clear not in sealed
     # seal and open through the CLI: the file's bytes, mark included
     plain = tmp_path / "bom.yaml"
@@ -410,6 +410,14 @@ def test_an_error_after_a_byte_order_mark_names_the_right_line() -> None:
         "k:\n  a:\n    b: 1\n    # c1\n\n    # c2\n  # c3\nn: 1\n",
         "k:\n  a: 1\n\n  # c1\n\n  # c2\nn: 1\n",
         "k:\n  - a\n  # c1\n\n  # c2\nn: 1\n",
+        # a line left of the indentation ends a foot piece; the rest heads what follows
+        "s:\n  x: 1\n\n  # A\n#  B\n\n  # C\n#  D\n\nl: 1\n",
+        # one piece goes where its first line goes, deeper lines included
+        "svc:\n  env:\n    - A\n  #dns:\n    #- 1\n    #- 2\n  vol: 1\n",
+        # after the last data: under the innermost collection, at column 0 the top level
+        "a:\n  l:\n    - n: 1\n      w:\n        s: x\n\n    # c1\n    # c2\n",
+        "k:\n  a: 1\n  # c1\n\n  # c2\n",
+        "a:\n  b: 1\n# c1\n  # c2\n",
     ],
 )
 def test_comments_are_sealed_under_the_path_sops_reads_them_with(
