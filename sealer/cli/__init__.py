@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "sealer.cli.export:export",
     "get": "sealer.cli.values:get",
     "git": "sealer.cli.git:git",
+    "groups": "sealer.cli.rekey:groups",
     "keygen": "sealer.cli.keygen:keygen",
     "publish": "sealer.cli.publish:publish",
     "rotate": "sealer.cli.rekey:rotate",

@@ -64,7 +64,7 @@ def format_for(path: str, input_type: str | None, override: str | None) -> forma
     return formats.for_file(path, input_type, override)
 
 
-def cli_recipients(options: dict[str, Any]) -> list[Any]:
+def cli_recipients(options: dict[str, Any], *, from_env: bool = True) -> list[Any]:
     """Recipients named by --age and the other recipient flags, in one key group.
 
     A flag not given takes its value from the environment as in sops
@@ -76,8 +76,8 @@ def cli_recipients(options: dict[str, Any]) -> list[Any]:
     found: list[Any] = []
     for name in RECIPIENT_FLAGS:
         given = options.get(f"{name}_recipients") or ()
-        from_env = env_recipients(name)
-        for value in given or ((from_env,) if from_env else ()):
+        env = env_recipients(name) if from_env else None
+        for value in given or ((env,) if env else ()):
             kt = recipients.key_type(name)
             found.extend(recipients.parse_with(kt, value, options))
     return found
