@@ -7,7 +7,8 @@ identities.py (sealer's and sops' key files and variables).
 
 from __future__ import annotations
 
-from sealer.errors import ConfigError, NotMine
+from sealer import identities
+from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, shown, split_list
 
@@ -123,12 +124,40 @@ class AgeIdentities:
         return data
 
 
-def load_identities() -> list[AgeIdentities]:
-    from sealer import identities
+class ProtectedIdentities:
+    """The keys of a passphrase-protected identity file, unlocked on first need.
 
+    Tried after every plain key; asked for once per process, so a wrong
+    passphrase is not asked again for each stanza.
+    """
+
+    kind = LOCAL
+
+    def __init__(self, protected: identities.ProtectedKeyFile):
+        self._file = protected
+        self._ids: AgeIdentities | None = None
+        self._failed: SealerError | None = None
+
+    def unwrap(self, stanza: Stanza) -> bytes:
+        if stanza.type != "age":
+            raise NotMine()
+        if self._failed is not None:
+            raise self._failed
+        if self._ids is None:
+            try:
+                keys = identities.unlock(self._file)
+            except SealerError as e:
+                self._failed = e
+                raise
+            self._ids = AgeIdentities(keys)
+        return self._ids.unwrap(stanza)
+
+
+def load_identities() -> list[AgeIdentities | ProtectedIdentities]:
     keys = identities.age_keys_by_source()
     ids = AgeIdentities(keys, keys)
-    return [ids] if ids else []
+    found: list[AgeIdentities | ProtectedIdentities] = [ids] if ids else []
+    return found + [ProtectedIdentities(p) for p in identities.protected_key_files()]
 
 
 def stanza_id(stanza: Stanza) -> str:
