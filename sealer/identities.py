@@ -22,7 +22,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+")  # [1]: not a key itself
+# [1]: not a key itself; plugin identities (AGE-PLUGIN-NAME-1…) name a key a plugin holds
+_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+|AGE-PLUGIN-[0-9A-Z._+-]+-[1][0-9A-Z]+")
 
 
 # Paths are strings here: pathlib costs start-up that `sealer decrypt` need not pay.
@@ -58,7 +59,8 @@ def _keys_in(text: str, source: str) -> list[str]:
             if not _AGE_SECRET.fullmatch(word):
                 raise ConfigError(
                     f"{source}: a line is not an age secret key",
-                    hint="key files hold age secret keys (AGE-SECRET-KEY-…) and # comments",
+                    hint="key files hold age secret keys (AGE-SECRET-KEY-…), age plugin "
+                    "identities (AGE-PLUGIN-…) and # comments",
                 )
             keys.append(word)
     return keys

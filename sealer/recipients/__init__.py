@@ -70,6 +70,7 @@ BUILTIN: dict[str, str] = {
     "pgp": "sealer.recipients.pgp",
     "kms": "sealer.recipients.awskms",
     "pkcs11": "sealer.recipients.pkcs11",
+    "ageplugin": "sealer.recipients.ageplugin",  # age1NAME1…: after age, which passes them on
 }
 ENTRY_POINT_GROUP = "sealer.recipients"
 

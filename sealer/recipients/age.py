@@ -70,14 +70,25 @@ def parse_recipients(value: object) -> list[Recipient]:
 
             out += ssh.parse_recipients(item)
             continue
+        if is_plugin_recipient(item):  # and age plugin recipients (age1yubikey1…)
+            from sealer.recipients import ageplugin
+
+            out += ageplugin.parse_recipients(item)
+            continue
         _parse(item)
         out.append(AgeRecipient(item))
     return out
 
 
+def is_plugin_recipient(text: str) -> bool:
+    """`age1NAME1…` (more than one `1`), as sops tells them from X25519 recipients."""
+    return text.startswith("age1") and not text.startswith("age1pq1") and text.count("1") > 1
+
+
 def claims(stanza: Stanza) -> bool:
-    """The `age` list also holds SSH recipients; those belong to recipients/ssh.py."""
-    return not str(stanza.fields.get("recipient", "")).startswith("ssh-")
+    """The `age` list also holds SSH and plugin recipients: recipients/ssh.py, ageplugin.py."""
+    recipient = str(stanza.fields.get("recipient", ""))
+    return not recipient.startswith("ssh-") and not is_plugin_recipient(recipient)
 
 
 class AgeIdentities:
@@ -90,6 +101,8 @@ class AgeIdentities:
 
         self._ids: dict[str, object] = {}
         for text in secret_keys:
+            if text.startswith("AGE-PLUGIN-"):  # a plugin's: recipients/ageplugin.py
+                continue
             try:
                 ident = x25519.Identity.from_str(text)
             except Exception:  # pyrage's IdentityError: a typo or a truncated copy
