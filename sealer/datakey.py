@@ -52,7 +52,9 @@ class Keyring:
 
     def identities(self, kt: KeyType) -> list[Identity]:
         if kt.NAME not in self._identities:
-            self._identities[kt.NAME] = list(kt.load_identities())
+            from sealer import keyservice  # local keys, then any key service named
+
+            self._identities[kt.NAME] = keyservice.identities(kt)
             debug(f"{len(self._identities[kt.NAME])} {kt.NAME} identity sources loaded")
         return self._identities[kt.NAME]
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "git": "sealer.cli.git:git",
     "groups": "sealer.cli.rekey:groups",
     "keygen": "sealer.cli.keygen:keygen",
+    "keyservice": "sealer.cli.keyservice:keyservice",
     "publish": "sealer.cli.publish:publish",
     "rotate": "sealer.cli.rekey:rotate",
     "scan": "sealer.cli.scan:scan",

@@ -14,6 +14,7 @@ from sealer.cli.common import (
     recipient_options,
     rules_path,
 )
+from sealer.cli.keyservice import keyservice_options
 from sealer.selection import RULES
 
 
@@ -37,6 +38,7 @@ def _selection_options(f: Any) -> Any:
 )
 @input_type_option
 @filename_override_option
+@keyservice_options
 @click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: seal all (--out).")
 @click.option("--out", metavar="DIR", help="With --recursive: where the sealed tree goes.")
 def encrypt(
@@ -119,6 +121,7 @@ def _check_output(file: str, in_place: bool, output: str | None) -> None:
 @click.option("--decryption-order", metavar="TYPES", help="Key types to try first, e.g. age,pgp.")
 @input_type_option
 @filename_override_option
+@keyservice_options
 @click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: open all (--out).")
 @click.option("--out", metavar="DIR", help="With --recursive: where the plaintext tree goes.")
 def decrypt(
