@@ -18,7 +18,8 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from sealer.recipients import Identity, KeyType
+    from sealer.metadata import Stanza
+    from sealer.recipients import Identity, KeyType, Recipient
 
 _addresses: list[str] | None = None  # from the command line; None: the environment's
 _local: bool | None = None
@@ -57,3 +58,13 @@ def identities(kt: KeyType) -> list[Identity]:
 
         found += client.identities(kt.NAME, remote)
     return found
+
+
+def wrap(recipient: Recipient, key: bytes) -> Stanza:
+    """The recipient's stanza: wrapped here, else (or only) by a key service, as in sops."""
+    remote = addresses()
+    if not remote:
+        return recipient.wrap(key)
+    from sealer.keyservice import client
+
+    return client.wrap(recipient, key, remote, local=local_enabled())

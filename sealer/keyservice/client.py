@@ -134,3 +134,55 @@ def identities(key_type: str, addresses: list[str]) -> list[RemoteIdentity]:
         connection = _connections.setdefault(address, Connection(address))
         found.append(RemoteIdentity(connection))
     return found
+
+
+def template(recipient: Any) -> Stanza | None:
+    """The stanza a recipient would write, without `enc`: what the protocol's Key needs."""
+    kind = recipient.key_type
+    if kind in ("age", "ssh", "ageplugin"):
+        return Stanza("age", {"recipient": recipient.id})
+    if kind == "pgp":
+        return Stanza("pgp", {"fp": recipient.id})
+    if kind == "kms":
+        fields: dict[str, Any] = {"arn": recipient.arn, "aws_profile": recipient.aws_profile}
+        if recipient.role:
+            fields["role"] = recipient.role
+        if recipient.context:
+            fields["context"] = dict(recipient.context)
+        return Stanza("kms", fields)
+    return None
+
+
+def wrap(recipient: Any, key: bytes, addresses: list[str], *, local: bool) -> Stanza:
+    """Wrap here first (unless `local` is off), then ask each key service in turn."""
+    failures: list[SealerError] = []
+    if local:
+        try:
+            stanza: Stanza = recipient.wrap(key)
+            return stanza
+        except SealerError as e:
+            failures.append(e)
+    empty = template(recipient)
+    if empty is None:
+        if failures:
+            raise failures[0]
+        raise ConfigError(
+            f"sops' key service protocol has no {recipient.key_type} keys",
+            hint="seal for this recipient with the local keyservice enabled",
+        )
+    m = proto.messages()
+    request = m["EncryptRequest"](key=key_of(empty), plaintext=key)
+    for address in addresses:
+        connection = _connections.setdefault(address, Connection(address))
+        try:
+            reply = connection.call(proto.ENCRYPT, request, "EncryptResponse")
+        except SealerError as e:
+            failures.append(e)
+            continue
+        fields = {**empty.fields, "enc": bytes(reply.ciphertext).decode("utf-8", "replace")}
+        if empty.type != "age":  # sops writes created_at for KMS and PGP keys
+            from sealer.values import rfc3339_now
+
+            fields["created_at"] = rfc3339_now()
+        return Stanza(empty.type, fields)
+    raise failures[-1]

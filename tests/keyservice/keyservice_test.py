@@ -177,3 +177,32 @@ def test_a_malformed_address_is_an_error(tmp_path: Path, server_key: AgeKey) -> 
     path = _sealed(tmp_path, server_key)
     result = sealer("decrypt", "--keyservice", "http://example", str(path))
     assert "not a key service address: http://example" in result.stderr
+
+
+@pytest.mark.parametrize("server", ["sops", "sealer"])
+def test_sealer_encrypts_through_a_key_service_with_local_keys_off(
+    tmp_path: Path, server_key: AgeKey, services: list[KeyService], server: str
+) -> None:
+    service = (start_sops if server == "sops" else start_sealer)(tmp_path, server_key)
+    services.append(service)
+    path = tmp_path / "s.json"
+    path.write_text(PLAIN)
+    args = ("--keyservice", service.url, "--enable-local-keyservice=false")
+    sealer("encrypt", "-i", *args, "--age", server_key.recipient, str(path), check=True)
+    if server == "sealer":
+        assert f"sealer keyservice: encrypt {server_key.recipient}: ok" in service.said
+    env = {"SOPS_AGE_KEY_FILE": str(server_key.file)}
+    assert json.loads(sops("decrypt", str(path), env=env, check=True).stdout)["db"]
+
+
+def test_sealing_through_an_unreachable_key_service_writes_nothing(
+    tmp_path: Path, server_key: AgeKey
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(PLAIN)
+    url = f"tcp://127.0.0.1:{free_port()}"
+    args = ("--keyservice", url, "--enable-local-keyservice=false", "--age", server_key.recipient)
+    result = sealer("encrypt", "-i", *args, str(path))
+    assert result.returncode == 5
+    assert f"key service {url} is not reachable" in result.stderr
+    assert path.read_text() == PLAIN
