@@ -61,8 +61,8 @@ def delete(
     wanted = threshold or opened.meta.threshold
     if len(groups) < wanted:
         raise ConfigError(
-            f"removing this key group leaves {len(groups)} groups, fewer than the Shamir "
-            f"threshold of {wanted}",
+            f"removing this key group leaves fewer key groups ({len(groups)}) than the "
+            f"Shamir threshold ({wanted})",
             hint="give a lower threshold with --shamir-secret-sharing-threshold",
             file=target.name,
         )

@@ -39,6 +39,13 @@ def _sealed(tmp_path: Path, *recipients: str) -> Path:
     return path
 
 
+def _two_groups(tmp_path: Path, first: AgeKey, second: AgeKey) -> Path:
+    path = _sealed(tmp_path, first.recipient)
+    add = ("groups", "add", "-f", str(path), "-i", "--age", second.recipient)
+    sealer(*add, env=_env(first), check=True)
+    return path
+
+
 def test_add_makes_a_second_group_that_every_open_then_needs_as_sops_does(
     tmp_path: Path,
 ) -> None:
@@ -84,10 +91,7 @@ def test_a_threshold_given_replaces_the_files(tmp_path: Path) -> None:
 
 def test_delete_takes_a_0_based_index_and_sops_opens_the_result(tmp_path: Path) -> None:
     alice, bob, _ = _keys(tmp_path)
-    path = _sealed(tmp_path, alice.recipient)
-    sealer(
-        "groups", "add", "-f", str(path), "-i", "--age", bob.recipient, env=_env(alice), check=True
-    )
+    path = _two_groups(tmp_path, alice, bob)
     delete = ("groups", "delete", "-f", str(path), "-i", "--shamir-secret-sharing-threshold", "1")
     result = sealer(*delete, "0", env=_env(alice, bob))
     # one group left: a threshold of 1 is what sops wants here too
@@ -99,16 +103,13 @@ def test_delete_takes_a_0_based_index_and_sops_opens_the_result(tmp_path: Path) 
 
 def test_delete_refuses_to_leave_fewer_groups_than_the_threshold(tmp_path: Path) -> None:
     alice, bob, _ = _keys(tmp_path)
-    path = _sealed(tmp_path, alice.recipient)
-    sealer(
-        "groups", "add", "-f", str(path), "-i", "--age", bob.recipient, env=_env(alice), check=True
-    )
+    path = _two_groups(tmp_path, alice, bob)
     before = path.read_text()
     result = sealer("groups", "delete", "-f", str(path), "-i", "1", env=_env(alice, bob))
     assert result.returncode == 5
     assert result.stderr == (
-        f"sealer: error: {path}: removing this key group leaves 1 groups, fewer than the "
-        "Shamir threshold of 2\n"
+        f"sealer: error: {path}: removing this key group leaves fewer key groups (1) than "
+        "the Shamir threshold (2)\n"
         "sealer: hint: give a lower threshold with --shamir-secret-sharing-threshold\n"
     )
     assert path.read_text() == before

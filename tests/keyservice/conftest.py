@@ -110,9 +110,25 @@ def server_key(tmp_path: Path) -> AgeKey:
     return make_age_key(tmp_path / "server-keys", "server")
 
 
+class Services:
+    """Key services started for one test in its directory, all stopped at its end."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.started: list[KeyService] = []
+
+    def sops(self, key: AgeKey | None, unix: bool = False) -> KeyService:
+        self.started.append(start_sops(self.directory, key, unix))
+        return self.started[-1]
+
+    def sealer(self, key: AgeKey | None, unix: bool = False) -> KeyService:
+        self.started.append(start_sealer(self.directory, key, unix))
+        return self.started[-1]
+
+
 @pytest.fixture
-def services() -> Iterator[list[KeyService]]:
-    started: list[KeyService] = []
+def services(tmp_path: Path) -> Iterator[Services]:
+    started = Services(tmp_path)
     yield started
-    for s in started:
+    for s in started.started:
         s.stop()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import AgeKey, sealer, sops
-from tests.keyservice.conftest import KeyService, free_port, start_sealer, start_sops
+from tests.keyservice.conftest import Services, free_port
 
 PLAIN = '{"db": {"password": "hunter2"}}\n'
 
@@ -32,10 +32,9 @@ def _sealed(tmp_path: Path, key: AgeKey) -> Path:
 
 @pytest.mark.parametrize("unix", [False, True], ids=["tcp", "unix"])
 def test_sealer_opens_files_through_sops_keyservice(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService], unix: bool
+    tmp_path: Path, server_key: AgeKey, services: Services, unix: bool
 ) -> None:
-    service = start_sops(tmp_path, server_key, unix=unix)
-    services.append(service)
+    service = services.sops(server_key, unix=unix)
     path = _sealed(tmp_path, server_key)
     opened = sealer("decrypt", "--keyservice", service.url, str(path), check=True)
     assert json.loads(opened.stdout) == json.loads(PLAIN)
@@ -55,10 +54,9 @@ def test_sealer_opens_files_through_sops_keyservice(
 
 @pytest.mark.parametrize("unix", [False, True], ids=["tcp", "unix"])
 def test_sops_opens_files_through_sealer_keyservice(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService], unix: bool
+    tmp_path: Path, server_key: AgeKey, services: Services, unix: bool
 ) -> None:
-    service = start_sealer(tmp_path, server_key, unix=unix)
-    services.append(service)
+    service = services.sealer(server_key, unix=unix)
     path = tmp_path / "s.json"
     path.write_text(PLAIN)
     sops("encrypt", "-i", "--age", server_key.recipient, str(path), check=True)
@@ -71,10 +69,9 @@ def test_sops_opens_files_through_sealer_keyservice(
 
 
 def test_sops_encrypts_through_sealer_keyservice(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService]
+    tmp_path: Path, server_key: AgeKey, services: Services
 ) -> None:
-    service = start_sealer(tmp_path, server_key)
-    services.append(service)
+    service = services.sealer(server_key)
     path = tmp_path / "s.json"
     path.write_text(PLAIN)
     sops("encrypt", "-i", "--keyservice", service.url, "--enable-local-keyservice=false",
@@ -85,10 +82,9 @@ def test_sops_encrypts_through_sealer_keyservice(
 
 
 def test_local_keys_come_first_unless_disabled(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService]
+    tmp_path: Path, server_key: AgeKey, services: Services
 ) -> None:
-    service = start_sealer(tmp_path, None)  # it holds no key at all
-    services.append(service)
+    service = services.sealer(None)  # it holds no key at all
     path = _sealed(tmp_path, server_key)
     env = {"SOPS_AGE_KEY_FILE": str(server_key.file)}
     sealer("decrypt", "--keyservice", service.url, str(path), env=env, check=True)
@@ -105,10 +101,9 @@ def test_local_keys_come_first_unless_disabled(
 
 
 def test_a_key_service_that_refuses_is_named_in_the_error(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService], age_key: AgeKey
+    tmp_path: Path, server_key: AgeKey, services: Services, age_key: AgeKey
 ) -> None:
-    service = start_sops(tmp_path, age_key)  # some other key
-    services.append(service)
+    service = services.sops(age_key)  # some other key
     path = _sealed(tmp_path, server_key)
     result = sealer("decrypt", "--keyservice", service.url, str(path))
     assert result.returncode == 128
@@ -128,10 +123,9 @@ def test_no_key_service_listening_is_a_clear_error(tmp_path: Path, server_key: A
 
 
 def test_a_slow_key_service_times_out(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService]
+    tmp_path: Path, server_key: AgeKey, services: Services
 ) -> None:
-    service = start_sops(tmp_path, server_key)
-    services.append(service)
+    service = services.sops(server_key)
     path = _sealed(tmp_path, server_key)
     os.kill(service.proc.pid, signal.SIGSTOP)  # it accepts connections, answers nothing
     started = time.monotonic()
@@ -144,10 +138,9 @@ def test_a_slow_key_service_times_out(
 
 
 def test_a_key_service_that_disappears_mid_request(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService]
+    tmp_path: Path, server_key: AgeKey, services: Services
 ) -> None:
-    service = start_sops(tmp_path, server_key)
-    services.append(service)
+    service = services.sops(server_key)
     path = _sealed(tmp_path, server_key)
     os.kill(service.proc.pid, signal.SIGSTOP)
     env = {**os.environ, "SEALER_KEYSERVICE_TIMEOUT": "30"}
@@ -181,10 +174,9 @@ def test_a_malformed_address_is_an_error(tmp_path: Path, server_key: AgeKey) -> 
 
 @pytest.mark.parametrize("server", ["sops", "sealer"])
 def test_sealer_encrypts_through_a_key_service_with_local_keys_off(
-    tmp_path: Path, server_key: AgeKey, services: list[KeyService], server: str
+    tmp_path: Path, server_key: AgeKey, services: Services, server: str
 ) -> None:
-    service = (start_sops if server == "sops" else start_sealer)(tmp_path, server_key)
-    services.append(service)
+    service = (services.sops if server == "sops" else services.sealer)(server_key)
     path = tmp_path / "s.json"
     path.write_text(PLAIN)
     args = ("--keyservice", service.url, "--enable-local-keyservice=false")

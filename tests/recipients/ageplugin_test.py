@@ -72,6 +72,12 @@ def _file(tmp_path: Path, name: str = "a.json") -> Path:
     return path
 
 
+def _sealed(tmp_path: Path, recipient: str) -> Path:
+    path = _file(tmp_path)
+    sealer("encrypt", "-i", "--age", recipient, str(path), check=True)
+    return path
+
+
 def _stanza(sealed: Path) -> dict[str, str]:
     (stanza,) = json.loads(sealed.read_text())["sops"]["age"]
     assert isinstance(stanza, dict)
@@ -81,8 +87,7 @@ def _stanza(sealed: Path) -> dict[str, str]:
 def test_sealer_seals_for_a_plugin_recipient_and_sops_and_sealer_open_it(
     tmp_path: Path, plugin_key: PluginKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     assert _stanza(path)["recipient"] == plugin_key.recipient
     ours = sealer("decrypt", str(path), env=plugin_key.env, check=True)
     theirs = sops("decrypt", str(path), env=plugin_key.env, check=True)
@@ -101,8 +106,7 @@ def test_what_sops_seals_for_a_plugin_recipient_opens_in_sealer(
 def test_debian_age_opens_the_stanza_sealer_wrote_and_sealer_opens_what_age_wrote(
     tmp_path: Path, plugin_key: PluginKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     enc = tmp_path / "enc.age"
     enc.write_text(_stanza(path)["enc"])
     by_age = run([tool("age"), "-d", "-i", str(plugin_key.file), str(enc)], check=True)
@@ -136,8 +140,7 @@ def test_rules_name_plugin_recipients_beside_x25519_ones(
 def test_the_pin_is_asked_on_the_terminal_and_the_message_shown(
     tmp_path: Path, plugin_key: PluginKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     env = {**plugin_key.env, "SEALERTEST_PIN": "4711"}
     args = [sys.executable, "-m", "sealer", "decrypt", str(path)]
     prompt = b"age-plugin-sealertest: Enter the PIN of your sealertest key: "
@@ -150,8 +153,7 @@ def test_the_pin_is_asked_on_the_terminal_and_the_message_shown(
 def test_without_a_terminal_a_pin_request_is_a_clear_error(
     tmp_path: Path, plugin_key: PluginKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     env = {**plugin_key.env, "SEALERTEST_PIN": "4711"}
     result = sealer("decrypt", str(path), env=env)
     assert result.returncode == 128
@@ -163,8 +165,7 @@ def test_without_a_terminal_a_pin_request_is_a_clear_error(
 
 
 def test_a_wrong_pin_is_reported(tmp_path: Path, plugin_key: PluginKey) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     args = [sys.executable, "-m", "sealer", "decrypt", str(path)]
     prompt = b"Enter the PIN of your sealertest key: "
     env = {**plugin_key.env, "SEALERTEST_PIN": "4711"}
@@ -177,8 +178,7 @@ def test_another_plugin_key_is_not_mine_and_no_failure(
     tmp_path: Path, plugin_on_path: Path, plugin_key: PluginKey
 ) -> None:
     other = make_plugin_key(plugin_on_path, tmp_path / "keys", "other")
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     result = sealer("decrypt", str(path), env=other.env)
     assert result.returncode == 128
     assert result.stderr == (
@@ -192,8 +192,7 @@ def test_another_plugin_key_is_not_mine_and_no_failure(
 def test_a_missing_plugin_is_named_when_sealing_and_opening(
     tmp_path: Path, plugin_key: PluginKey, plugin_on_path: Path
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", plugin_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, plugin_key.recipient)
     plugin_on_path.unlink()
     sealing = sealer("encrypt", "--age", plugin_key.recipient, str(_file(tmp_path, "b.json")))
     assert sealing.returncode == 5
@@ -211,8 +210,7 @@ def test_a_damaged_plugin_recipient_is_refused_before_anything_runs(tmp_path: Pa
 def test_updatekeys_adds_a_plugin_recipient(
     tmp_path: Path, plugin_key: PluginKey, age_key: AgeKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", age_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, age_key.recipient)
     env = {"SOPS_AGE_KEY_FILE": str(age_key.file)}
     add = ("updatekeys", "--add-age", plugin_key.recipient, path.name)
     sealer(*add, env=env, cwd=tmp_path, check=True)
@@ -223,8 +221,7 @@ def test_updatekeys_adds_a_plugin_recipient(
 def test_an_age_only_decrypt_loads_no_plugin_code(
     tmp_path: Path, age_key: AgeKey, plugin_key: PluginKey
 ) -> None:
-    path = _file(tmp_path)
-    sealer("encrypt", "-i", "--age", age_key.recipient, str(path), check=True)
+    path = _sealed(tmp_path, age_key.recipient)
     both = tmp_path / "keys.txt"  # the key file holds a plugin identity too
     both.write_text(age_key.file.read_text() + plugin_key.file.read_text())
     modules = imported("decrypt", str(path), env={"SOPS_AGE_KEY_FILE": str(both)})
