@@ -172,3 +172,14 @@ def test_pyrage_and_age_agree_on_protected_identity_files(tmp_path: Path) -> Non
     args = [tool("age"), "-d", "-i", str(protected), str(sealed_by_age)]
     status, shown = on_terminal(args, [(b"passphrase", b"pw")])
     assert status == 0 and shown.rstrip().endswith("msg"), shown
+
+
+def test_sops_opens_with_the_same_protected_key_file(tmp_path: Path) -> None:
+    key = make_age_key(tmp_path / "k")
+    protected = _protect(key.file, "s3same")
+    sealed = _sealed_for(tmp_path, key.recipient)
+    args = [tool("sops"), "decrypt", str(sealed)]
+    env = {"SOPS_AGE_KEY_FILE": str(protected)}
+    status, shown = on_terminal(args, [(b"passphrase", b"s3same")], env=env)
+    assert status == 0, shown
+    assert "pw: hunter2" in shown
