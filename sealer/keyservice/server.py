@@ -45,6 +45,14 @@ class Handlers:
     def __init__(self, log: Any = sys.stderr):
         self.log = log
         self.lock = threading.Lock()
+        # loaded once per key type, so a protected key file is unlocked once per run
+        self._identities: dict[str, list[Any]] = {}
+
+    def identities(self, kt: Any) -> list[Any]:
+        with self.lock:
+            if kt.NAME not in self._identities:
+                self._identities[kt.NAME] = list(kt.load_identities())
+            return self._identities[kt.NAME]
 
     def _say(self, line: str) -> None:
         with self.lock:
@@ -61,7 +69,7 @@ class Handlers:
         kt = recipients.for_stanza(stanza)
         name = recipients.stanza_id(stanza)
         why = "no key here opens it"
-        for identity in kt.load_identities() if kt else []:
+        for identity in self.identities(kt) if kt else []:
             try:
                 secret = identity.unwrap(stanza)
             except NotMine:
