@@ -16,14 +16,14 @@ import os
 import re
 
 from sealer.errors import ConfigError, FileError
-from sealer.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-# [1]: not a key itself; plugin identities (AGE-PLUGIN-NAME-1…) name a key a plugin holds
-_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+|AGE-PLUGIN-[0-9A-Z._+-]+-[1][0-9A-Z]+")
+_AGE_SECRET = re.compile(r"AGE-SECRET-KEY-[1][0-9A-Z]+")  # [1]: not a key itself
+# a plugin identity names a key a plugin holds; compiled (and cached by re) on first use
+_AGE_PLUGIN = r"AGE-PLUGIN-[0-9A-Z._+-]+-[1][0-9A-Z]+"
 
 
 # Paths are strings here: pathlib costs start-up that `sealer decrypt` need not pay.
@@ -56,7 +56,8 @@ def _keys_in(text: str, source: str) -> list[str]:
         if not line or line.startswith("#"):
             continue
         for word in line.split():
-            if not _AGE_SECRET.fullmatch(word):
+            plugin = word.startswith("AGE-PLUGIN-") and re.fullmatch(_AGE_PLUGIN, word)
+            if not (plugin or _AGE_SECRET.fullmatch(word)):
                 raise ConfigError(
                     f"{source}: a line is not an age secret key",
                     hint="key files hold age secret keys (AGE-SECRET-KEY-…), age plugin "
@@ -70,11 +71,17 @@ def _keys_in(text: str, source: str) -> list[str]:
 _ENCRYPTED = (b"age-encryption.org/", b"-----BEGIN AGE ENCRYPTED FILE-----")
 
 
-class ProtectedKeyFile(Record):
-    """A passphrase-protected identity file (`age -p`): opened only when a stanza needs it."""
+class ProtectedKeyFile:
+    """A passphrase-protected identity file (`age -p`): opened only when a stanza needs it.
 
-    path: str
-    data: bytes
+    A plain class: a Record's class creation would cost every decrypt's start-up.
+    """
+
+    __slots__ = ("data", "path")
+
+    def __init__(self, path: str, data: bytes):
+        self.path = path
+        self.data = data
 
 
 _protected: dict[str, ProtectedKeyFile] = {}  # path -> file, filled by age_keys_by_source
