@@ -38,8 +38,10 @@ def test_sealer_opens_files_through_sops_keyservice(
     path = _sealed(tmp_path, server_key)
     opened = sealer("decrypt", "--keyservice", service.url, str(path), check=True)
     assert json.loads(opened.stdout) == json.loads(PLAIN)
-    # exec and edit too; SOPS_KEYSERVICE names it as the flag does
+    # SOPS_KEYSERVICE names it as the flag does (also on the click-free `decrypt FILE`)
     env = {"SOPS_KEYSERVICE": service.url}
+    assert sealer("decrypt", str(path), env=env, check=True).stdout == opened.stdout
+    # exec and edit too
     ran = sealer(
         "exec", "--env", str(path), "--", "sh", "-c", 'echo "$db_password"', env=env, check=True
     )
