@@ -41,7 +41,12 @@ def keyservice_options(f: Any) -> Any:
 
 @click.command()
 @click.option(
-    "--network", "--net", default="tcp", type=click.Choice(["tcp", "unix"]), show_default=True
+    "--network",
+    "--net",
+    default="tcp",
+    type=click.Choice(["tcp", "unix"]),
+    show_default=True,
+    help="tcp (loopback only) or a unix socket.",
 )
 @click.option(
     "--address",
