@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "audit": "sealer.cli.audit:audit",
     "check": "sealer.cli.check:check",
     "decrypt": "sealer.cli.crypt:decrypt",
+    "diff": "sealer.cli.diff:diff",
     "edit": "sealer.cli.edit:edit",
     "encrypt": "sealer.cli.crypt:encrypt",
     "exec": "sealer.cli.exec:exec_",
