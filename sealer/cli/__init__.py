@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "sealer.cli.export:export",
     "get": "sealer.cli.values:get",
     "git": "sealer.cli.git:git",
+    "init": "sealer.cli.init:init",
     "keygen": "sealer.cli.keygen:keygen",
     "publish": "sealer.cli.publish:publish",
     "rotate": "sealer.cli.rekey:rotate",
