@@ -35,7 +35,9 @@ class Version:
 @dataclass
 class FileDiff:
     path: str
-    status: str  # added, deleted, modified, sealed (was plaintext), unsealed (now plaintext)
+    status: (
+        str  # added, deleted, modified, renamed, sealed (was plaintext), unsealed (now plaintext)
+    )
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -51,10 +53,18 @@ class FileDiff:
     audit: dict[str, Any] | None = None  # filled in by sealer.review.history
     values: dict[str, tuple[Any, Any]] | None = None  # --values only: path -> (old, new)
     blobs: tuple[str | None, str | None] = (None, None)  # where the two versions are stored
+    wrapped: str | None = None  # a digest of every wrapped key: the same on a renamed file
+    renamed_from: str | None = None
 
     @property
     def rekeyed(self) -> bool:
-        """Whether who can open the file, or the key itself, changed: an audit entry is due."""
+        """Whether who can open the file, or its key, changed: an audit entry is due.
+
+        Not for a file deleted or no longer sealed (nothing is sealed for anyone
+        any more), nor for one renamed with its wrapped keys unchanged.
+        """
+        if self.status in ("deleted", "unsealed") or self.renamed_from is not None:
+            return False
         return bool(
             self.recipients_added
             or self.recipients_removed
@@ -125,9 +135,19 @@ def compare(path: str, old: Version | None, new: Version | None) -> FileDiff | N
         if v is not None and v.problem:
             diff.problems.append(v.problem)
     _compare_meta(diff, old.meta if old else None, new.meta if new else None)
+    latest = new if is_sealed(new) else old
+    assert latest is not None and latest.meta is not None
+    diff.wrapped = wrapped_digest(latest.meta)
     if old is not None and new is not None and old.meta and new.meta:
         diff.data_key = data_key_fate(old, new)
     return diff
+
+
+def wrapped_digest(meta: Metadata) -> str:
+    import hashlib
+
+    stanzas = "\n".join(f"{i}:{s.type}:{s.enc}" for i, g in enumerate(meta.groups) for s in g)
+    return hashlib.sha256(stanzas.encode()).hexdigest()
 
 
 def groups_of(meta: Metadata) -> list[list[str]]:

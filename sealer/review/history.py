@@ -22,7 +22,7 @@ from typing import Any
 from sealer.audit import LOG, SIGNERS, git
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
 from sealer.errors import Exit, SealerError
-from sealer.review.compare import FileDiff, compare, read_version
+from sealer.review.compare import FileDiff, Version, compare, read_version
 
 INDEX = "index"
 
@@ -97,23 +97,48 @@ def changed_paths(
 def review(root: Path, sides: Sides, paths: list[str]) -> Review:
     result = Review(sides)
     blobs = git.Blobs(root)
+    versions: dict[str, tuple[Version | None, Version | None]] = {}
     try:
         for name, old, new in changed_paths(root, sides, paths):
             if name.startswith(".sealer/"):
                 continue
-            diff = compare(
-                name,
+            pair = (
                 read_version(name, blobs.get(old) if old else None),
                 read_version(name, blobs.get(new) if new else None),
             )
+            diff = compare(name, *pair)
             if diff is not None:
                 diff.blobs = (old, new)
+                versions[name] = pair
                 result.files.append(diff)
+        result.files = _pair_renames(result.files, versions)
         if any(d.rekeyed for d in result.files):
             _audit(root, blobs, result)
     finally:
         blobs.close()
     return result
+
+
+def _pair_renames(
+    files: list[FileDiff], versions: dict[str, tuple[Version | None, Version | None]]
+) -> list[FileDiff]:
+    """An added file with exactly the wrapped keys of a deleted one is that file, renamed:
+    shown once, compared with the file it came from."""
+    gone = {d.wrapped: d for d in files if d.status == "deleted" and d.wrapped}
+    out: list[FileDiff] = []
+    paired: set[str] = set()
+    for d in files:
+        origin = gone.get(d.wrapped) if d.status == "added" and d.wrapped else None
+        if origin is None or origin.path in paired:
+            out.append(d)
+            continue
+        renamed = compare(d.path, versions[origin.path][0], versions[d.path][1])
+        assert renamed is not None
+        renamed.status, renamed.renamed_from = "renamed", origin.path
+        renamed.blobs = (origin.blobs[0], d.blobs[1])
+        paired.add(origin.path)
+        out.append(renamed)
+    return [d for d in out if d.path not in paired]
 
 
 def _spec(side: str, path: str) -> str:

@@ -16,6 +16,7 @@ STATUS = {
     "added": "new sealed file",
     "deleted": "sealed file removed",
     "modified": "modified",
+    "renamed": "renamed",
     "sealed": "now sealed (was plaintext)",
     "unsealed": "NOW PLAINTEXT (was sealed)",
 }
@@ -29,6 +30,8 @@ DATA_KEY = {
 def _lines(d: FileDiff) -> list[tuple[str, str]]:
     """(label, text) pairs describing one file, shared by text and Markdown."""
     out: list[tuple[str, str]] = []
+    if d.renamed_from:
+        out.append(("renamed from", d.renamed_from))
     for label, paths in (("added", d.added), ("removed", d.removed), ("changed", d.changed)):
         if paths:
             out.append((label, ", ".join(paths)))
@@ -42,7 +45,7 @@ def _lines(d: FileDiff) -> list[tuple[str, str]]:
         out.append(("recipients added", ", ".join(d.recipients_added)))
     if d.recipients_removed:
         out.append(("recipients removed", ", ".join(d.recipients_removed)))
-    if d.status in ("added", "sealed"):
+    if d.status in ("added", "sealed") and not d.renamed_from:
         out.append(("recipients", "; ".join(", ".join(g) for g in d.recipients)))
     if d.data_key is not None and (d.data_key != "kept" or d.rekeyed):
         out.append(("data key", DATA_KEY[d.data_key]))
@@ -105,6 +108,7 @@ def as_json(r: Review) -> str:
             "threshold": list(d.threshold) if d.threshold else None,
             "selection": list(d.selection) if d.selection else None,
             "mac_only_encrypted": list(d.mac_only_encrypted) if d.mac_only_encrypted else None,
+            "renamed_from": d.renamed_from,
             "audit": d.audit,
             "problems": d.problems,
         }

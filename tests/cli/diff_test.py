@@ -225,3 +225,69 @@ def test_a_locked_clone_of_a_filter_repository_gets_the_same_review(
     assert locked.sealer("diff", "HEAD~1", "HEAD").stdout == (
         "sealed files changed between HEAD~1 and HEAD:\nsecrets/db.env: modified\n  changed: PW\n"
     )
+
+
+def test_renames_and_deletions_need_no_audit_entry(repo: Repo) -> None:
+    repo.sealer("audit", "init")
+    repo.write("gone.yaml", "x: 1\n")
+    repo.sealer("encrypt", "--age", _recipient(repo), "-i", "gone.yaml")
+    repo.sealer("audit", "record", "app.yaml", "gone.yaml")
+    repo.commit("audit")
+    repo.git("mv", "app.yaml", "config.yaml")
+    repo.git("rm", "-q", "gone.yaml")
+    repo.commit("rename and delete")
+    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    assert out == (
+        "sealed files changed between HEAD~1 and HEAD:\n"
+        "config.yaml: renamed\n"
+        "  renamed from: app.yaml\n"
+        "gone.yaml: sealed file removed\n"
+        "  removed: x\n"
+        f"  recipients removed: {_recipient(repo)}\n"
+    )
+
+
+def test_a_staged_rekey_is_checked_against_the_signers_of_head(repo: Repo, tmp_path: Path) -> None:
+    repo.sealer("audit", "init")
+    repo.commit("audit")
+    carol = make_age_key(tmp_path / "carol")
+    repo.sealer("updatekeys", "--add-age", carol.recipient, "app.yaml")
+    repo.git("add", "-A")
+    out = repo.sealer("diff", env=NO_KEY).stdout
+    assert (
+        "  audit: signed and verified (entry 0 recipients.update by alice@example.invalid)\n" in out
+    )
+    # an entry signed by someone HEAD's allowed_signers does not name
+    log = repo.path / ".sealer" / "audit.jsonl"
+    repo.git("reset", "-q", "--hard")
+    mallory = make_person(tmp_path / "people", "mallory")
+    sealer("updatekeys", "--add-age", carol.recipient, "app.yaml", cwd=repo.path,
+           env={**mallory.env(), "SEALER_AGE_KEY_FILE": repo.env["SEALER_AGE_KEY_FILE"]})  # fmt: skip
+    assert log.read_text().count("\n") == 1
+    repo.git("add", "-A")
+    out = repo.sealer("diff", env=NO_KEY).stdout
+    assert "  audit: FAILED: entry 0: signer not authorised" in out
+
+
+def test_a_keyless_git_log_shows_yaml_values_as_digests(tmp_path: Path, age_key: AgeKey) -> None:
+    from sealer.review.textview import short_id
+
+    keyed = new_repo(tmp_path / "keyed", age_key, files={"secrets/a.yaml": "a: one\nb: two\n"})
+    keyed.write("secrets/a.yaml", "a: one\nb: three\n")
+    keyed.commit("change b")
+    locked = keyed.clone(tmp_path / "locked", None)
+    stored = [keyed.stored(f"{rev}:secrets/a.yaml").splitlines() for rev in ("HEAD~1", "HEAD")]
+    a_line, old_b, new_b = stored[1][0], stored[0][1], stored[1][1]
+    patch = locked.git("log", "-p", "-1", "--format=").stdout
+    hunk = patch[patch.index("@@") :]
+    assert hunk.splitlines()[1:4] == [
+        f" a: {short_id(a_line[3:])}",
+        f"-b: {short_id(old_b[3:])}",
+        f"+b: {short_id(new_b[3:])}",
+    ]
+    assert f"        - {age_key.recipient}" in hunk and "lastmodified" not in hunk
+
+
+def _recipient(repo: Repo) -> str:
+    text = Path(repo.env["SEALER_AGE_KEY_FILE"]).read_text()
+    return next(line.split(": ", 1)[1] for line in text.splitlines() if "public key" in line)
