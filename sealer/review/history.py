@@ -2,8 +2,8 @@
 
 A side is a commit or the index (`INDEX`): stored, sealed blobs. The working
 tree is never read: where the git filter is installed it holds plaintext.
-Renames are shown as a deletion and an addition (nothing binds a path into the
-encryption, so the pair still shows whether the values moved unchanged).
+A file added with exactly the wrapped keys of a removed one is shown as that
+file renamed, compared with the version it came from.
 
 Each re-key (recipients added or removed, a new data key, a newly sealed file)
 is matched with the audit entries the newer side added for that file. Between
@@ -50,11 +50,11 @@ def resolve(root: Path, revs: list[str]) -> Sides:
     """`[]`: HEAD and the index; `[A]`: A and the index; `[A, B]`, `A..B`: A and B;
     `A...B`: their merge base and B (what a pull request brings)."""
     if len(revs) == 1 and "..." in revs[0]:
-        a, b = revs[0].split("...", 1)
-        base = git.run(["merge-base", a or "HEAD", b or "HEAD"], root, ok=(0, 1)).decode().strip()
+        a, b = (_commit(root, part or "HEAD") for part in revs[0].split("...", 1))
+        base = git.run(["merge-base", a, b], root, ok=(0, 1)).decode().strip()
         if not base:
             raise RevisionError(f"{revs[0]}: the two revisions have no common ancestor")
-        return Sides(base, _commit(root, b or "HEAD"), f"merge base of {revs[0]}", b or "HEAD")
+        return Sides(base, b, f"merge base of {revs[0]}", revs[0].split("...", 1)[1] or "HEAD")
     if len(revs) == 1 and ".." in revs[0]:
         revs = [part or "HEAD" for part in revs[0].split("..", 1)]
     if len(revs) > 2:
