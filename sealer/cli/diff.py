@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
-@click.argument("args", nargs=-1)
+@click.command()
+@click.argument("args", nargs=-1, metavar="[REV1 [REV2]] [[--] PATH…]")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document for programs.")
 @click.option("--markdown", is_flag=True, help="Markdown for a pull-request comment.")
 @click.option(
