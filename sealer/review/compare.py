@@ -150,6 +150,14 @@ def wrapped_digest(meta: Metadata) -> str:
     return hashlib.sha256(stanzas.encode()).hexdigest()
 
 
+def stored_in_clear(path: str, new: Version) -> FileDiff:
+    """A file a creation rule covers that is stored in plaintext: every value in the clear."""
+    diff = FileDiff(path, "plaintext")
+    diff.in_clear = list(new.leaves)
+    diff.problems.append("a creation rule covers this file, but it is stored in plaintext")
+    return diff
+
+
 def groups_of(meta: Metadata) -> list[list[str]]:
     from sealer.rekey import fingerprints
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sealer import rules
 from sealer.audit import LOG, SIGNERS, git
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
 from sealer.errors import Exit, SealerError
-from sealer.review.compare import FileDiff, Version, compare, read_version
+from sealer.review.compare import FileDiff, Version, compare, read_version, stored_in_clear
 
 INDEX = "index"
 
@@ -98,6 +99,7 @@ def review(root: Path, sides: Sides, paths: list[str]) -> Review:
     result = Review(sides)
     blobs = git.Blobs(root)
     versions: dict[str, tuple[Version | None, Version | None]] = {}
+    covered = Coverage(blobs, sides)
     try:
         for name, old, new in changed_paths(root, sides, paths):
             if name.startswith(".sealer/"):
@@ -107,6 +109,8 @@ def review(root: Path, sides: Sides, paths: list[str]) -> Review:
                 read_version(name, blobs.get(new) if new else None),
             )
             diff = compare(name, *pair)
+            if diff is None and pair[1] is not None and covered(name):
+                diff = stored_in_clear(name, pair[1])
             if diff is not None:
                 diff.blobs = (old, new)
                 versions[name] = pair
@@ -117,6 +121,56 @@ def review(root: Path, sides: Sides, paths: list[str]) -> Review:
     finally:
         blobs.close()
     return result
+
+
+class Coverage:
+    """Whether a creation rule's path_regex covers a path, by either side's top-level rules file.
+
+    Either side: a change that drops the rule and adds the plaintext together is
+    still caught by the older side's rules. Nested rules files are not read.
+    """
+
+    def __init__(self, blobs: git.Blobs, sides: Sides):
+        self._loaded: list[rules.Rules] | None = None
+        self._blobs = blobs
+        self._sides = sides
+
+    def _rules(self) -> list[rules.Rules]:
+        if self._loaded is None:
+            self._loaded = []
+            for side in (self._sides.old, self._sides.new):
+                for name in rules.NAMES:
+                    data = self._blobs.get(_spec(side, name))
+                    if data is not None:
+                        self._loaded.append(_load_rules(name, data))
+                        break
+        return self._loaded
+
+    def __call__(self, path: str) -> bool:
+        from sealer.errors import ConfigError
+
+        for loaded in self._rules():
+            try:
+                if any(rules.path_matches(loaded, i, path) for i in range(len(loaded.rules))):
+                    return True
+            except ConfigError:
+                continue  # a broken regex is `sealer check`'s to report
+        return False
+
+
+def _load_rules(name: str, data: bytes) -> rules.Rules:
+    """A committed rules file, through `rules.load` (which reads files) via a private copy."""
+    import tempfile
+
+    from sealer.errors import ConfigError
+
+    with tempfile.TemporaryDirectory(prefix="sealer-diff-") as d:
+        copy = Path(d) / name
+        copy.write_bytes(data)
+        try:
+            return rules.load(copy)
+        except ConfigError:
+            return rules.Rules(name, [], {})
 
 
 def _pair_renames(

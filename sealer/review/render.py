@@ -19,6 +19,7 @@ STATUS = {
     "renamed": "renamed",
     "sealed": "now sealed (was plaintext)",
     "unsealed": "NOW PLAINTEXT (was sealed)",
+    "plaintext": "PLAINTEXT, though a rule says it must be sealed",
 }
 DATA_KEY = {
     "kept": "kept",
@@ -136,11 +137,11 @@ def markdown(r: Review) -> str:
     if not r.files and not r.audit_problems:
         return f"{title}\n\nNo sealed file changed.\n"
     out = [title, ""]
-    warnings = sum(1 for d in r.files if d.status == "unsealed" or d.in_clear)
+    warnings = sum(1 for d in r.files if d.status in ("unsealed", "plaintext"))
     missing = sum(1 for d in r.files if d.audit and d.audit["status"] in ("missing", "failed"))
     if warnings or missing or r.audit_problems:
         out.append(
-            f"> **Needs attention**: {warnings} file(s) with values in the clear, "
+            f"> **Needs attention**: {warnings} file(s) stored in plaintext, "
             f"{missing} re-key(s) without a verified audit entry."
         )
         out.append("")

@@ -141,7 +141,7 @@ def test_a_rekey_without_its_audit_entry_is_flagged(repo: Repo, tmp_path: Path) 
     assert "  data key: new (every value re-encrypted)\n" in out
     assert "  audit: FAILED: commit " in out and "with no audit entry" in out
     md = repo.sealer("diff", "HEAD~1", "HEAD", "--markdown", env=NO_KEY).stdout
-    assert "> **Needs attention**: 0 file(s) with values in the clear, 1 re-key(s) " in md
+    assert "> **Needs attention**: 0 file(s) stored in plaintext, 1 re-key(s) " in md
 
 
 def test_a_file_that_lost_its_sealing_is_called_out(repo: Repo) -> None:
@@ -291,3 +291,21 @@ def test_a_keyless_git_log_shows_yaml_values_as_digests(tmp_path: Path, age_key:
 def _recipient(repo: Repo) -> str:
     text = Path(repo.env["SEALER_AGE_KEY_FILE"]).read_text()
     return next(line.split(": ", 1)[1] for line in text.splitlines() if "public key" in line)
+
+
+def test_a_covered_file_committed_in_plaintext_is_called_out(repo: Repo, alice: Person) -> None:
+    rules = f"creation_rules:\n  - path_regex: ^secrets/\n    age: {alice.age_recipient}\n"
+    repo.write(".sealer.yaml", rules)
+    repo.commit("rules")
+    repo.write("secrets/db.env", "PASSWORD=plain-pw-9\n")
+    repo.write(".sealer.yaml", "creation_rules: []\n")  # dropping the rule does not hide it
+    repo.commit("plaintext, sneaked in")
+    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    assert out == (
+        "sealed files changed between HEAD~1 and HEAD:\n"
+        "secrets/db.env: PLAINTEXT, though a rule says it must be sealed\n"
+        "  in the clear: PASSWORD\n"
+        "  problem: a creation rule covers this file, but it is stored in plaintext\n"
+    )
+    md = repo.sealer("diff", "HEAD~1", "HEAD", "--markdown", env=NO_KEY).stdout
+    assert "> **Needs attention**: 1 file(s) stored in plaintext, 0 re-key(s)" in md

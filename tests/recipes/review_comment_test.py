@@ -135,7 +135,7 @@ def _check_comment(body: str, history: History) -> None:
     )
     assert "#### `ops.env`: modified" in body
     assert "| audit | `FAILED: commit " in body and "with no audit entry" in body
-    assert "> **Needs attention**: 0 file(s) with values in the clear, 1 re-key(s)" in body
+    assert "> **Needs attention**: 0 file(s) stored in plaintext, 1 re-key(s)" in body
     assert "README" not in body  # main's own change is not the request's
     for secret in ("first-pw-1", "second-pw-2", "first-token-1"):
         assert secret not in body
