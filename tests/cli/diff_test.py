@@ -56,6 +56,11 @@ def repo(tmp_path: Path, alice: Person) -> Repo:
 NO_KEY = {"SEALER_AGE_KEY_FILE": "/dev/null"}
 
 
+def _last_commit(repo: Repo) -> str:
+    """`sealer diff HEAD~1 HEAD` as someone without a key sees it."""
+    return repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+
+
 def _set(repo: Repo, path: str, value: str) -> None:
     repo.sealer("set", "--string", "app.yaml", path, value)
 
@@ -101,7 +106,7 @@ def test_added_recipient_has_its_signed_audit_entry(repo: Repo, tmp_path: Path) 
     bob = make_age_key(tmp_path / "bob")
     repo.sealer("updatekeys", "--add-age", bob.recipient, "app.yaml")
     repo.commit("bob joins")
-    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    out = _last_commit(repo)
     assert out == (
         "sealed files changed between HEAD~1 and HEAD:\n"
         "app.yaml: modified\n"
@@ -135,7 +140,7 @@ def test_a_rekey_without_its_audit_entry_is_flagged(repo: Repo, tmp_path: Path) 
     repo.write("app.yaml", plain)  # re-sealed by hand for someone else: no entry
     repo.sealer("encrypt", "--age", mallory.recipient, "-i", "app.yaml")
     repo.commit("quietly re-keyed")
-    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    out = _last_commit(repo)
     assert f"  recipients added: {mallory.recipient}\n" in out
     assert "  recipients removed: " in out
     assert "  data key: new (every value re-encrypted)\n" in out
@@ -147,7 +152,7 @@ def test_a_rekey_without_its_audit_entry_is_flagged(repo: Repo, tmp_path: Path) 
 def test_a_file_that_lost_its_sealing_is_called_out(repo: Repo) -> None:
     repo.write("app.yaml", repo.sealer("decrypt", "app.yaml").stdout)
     repo.commit("oops")
-    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    out = _last_commit(repo)
     assert out.startswith(
         "sealed files changed between HEAD~1 and HEAD:\napp.yaml: NOW PLAINTEXT (was sealed)\n"
     )
@@ -236,7 +241,7 @@ def test_renames_and_deletions_need_no_audit_entry(repo: Repo) -> None:
     repo.git("mv", "app.yaml", "config.yaml")
     repo.git("rm", "-q", "gone.yaml")
     repo.commit("rename and delete")
-    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    out = _last_commit(repo)
     assert out == (
         "sealed files changed between HEAD~1 and HEAD:\n"
         "config.yaml: renamed\n"
@@ -300,7 +305,7 @@ def test_a_covered_file_committed_in_plaintext_is_called_out(repo: Repo, alice: 
     repo.write("secrets/db.env", "PASSWORD=plain-pw-9\n")
     repo.write(".sealer.yaml", "creation_rules: []\n")  # dropping the rule does not hide it
     repo.commit("plaintext, sneaked in")
-    out = repo.sealer("diff", "HEAD~1", "HEAD", env=NO_KEY).stdout
+    out = _last_commit(repo)
     assert out == (
         "sealed files changed between HEAD~1 and HEAD:\n"
         "secrets/db.env: PLAINTEXT, though a rule says it must be sealed\n"
