@@ -48,6 +48,8 @@ def export(
     target = output or os.environ.get("GITHUB_ENV")
     if fmt == "github-env" and not target:
         raise click.UsageError("github-env appends to $GITHUB_ENV, which is not set; use -o FILE")
+    if fmt == "k8s-secret" and not name and (key or not ex.is_sealed_secret(file)):
+        raise click.UsageError("k8s-secret needs --name (FILE is not a Kubernetes Secret)")
     source = open_file(file, Keyring())
     if fmt == "github-env":
         assert target is not None

@@ -189,6 +189,20 @@ def k8s_secret(items: dict[str, bytes], spec: SecretSpec) -> str:
     return _dump_yaml(manifest)
 
 
+def is_sealed_secret(path: str) -> bool:
+    """Whether `path` reads, without a key, as one Kubernetes Secret (kind and apiVersion clear)."""
+    from sealer import document, fileio, formats, k8s
+
+    name = formats.name_for_path(path)
+    if name not in ("yaml", "json"):
+        return False
+    try:
+        parsed = document.parse(formats.get(name), fileio.read(path), path)
+    except SealerError:
+        return False  # opening it reports the problem
+    return len(parsed.docs) == 1 and k8s.is_secret(parsed.docs)
+
+
 def secret_from_secret(secret: dict[str, Any], spec: SecretSpec | None) -> str:
     """A sealed Secret as the Secret it is: `stringData` base64-encoded into `data`.
 
