@@ -70,9 +70,9 @@ class _Walker:
         else:
             search = selection.pattern.search
             if self.root_flag:
-                self._flag = lambda flag, key: flag and search(key) is None
+                self._flag = lambda flag, key: flag and not search(key)
             else:
-                self._flag = lambda flag, key: flag or search(key) is not None
+                self._flag = lambda flag, key: flag or search(key)
 
     def _leaf(
         self, node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
