@@ -26,6 +26,19 @@ _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
+# the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
+_PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
+# what people write where there is no password to leak
+_STAND_INS = frozenset(
+    b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
+    required optional string str text hidden redacted default value unknown notset unset
+    mypassword yourpassword int bool boolean bytes object any number""".split()
+)
+_SETTING = re.compile(rb"[A-Z][A-Z0-9_]*=\w")
+_RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
+_CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
+_HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
+_ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
 # Words that make a "secret-sounding" name describe something else.
 _NOT_SECRET_WORDS = frozenset(
     b"""hash hashed digest checksum fingerprint sha sha1 sha256 sha512 md5 salt count length
@@ -90,7 +103,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
         if m is None or not _is_secret_name(data[start:end]):
             continue
-        found = _value_after(data, start, m)
+        found = _value_after(data, start, m, _is_password_name(data[start:end]))
         if found is not None:
             yield found
 
@@ -107,7 +120,15 @@ def _is_secret_name(ident: bytes) -> bool:
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
-def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | None:
+def _is_password_name(ident: bytes) -> bool:
+    """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return bool(words) and (_PASSWORD_WORD.search(words[-1]) is not None)
+
+
+def _value_after(
+    data: bytes, start: int, m: re.Match[bytes], password: bool = False
+) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
     before = data[start - 1 : start] if start > 0 else b""
@@ -145,11 +166,70 @@ def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | Non
         value = u.group()
         if op == b">":
             value = value.split(b"<", 1)[0]
+        if _SETTING.match(value):
+            return None  # `A= B=c`: the value is empty, the next word a setting
+        if (
+            password
+            and op in (b"=", b":")
+            and looks_like_password(value)
+            and not _WORDY.search(value.lower().translate(_UNLEET))
+            and b"=" not in value
+            and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
+            and _ends_line(data, u.end())
+        ):
+            return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
-    if not looks_random(value):
+    if not looks_random(value) and not (
+        password
+        and quote
+        and op not in (b",", b"(", b">")  # argument lists and markup: names, not assignments
+        and looks_like_password(value)
+        and not _WORDY.search(value.lower().translate(_UNLEET))
+    ):
         return None
     return Candidate(vs, vs + len(value), value)
+
+
+def _ends_line(data: bytes, i: int) -> bool:
+    """Only blanks, or a comment, follow: the value is the whole right-hand side."""
+    line = data[i : i + 200].split(b"\n", 1)[0]
+    rest = line.strip()
+    return not rest or (line[:1] in (b" ", b"\t") and rest.startswith((b"#", b"//", b";")))
+
+
+def looks_like_password(value: bytes) -> bool:
+    """A literal that can only be a password, however weak: not a stand-in,
+    reference, expression, type name, path, hash or validation rule.
+
+    A committed password is a leak whatever its strength, so unlike
+    `looks_random` this accepts `mysql` or `Passw0rd`; what it rejects is
+    what people write where no password is: `${DB_PASSWORD}`, `password`,
+    `string`, `DB_PASSWORD`, `settings.password`, `required|min:8`.
+    """
+    n = len(value)
+    if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
+        return False
+    low = value.lower()
+    if (
+        low.rstrip(b"!?") in _STAND_INS
+        or low.strip(b"_-.*#x") == b""
+        or filters.is_placeholder(value)
+    ):
+        return False
+    return not (
+        (value.isdigit() and n < 6)
+        or _HEX_NUMBER.fullmatch(value)
+        or any(c in value for c in b"|()${}")
+        or b"://" in value
+        or _ENV_NAME.fullmatch(value)
+        or _DOTTED_NAME.fullmatch(value)
+        or _HASH_PREFIX.match(value)
+        or _FILE_EXT.search(value)
+        or filters.is_uuid(value)
+        or _TIMESTAMP.match(value)
+        or (value.isalpha() and _CAMEL_JOIN.search(value))  # `IAmSensitive`: a phrase
+    )
 
 
 def _plausible_unquoted(value: bytes, after: bytes) -> bool:
@@ -182,6 +262,7 @@ def looks_random(value: bytes) -> bool:
         or _FILE_EXT.search(value)
         or _CAMEL.fullmatch(value)
         or _TIMESTAMP.match(value)
+        or _RULE_LIST.fullmatch(value)
         or _word_case(value.strip(b"_"))
         or _DOTTED_NAME.fullmatch(value)
     ):

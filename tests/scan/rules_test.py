@@ -126,11 +126,53 @@ def test_generic_assignment_forms(line: str, found: bool) -> None:
         "your-password-here", "settings.DB_PASSWORD", "getPassword()",
         "/run/secrets/db", "./secrets/db.txt", "https://vault.internal/v1/db", "********",
         "123e4567-e89b-42d3-a456-426614174000", "$2b$12$" + "a" * 53, "sha256:" + "ab" * 32,
-        "inf-vsqt-01-secret-id", "my-db-creds-2", "tokenizationIdentifier", "s3cr3t-Pa55",
+        "inf-vsqt-01-secret-id", "tokenizationIdentifier", "s3cr3t-Pa55",
         "p@ssw0rd2024", "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
-        "None", "true", "12345678901234", "pw-alpha-7f3a", "tok-bravo-91c2",
+        "None", "true", "12345678901234", "DB_PASSWORD", "string", "String!", "0x02",
+        "required|min:8", "IAmSensitive",
     ],
 )  # fmt: skip
 def test_generic_rule_rejects_references_placeholders_and_word_values(value: str) -> None:
     assert rule_ids(f'password = "{value}"') == []
     assert rule_ids(f"password: {value}") == []
+
+
+@pytest.mark.parametrize("value", ["my-db-creds-2", "pw-alpha-7f3a", "tok-bravo-91c2"])
+def test_word_shaped_values_are_not_tokens(value: str) -> None:
+    assert rule_ids(f'api_token = "{value}"') == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "password: 'okdsvqqw394'",  # sealer:allow
+        "MSSQL_PASSWORD=MlrgpTwktl67",  # sealer:allow
+        'ben.password = "knmbegxsq"',  # sealer:allow
+        "    password: mysql",  # sealer:allow
+        'String dbPassword = "zhuam";',  # sealer:allow
+        "DB_PASS=pw-alpha-7f3a",  # sealer:allow
+    ],
+)
+def test_a_literal_password_is_found_whatever_its_strength(line: str) -> None:
+    """Weak or not, a password written into a committed file has leaked."""
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "password = os.getenv('PGPASSWORD')",
+        "this.adminPassword = adminPassword;",
+        "password: connectionOptions.password,",
+        "keystore_password = _keystore_password",
+        "password_encryption = 'scram-sha-256'",
+        "passwordVariable: 'githubToken'",
+        "properties = ['username', 'password', 'hostname']",
+        "conn.setPassword('guest')",
+        'HTTPS_KEYSTORE_PASSWORD = "keystore-password"',
+        "pw=promiseWarning",
+        "MYSQL_PASSWORD= FILTER=integration npm test",
+    ],
+)
+def test_password_names_next_to_code_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
