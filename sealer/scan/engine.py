@@ -3,8 +3,9 @@
 The keyword search runs over the lower-cased bytes with `bytes.find` (C speed),
 so a rule's regex only ever sees the lines where its keywords occur. After the
 rules: candidates inside a sealed `ENC[…]` value are dropped, inline allow
-markers are honoured, and where two findings overlap the earlier rule in the
-table (the more specific format) wins.
+markers are honoured (only in a comment: a marker inside a string, such as the
+secret's own, does not count), and where two findings overlap the earlier rule
+in the table (the more specific format) wins.
 """
 
 from __future__ import annotations
@@ -112,12 +113,50 @@ def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
 def _allowed(lower: bytes, start: int) -> bool:
     line_start = lower.rfind(b"\n", 0, start) + 1
     line_end = lower.find(b"\n", start)
-    if _ALLOW.search(lower, line_start, line_end if line_end >= 0 else len(lower)):
+    if _marker_in_comment(_ALLOW, lower, line_start, line_end if line_end >= 0 else len(lower)):
         return True
     if line_start == 0:
         return False
     previous = lower.rfind(b"\n", 0, line_start - 1) + 1
-    return _ALLOW_NEXT.search(lower, previous, line_start) is not None
+    return _marker_in_comment(_ALLOW_NEXT, lower, previous, line_start - 1)
+
+
+def _marker_in_comment(marker: re.Pattern[bytes], lower: bytes, start: int, end: int) -> bool:
+    """Whether `marker` occurs on the line `lower[start:end]` after a comment opener."""
+    m = marker.search(lower, start, end)
+    if m is None:
+        return False
+    opened = comment_start(lower[start:end])
+    return opened is not None and start + opened <= m.start()
+
+
+# `#`, `//`, `/*`, `<!--`, `{-`, `(*`; `-- ` (SQL, Lua: not `--flag`); `;`, `%` and
+# `rem` at the start of a line or after a blank; `*` continuing a block comment.
+_OPENER = re.compile(
+    rb"#|//|/\*|<!--|\{-|\(\*|--(?=[ \t]|$)|(?:(?<=[ \t])|^)(?:;|%|rem\b)|^[ \t]*\*(?![*/])"
+)
+_QUOTES = b"\"'`"
+
+
+def comment_start(line: bytes) -> int | None:
+    """Offset where a comment starts on one (lower-cased) line, outside string quotes."""
+    quote = 0
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if quote:
+            if c == 0x5C:  # backslash escapes the next byte inside a string
+                i += 2
+                continue
+            if c == quote:
+                quote = 0
+        elif c in _QUOTES:
+            quote = c
+        elif _OPENER.match(line, i) is not None:
+            return i
+        i += 1
+    return None
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -32,10 +32,12 @@ _PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
 _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
-    mypassword yourpassword int bool boolean bytes object any number""".split()
+    mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
+    incorrect test testing foo bar baz qux foobar abcd xyz""".split()
 )
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]*=\w")
 _RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
+_SAYS_PASSWORD = re.compile(rb"(?:^|[-_.:])pwd?(?:$|[-_.:\d])")  # pw-123: names itself
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -213,6 +215,7 @@ def looks_like_password(value: bytes) -> bool:
     low = value.lower()
     if (
         low.rstrip(b"!?") in _STAND_INS
+        or _SAYS_PASSWORD.search(low)
         or low.strip(b"_-.*#x") == b""
         or filters.is_placeholder(value)
     ):

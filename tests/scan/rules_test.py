@@ -150,7 +150,7 @@ def test_word_shaped_values_are_not_tokens(value: str) -> None:
         'ben.password = "knmbegxsq"',  # sealer:allow
         "    password: mysql",  # sealer:allow
         'String dbPassword = "zhuam";',  # sealer:allow
-        "DB_PASS=pw-alpha-7f3a",  # sealer:allow
+        "DB_PASS=alpha-7f3a-kilo",  # sealer:allow
     ],
 )
 def test_a_literal_password_is_found_whatever_its_strength(line: str) -> None:
