@@ -208,8 +208,9 @@ _ELEMENT = re.compile(r"^\s*(" + _GO_STRING + r")\s*,?\s*(?://.*)?$", re.M)
 _SAMPLE = re.compile(
     r"GenerateSampleSecrets?\(\s*(" + _GO_STRING + r")\s*,\s*(" + _GO_STRING + r")\s*\)"
 )
-_BLOCK = re.compile(
-    r"\b(tps|fps)\s*(?::=|=)\s*(?:append\(\s*tps\s*,|\[\]string\s*\{)(.*?)^\s*[})]", re.M | re.S
+_BLOCKS = (  # a list literal, or an append() spread over lines; one case per line
+    re.compile(r"\b(tps|fps)\s*:?=\s*\[\]string\s*\{[ \t]*\n(.*?)^\s*\}", re.M | re.S),
+    re.compile(r"\b(tps|fps)\s*=\s*append\(\s*(?:tps|fps)\s*,[ \t]*\n(.*?)^\s*\)", re.M | re.S),
 )
 
 
@@ -229,7 +230,8 @@ def gitleaks(w: Writer, root: Path) -> None:
         cases: list[tuple[str, str]] = []
         for ident, secret in _SAMPLE.findall(source):
             cases.append(("T", f'{_go_literal(ident)}_api_token = "{_go_literal(secret)}"'))
-        for which, body in _BLOCK.findall(source):
+        blocks = [found for rx in _BLOCKS for found in rx.findall(source)]
+        for which, body in blocks:
             for literal in _ELEMENT.findall(body):
                 try:
                     cases.append(("T" if which == "tps" else "F", _go_literal(literal)))

@@ -15,7 +15,10 @@ _PLACEHOLDER = re.compile(
     rb"|your[_-]|<[^>]*>|\$\{|\{\{|\$\(|%\(|xxxx|\*\*\*|\.\.\.|todo|insert[_-]|[_-]here\b"
     rb"|not[_-]?a[_-]?(?:real|secret)|do[_-]?not[_-]?use|lorem|ipsum|foobar"
 )
-_SEQUENCES = (b"abcdef", b"bcdefg", b"123456", b"234567", b"012345", b"qwerty", b"asdfgh")
+_SEQUENCES = (
+    b"abcdef", b"bcdefg", b"123456", b"234567", b"012345", b"qwerty", b"asdfgh",
+    b"987654", b"876543", b"765432", b"654321", b"543210",
+)  # fmt: skip
 _REPEAT = re.compile(rb"(.)\1{5,}")
 UUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 

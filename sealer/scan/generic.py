@@ -33,11 +33,19 @@ _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
     mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
-    incorrect test testing foo bar baz qux foobar abcd xyz""".split()
+    incorrect test testing foo bar baz qux foobar abcd xyz valid short long correct good bad
+    right hello world""".split()
 )
-_SETTING = re.compile(rb"[A-Z][A-Z0-9_]*=\w")
+_BLANK = (b"", b" ", b"\t", b"\r", b"\n")
+_SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
 _RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
 _SAYS_PASSWORD = re.compile(rb"(?:^|[-_.:])pwd?(?:$|[-_.:\d])")  # pw-123: names itself
+_CHECKING_CALL = re.compile(
+    rb"(?i:hash|verify|check|compare|assert|equal|match|encode|encrypt|crypt|validate|digest)"
+    rb"\w*[ \t]*\([ \t]*\Z"
+)
+_PERCENT_WORDS = re.compile(rb"[A-Za-z]{3,}%20[A-Za-z]{3,}")  # `Travis%20Deploy`: words
+_JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ciphertext
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -50,17 +58,18 @@ _NOT_SECRET_WORDS = frozenset(
     tokenizer tokenize tokenization tokenized tokens method strategy kind location store
     provider usage budget validator input output param params schema template query
     lifetime age generator manager class factory handler reset forgot confirm
-    confirmation hint strength requirements rules error errors message""".split()
+    confirmation hint strength requirements rules error errors message md filter filters
+    attrs attr attribute attributes options option delete update create""".split()
 )
 _LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
 _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
-    rb"(?P<kq>[\"'`]?)\]?[ \t]*"
+    rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
     rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*=|[ \t][A-Za-z_]\w{0,20}[ \t]*=)"
     rb"(?![=>~])"
-    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/\\])|,|\(|>))"
-    rb"[ \t]*(?P<vq>[\"'`]?)"
+    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/]|\\(?![\"']))|,|\(|>))"
+    rb"[ \t]*(?P<vq>\\?[\"'`]?)"
 )
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
 _MAX_VALUE = 300
@@ -85,7 +94,9 @@ _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
 _UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
-_START_REFERENCE = (b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[")
+_START_REFERENCE = (
+    b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
+)  # fmt: skip
 # %(name)s, %VAR%, %s; YAML aliases, anchors and tags; @VAR@ substitutions
 _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w+@")
 
@@ -105,9 +116,27 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
         if m is None or not _is_secret_name(data[start:end]):
             continue
+        if _describes(data, start):
+            continue
         found = _value_after(data, start, m, _is_password_name(data[start:end]))
-        if found is not None:
+        if found is not None and not _echoes_name(data[start:end], found.secret):
             yield found
+
+
+def _describes(data: bytes, start: int) -> bool:
+    """Documentation or a public badge, not a credential: `Example password: …`,
+    `badge.svg?token=…` (codecov's graph tokens are public)."""
+    line_start = data.rfind(b"\n", max(0, start - 200), start) + 1
+    head = data[max(line_start, start - 200) : start].lower()
+    return b"example" in head or head.endswith((b".svg?", b".png?"))
+
+
+def _echoes_name(ident: bytes, value: bytes) -> bool:
+    """`"DeleteAccessKey": "iam:DeleteAccessKey"`, `api_key: API_KEY`: the value names
+    the variable (an IAM action, a setting's own name), it does not hold a secret."""
+    name = ident.strip(b"\"'.-_").lower().replace(b"_", b"").replace(b"-", b"")
+    flat = value.lower().replace(b"_", b"").replace(b"-", b"")
+    return len(name) >= 4 and name in flat
 
 
 def _is_secret_name(ident: bytes) -> bool:
@@ -133,8 +162,10 @@ def _value_after(
 ) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
-    before = data[start - 1 : start] if start > 0 else b""
-    if m["kq"] and m["kq"] != before:
+    kq = m["kq"]
+    if kq == b"\\" or quote == b"\\":
+        return None
+    if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
     if not m["kq"] and b"]" in data[m.start() : m.start("op") if op else m.start("ann")]:
         return None  # `table[token] = …`: the name is a variable used as an index
@@ -152,6 +183,8 @@ def _value_after(
         return None
     if op == b"," and not key_quoted:
         return None
+    if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
+        return None  # `HashPassword("password", "…")`: the argument is checked, not kept
     vs = m.end()
     if quote:
         line_end = data.find(b"\n", vs, vs + _MAX_VALUE)
@@ -166,6 +199,8 @@ def _value_after(
         if u is None:
             return None
         value = u.group()
+        if data[u.end() : u.end() + 1] == b"&" and data[u.end() + 1 : u.end() + 2] in _BLANK:
+            value += b"&"  # `pw: Summer1999&` ends the line: not a URL query's separator
         if op == b">":
             value = value.split(b"<", 1)[0]
         if _SETTING.match(value):
@@ -177,7 +212,7 @@ def _value_after(
             and not _WORDY.search(value.lower().translate(_UNLEET))
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
-            and _ends_line(data, u.end())
+            and _ends_line(data, vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
@@ -212,6 +247,8 @@ def looks_like_password(value: bytes) -> bool:
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
         return False
+    if any(c >= 128 for c in value):
+        return False  # words in another script: a label or message, not a password
     low = value.lower()
     if (
         low.rstrip(b"!?") in _STAND_INS
@@ -236,9 +273,12 @@ def looks_like_password(value: bytes) -> bool:
 
 
 def _plausible_unquoted(value: bytes, after: bytes) -> bool:
-    """Unquoted, a value may be code: `getToken`, `None`, `make_key(…)`, `Cls.attr`."""
-    if after in (b"(", b"."):
+    """Unquoted, a value may be code: `getToken`, `None`, `make_key(…)`, `Cls.attr`,
+    `deprecatedJwtPgTypeIdentifier,`, `@#ibytes`."""
+    if after in (b"(", b".") or value.startswith((b"@", b"#")):
         return False
+    if after in (b",", b";", b")") and re.fullmatch(rb"[A-Za-z_]+", value):
+        return False  # an identifier in code
     if re.fullmatch(rb"[A-Za-z_]\w*", value) and not re.search(rb"\d", value):
         # a name, unless it is long and of mixed case (random letters)
         return len(value) >= 16 and value != value.lower() and value != value.upper()
@@ -259,6 +299,9 @@ def looks_random(value: bytes) -> bool:
         return False
     if (
         value.isdigit()
+        or _HEX_NUMBER.fullmatch(value)
+        or _PERCENT_WORDS.search(value)
+        or _JENKINS_SECRET.match(value)
         or b"://" in value
         or b"${" in value
         or _HASH_PREFIX.match(value)
@@ -279,8 +322,10 @@ def looks_random(value: bytes) -> bool:
         any(97 <= c <= 122 for c in value)
         + any(65 <= c <= 90 for c in value)
         + any(48 <= c <= 57 for c in value)
-        + any(not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) for c in value)
-    )
+        + any(c < 128 and not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) for c in value)
+    )  # non-ASCII bytes are letters of another script, not symbols
+    if any(c >= 128 for c in value):
+        return False  # words in another script (UTF-8), not a token
     if classes < 2:
         return False
     return h >= (3.0 if n < 16 else 3.3)
