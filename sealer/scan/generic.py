@@ -46,6 +46,8 @@ _CHECKING_CALL = re.compile(
 )
 _PERCENT_WORDS = re.compile(rb"[A-Za-z]{3,}%20[A-Za-z]{3,}")  # `Travis%20Deploy`: words
 _JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ciphertext
+_VERSION = re.compile(rb"v?\d+(?:\.\d+)+(?:-(?:\d+(?:\.\d+)*)?)?")  # 3.0-3.12, 1.2.3
+_SNAKE_NAME = re.compile(rb"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # saved_assert_hooks: a variable
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -59,14 +61,17 @@ _NOT_SECRET_WORDS = frozenset(
     provider usage budget validator input output param params schema template query
     lifetime age generator manager class factory handler reset forgot confirm
     confirmation hint strength requirements rules error errors message md filter filters
-    attrs attr attribute attributes options option delete update create""".split()
+    attrs attr attribute attributes options option delete update create next continuation
+    pagination page cursor marker verification""".split()
 )
 _LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
 _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
     rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
-    rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*=|[ \t][A-Za-z_]\w{0,20}[ \t]*=)"
+    rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
+    # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
+    rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
     rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/]|\\(?![\"']))|,|\(|>))"
     rb"[ \t]*(?P<vq>\\?[\"'`]?)"
@@ -212,6 +217,7 @@ def _value_after(
             and not _WORDY.search(value.lower().translate(_UNLEET))
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
+            and not _SNAKE_NAME.fullmatch(value)
             and _ends_line(data, vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
@@ -268,6 +274,7 @@ def looks_like_password(value: bytes) -> bool:
         or _FILE_EXT.search(value)
         or filters.is_uuid(value)
         or _TIMESTAMP.match(value)
+        or _VERSION.fullmatch(value)
         or (value.isalpha() and _CAMEL_JOIN.search(value))  # `IAmSensitive`: a phrase
     )
 
