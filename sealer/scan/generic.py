@@ -48,6 +48,7 @@ _PERCENT_WORDS = re.compile(rb"[A-Za-z]{3,}%20[A-Za-z]{3,}")  # `Travis%20Deploy
 _JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ciphertext
 _VERSION = re.compile(rb"v?\d+(?:\.\d+)+(?:-(?:\d+(?:\.\d+)*)?)?")  # 3.0-3.12, 1.2.3
 _SNAKE_NAME = re.compile(rb"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # saved_assert_hooks: a variable
+_SEALED_SECRET = b"kind: SealedSecret"
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -69,7 +70,7 @@ _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
     rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
-    rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
+    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
@@ -107,6 +108,8 @@ _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w
 
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    if _SEALED_SECRET in data:
+        return  # a Bitnami SealedSecret manifest: its values are ciphertext
     done: set[int] = set()
     for i in positions:
         if data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(data, max(0, i - 12), i):
@@ -141,7 +144,10 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
     the variable (an IAM action, a setting's own name), it does not hold a secret."""
     name = ident.strip(b"\"'.-_").lower().replace(b"_", b"").replace(b"-", b"")
     flat = value.lower().replace(b"_", b"").replace(b"-", b"")
-    return len(name) >= 4 and name in flat
+    if len(name) >= 4 and name in flat:
+        return True
+    last = _WORD_SPLIT.findall(ident)[-1].lower() if _WORD_SPLIT.search(ident) else b""
+    return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
 
 def _is_secret_name(ident: bytes) -> bool:
@@ -172,6 +178,8 @@ def _value_after(
         return None
     if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
+    if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
+        return None  # `cond ? 'pass' : 'fail'`: a ternary, not a mapping
     if not m["kq"] and b"]" in data[m.start() : m.start("op") if op else m.start("ann")]:
         return None  # `table[token] = …`: the name is a variable used as an index
     key_quoted = bool(m["kq"])
@@ -266,6 +274,7 @@ def looks_like_password(value: bytes) -> bool:
     return not (
         (value.isdigit() and n < 6)
         or _HEX_NUMBER.fullmatch(value)
+        or _JENKINS_SECRET.match(value)
         or any(c in value for c in b"|()${}")
         or b"://" in value
         or _ENV_NAME.fullmatch(value)
@@ -340,9 +349,17 @@ def looks_random(value: bytes) -> bool:
 
 def _word_case(value: bytes) -> bool:
     """`IAmSensitive`, `CKLocationSortDescriptor`: letters only, each word has a vowel
-    or is an acronym."""
+    or is an acronym; or three words or more with numbers between (`Base32EncodedKey`)."""
     words = _WORD_SPLIT.findall(value)
-    return value.isalpha() and all(_VOWEL.search(w) or w.isupper() for w in words)
+    if value.isalpha():
+        return all(_VOWEL.search(w) or w.isupper() for w in words)
+    alpha = [w for w in words if w.isalpha()]
+    return (
+        value.isalnum()
+        and len(alpha) >= 3
+        and all(len(w) >= 3 and _VOWEL.search(w) for w in alpha)
+        and len(words) - len(alpha) <= 2
+    )
 
 
 def _word_like(low: bytes) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -78,6 +79,34 @@ def _prefixed(*prefixes: str) -> tuple[bytes, ...]:
 
 def _not_aws_example(secret: bytes) -> bool:
     return not secret.endswith(b"EXAMPLE")
+
+
+# Google API keys published as examples in firebase-android-sdk (gitleaks' gcp rule
+# allows the same list), by sha256 prefix: the repository holds no key-shaped strings.
+_GOOGLE_EXAMPLES = frozenset(
+    [
+        "f56e323494a6ffc2064e7a955908957d",
+        "2037abcaffb2b77785da716cf7ccff4f",
+        "3f370c9dd8225c63b5c77de1f785edc9",
+        "e4a5542bb7fd7b67e943c71ad29c34b5",
+        "a19f89ab3555eac10c40741f6df79ecf",
+        "0b476bdf9acf2123d547b5ae76f1e598",
+        "eb540d2b6ee2a0a47c5779bc8a014178",
+        "37f8f09bdf12c2f2eae4ead7273a62dd",
+        "8731261cb72d86267a32a532ebd3df42",
+        "49f777db995e8260da7ca9ffdf0c08d6",
+        "27a9a42931dff7eb2f8434e20a9bce97",
+        "dc0fcf046c61640cbd1e8b999ada3262",
+        "4c98242dcadc8b29005c6b4aad526552",
+        "ea9bb1082cf95663f5faca23b8b15ef2",
+        "3a8b61d0f636b007840c0d40ba12bcf4",
+        "a6c814bc555ae62c7bd8b58ec07bf559",
+    ]
+)
+
+
+def _not_google_example(secret: bytes) -> bool:
+    return hashlib.sha256(secret).hexdigest()[:32] not in _GOOGLE_EXAMPLES
 
 
 def _b64decode(text: bytes) -> bytes | None:
@@ -455,6 +484,7 @@ RULES: tuple[Rule, ...] = (
         (b"aiza",),
         _rx(_PRE + rb"(?P<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
         entropy=3.5,
+        check=_not_google_example,
     ),
     Rule(
         "sendgrid-key",

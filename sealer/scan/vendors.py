@@ -43,7 +43,7 @@ FORMATS: tuple[Format, ...] = (
     Format("aws-mws-key", "Amazon MWS auth token", ("amzn.mws.",),
            r"amzn\.mws\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}", 3.0, 9),
     Format("azure-ad-client-secret", "Azure AD client secret", ("q~",),
-           r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}", 3.0, 0),
+           r"(?<![~,-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}", 3.0, 0),
     Format("bitbucket-token", "Bitbucket / Bitbucket Data Center access token", ("bbdc-", "atbb"),
            r"BBDC-[A-Za-z0-9+/@_-]{44}|ATBB[A-Za-z0-9]{32}", 3.5, 4),
     Format("brevo-key", "Brevo (Sendinblue) API or SMTP key", ("xkeysib-", "xsmtpsib-"),

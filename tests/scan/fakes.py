@@ -205,7 +205,7 @@ def sample(pattern: str, r: random.Random) -> str:
     `[…]` with ranges, `{n}`/`{n,m}`/`{n,}`/`?` and `(?:a|b)` groups; the first branch
     of a top-level `|`. Enough for the patterns in sealer/scan/vendors.py; lookbehinds
     are dropped."""
-    pattern = re.sub(r"\(\?<=[^)]*\)", "", pattern)
+    pattern = re.sub(r"\(\?<[=!][^)]*\)", "", pattern)
     out, _ = _sample_seq(_branches(pattern)[0], r)
     return out
 
