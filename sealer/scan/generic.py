@@ -34,7 +34,7 @@ _STAND_INS = frozenset(
     required optional string str text hidden redacted default value unknown notset unset
     mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
     incorrect test testing foo bar baz qux foobar abcd xyz valid short long correct good bad
-    right hello world""".split()
+    right hello world user username token phrase key""".split()
 )
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
@@ -49,6 +49,8 @@ _JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ci
 _VERSION = re.compile(rb"v?\d+(?:\.\d+)+(?:-(?:\d+(?:\.\d+)*)?)?")  # 3.0-3.12, 1.2.3
 _SNAKE_NAME = re.compile(rb"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # saved_assert_hooks: a variable
 _SEALED_SECRET = b"kind: SealedSecret"
+# `setPassword("…")`, `set_password('…')`: the argument of a setter is assigned
+_SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -234,9 +236,9 @@ def _value_after(
     if not looks_random(value) and not (
         password
         and quote
-        and op not in (b",", b"(", b">")  # argument lists and markup: names, not assignments
+        and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
         and looks_like_password(value)
-        and not _WORDY.search(value.lower().translate(_UNLEET))
+        and not _WORDY.search(value.lower().translate(_UNLEET))  # `my-db-password`: a stand-in
     ):
         return None
     return Candidate(vs, vs + len(value), value)
@@ -261,6 +263,8 @@ def looks_like_password(value: bytes) -> bool:
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
         return False
+    if value.startswith(b"--") or (value.isalpha() and value.isupper()):
+        return False  # `NO_PWD="--no-password"`: a flag; `--password PASS`: a metavariable
     if any(c >= 128 for c in value):
         return False  # words in another script: a label or message, not a password
     low = value.lower()
@@ -275,7 +279,7 @@ def looks_like_password(value: bytes) -> bool:
         (value.isdigit() and n < 6)
         or _HEX_NUMBER.fullmatch(value)
         or _JENKINS_SECRET.match(value)
-        or any(c in value for c in b"|()${}")
+        or any(c in value for c in b"|()${}<>")
         or b"://" in value
         or _ENV_NAME.fullmatch(value)
         or _DOTTED_NAME.fullmatch(value)
@@ -284,7 +288,7 @@ def looks_like_password(value: bytes) -> bool:
         or filters.is_uuid(value)
         or _TIMESTAMP.match(value)
         or _VERSION.fullmatch(value)
-        or (value.isalpha() and _CAMEL_JOIN.search(value))  # `IAmSensitive`: a phrase
+        or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
     )
 
 

@@ -574,6 +574,39 @@ RULES: tuple[Rule, ...] = (
         show=0,
     ),
     Rule(
+        "cli-password",
+        "password given on a command line",
+        (b"--pass", b"--pwd"),
+        _rx(
+            rb"--(?:password|passwd|pass|passphrase|pwd)(?:=|[ \t]+)(?P<q>['\"]?)"
+            rb"(?P<s>[^\s'\"$`;|&<>]{4,128})(?P=q)(?![^\s;|&])"
+        ),
+        check=generic.looks_like_password,
+        show=0,
+    ),
+    Rule(
+        "sql-password",
+        "password in an SQL statement",
+        (b"identified by", b"password '", b'password "'),
+        _rx(
+            rb"(?i:\bidentified[ \t]+by|\bpassword)[ \t]+(?P<q>['\"]?)"
+            rb"(?P<s>[^\s'\";$]{4,128})(?P=q)(?=[\s;'\"]|$)"
+        ),
+        check=generic.looks_like_password,
+        show=0,
+    ),
+    Rule(
+        "curl-user-password",
+        "password in a curl -u / --user argument",
+        (b"curl",),
+        _rx(
+            rb"(?:[ \t]-u|--user)[ \t]*(?P<q>['\"]?)[^\s:'\"]*:"
+            rb"(?P<s>[^\s'\"]{3,128})(?P=q)(?=\s|$)"
+        ),
+        check=generic.looks_like_password,
+        show=0,
+    ),
+    Rule(
         "basic-auth",
         "HTTP basic credentials (Authorization header or docker auth)",
         (b"basic ", b'"auth"'),

@@ -296,7 +296,11 @@ def _keyish_items(f: Fakes) -> list[Item]:
     der = _der_key(f)
     pem = base64.b64encode((_private_key(f) + "\n").encode()).decode()
     d = f.b64(32, urlsafe=True).rstrip("=")
+    pw = f.s(12, B62)
     return [
+        Item(f"mysql -h db --user=app --password={pw} -e 'select 1'", True, "cli-password"),
+        Item(f"ALTER USER app IDENTIFIED BY '{pw}';", True, "sql-password"),
+        Item(f"curl -sS -u deploy:{pw} https://ci.internal/api", True, "curl-user-password"),
         Item(f'String signingKey = "{der}";', True, "private-key-der"),
         Item(f"  tls.key: {pem}", True, "private-key-encoded-pem"),
         Item(f'{{"kty": "EC", "crv": "P-256", "d": "{d}"}}', True, "jwk-private-key"),

@@ -21,7 +21,8 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
     contextual = {
         "private-key", "aws-secret-access-key", "uri-credentials", "basic-auth",
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
-        "jwk-private-key", "gitlab-session-cookie",
+        "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
+        "curl-user-password",
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
     assert len(RULES) == len(BY_ID)
@@ -280,3 +281,32 @@ def test_json_inside_a_string_is_read_like_json() -> None:
     value = Fakes(25).random_token()
     line = f'body = "{{\\"access_token\\":\\"{value}\\",\\"expires_in\\":3600}}"'
     assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("mysql --user=root --password=kQ7vRt2xW9 --host db", "cli-password"),  # sealer:allow
+        ("gpg -d --passphrase N1dkU3E7x3 -o out.txt in.gpg", "cli-password"),  # sealer:allow
+        ("CREATE USER app IDENTIFIED BY 'Wq8vLr2Tz';", "sql-password"),  # sealer:allow
+        ("CREATE ROLE pooluser WITH LOGIN PASSWORD 'pq4Lw8Xz'", "sql-password"),  # sealer:allow
+        ("curl -u deploy:h0pk1ns~21s https://api.internal", "curl-user-password"),  # sealer:allow
+    ],
+)
+def test_passwords_on_command_lines_and_in_sql(line: str, rule: str) -> None:
+    assert rule_ids(line) == [rule]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "dpl hackage --username user --password user",
+        "  --passphrase PHRASE      Passphrase as configured (type: string)",
+        "curl -u <user:password> https://test.com/endpoint",
+        "curl -u username:token https://api",
+        'NO_PWD="--no-password"',
+        "psql --password $DB_PASSWORD",
+    ],
+)
+def test_command_line_placeholders_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
