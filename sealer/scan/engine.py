@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,16 +103,31 @@ _KEYWORDS = _Keywords(RULES)
 _ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 
 
-def scan(data: bytes) -> list[Hit]:
-    """Every secret in `data`, in file order, after allow markers and overlaps."""
+def scan(data: bytes, extra: Sequence[Rule] = ()) -> list[Hit]:
+    """Every secret in `data`, in file order, after allow markers and overlaps.
+
+    `extra`: a repository's own rules (sealer.scan.custom), after the built-in ones;
+    one without keywords runs over the whole file.
+    """
     lower = data.lower()
     hits: list[Hit] = []
-    for index, found in sorted(_KEYWORDS.locate(lower).items()):
-        rule = RULES[index]
-        for c in rule.candidates(data, sorted(set(found))):
+    todo = [(RULES[i], sorted(set(found))) for i, found in _KEYWORDS.locate(lower).items()]
+    for rule in extra:
+        found = sorted(i for k in rule.keywords for i in _find_all(lower, k))
+        if found or not rule.keywords:
+            todo.append((rule, found))
+    for rule, positions in todo:
+        for c in rule.candidates(data, positions):
             if not _in_sealed_value(data, c.start, c.end) and not _allowed(lower, c.start):
                 hits.append(Hit(rule, c.start, c.end, c.secret))
     return _drop_overlaps(hits)
+
+
+def _find_all(lower: bytes, keyword: bytes) -> Iterator[int]:
+    i = lower.find(keyword)
+    while i >= 0:
+        yield i
+        i = lower.find(keyword, i + 1)
 
 
 def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
@@ -177,7 +193,7 @@ def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
         return hits
     kept: list[Hit] = []  # disjoint, sorted by start
     starts: list[int] = []
-    for hit in sorted(hits, key=lambda h: (_ORDER[h.rule.id], h.start)):
+    for hit in sorted(hits, key=lambda h: (_ORDER.get(h.rule.id, len(_ORDER)), h.start)):
         i = bisect.bisect_left(starts, hit.start)
         if i > 0 and kept[i - 1].end > hit.start:
             continue
