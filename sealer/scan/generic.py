@@ -207,6 +207,8 @@ def _value_after(
         if close < 0:
             return None
         value = data[vs:close]
+        if value.endswith(b"\\n"):
+            value = value[:-2]  # `"…\n"`: a YAML/JSON string ending in a newline
         if any(c in value for c in b" \t\\"):
             return None
     else:

@@ -310,3 +310,8 @@ def test_passwords_on_command_lines_and_in_sql(line: str, rule: str) -> None:
 )
 def test_command_line_placeholders_are_not_findings(line: str) -> None:
     assert rule_ids(line) == []
+
+
+def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
+    value = Fakes(26).random_token()
+    assert rule_ids(f'github_access_token: "{value}\\n"') == ["generic-secret"]
