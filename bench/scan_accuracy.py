@@ -7,10 +7,11 @@ per line:
 
 - recall: a true label (CredData T, CredSweeper expected finding, gitleaks
   `tps` string) is found when a finding starts on one of its lines;
-- precision: each line holding a finding counts once; it is a true positive
-  on a T-labelled line, a false positive on an F-labelled line, and not
-  counted on X-labelled lines or on lines whose only true label is an
-  identifier (UUID, bucket name: out of scope). Findings on lines nobody
+- precision: each line holding a finding counts once (for detect-secrets, every
+  occurrence its `scan.scan_file` yields, not one line per distinct secret);
+  it is a true positive on a T-labelled line, a false positive on an
+  F-labelled line, and not counted on X-labelled lines or on lines whose only
+  true label is an identifier (UUID, bucket name: out of scope). Findings on lines nobody
   labelled are reported separately ("unlabelled") and in the strict
   precision, which counts them as false positives.
 
@@ -42,14 +43,14 @@ def sealer_lines(path: Path) -> set[int]:
 
 
 def detect_secrets_scanner() -> Scanner:
-    from detect_secrets import SecretsCollection
+    """detect-secrets' own per-file scan, every occurrence (its SecretsCollection keeps
+    one line per distinct secret and file, which would undercount it per line)."""
+    from detect_secrets.core import scan
     from detect_secrets.settings import default_settings
 
     def lines(path: Path) -> set[int]:
-        collection = SecretsCollection()
         with default_settings():
-            collection.scan_file(str(path))
-        return {s.line_number for found in collection.data.values() for s in found}
+            return {s.line_number for s in scan.scan_file(str(path))}
 
     return lines
 
