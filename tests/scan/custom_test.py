@@ -146,3 +146,14 @@ def test_a_file_that_is_not_toml_is_a_config_error(tmp_path: Path) -> None:
     result = sealer("scan", "a.txt", cwd=tmp_path)
     assert result.returncode == 5
     assert result.stderr.startswith("sealer: error: .gitleaks.toml: not valid TOML")
+
+
+def test_sarif_describes_custom_rules_too(tmp_path: Path) -> None:
+    (tmp_path / ".gitleaks.toml").write_text(RULES)
+    (tmp_path / "a.py").write_text(f'T = "{acme(Fakes(5))}"\n')
+    result = sealer("scan", "--sarif", "a.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["shortDescription"]["text"]) for r in rules] == [
+        ("acme-token", "ACME internal token")
+    ]
