@@ -49,6 +49,13 @@ _JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ci
 _VERSION = re.compile(rb"v?\d+(?:\.\d+)+(?:-(?:\d+(?:\.\d+)*)?)?")  # 3.0-3.12, 1.2.3
 _SNAKE_NAME = re.compile(rb"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # saved_assert_hooks: a variable
 _SEALED_SECRET = b"kind: SealedSecret"
+# Unquoted, a bare word after `password:` is as often a name (`password: render`)
+# as a password; these are the words that are well-known default passwords.
+_DEFAULT_PASSWORDS = frozenset(
+    b"""admin administrator root toor postgres mysql mariadb guest oracle welcome letmein
+    master manager demo qwerty redis rabbitmq elastic kibana mongo mongodb jenkins tomcat
+    sonar nexus docker ubuntu vagrant raspberry wordpress keycloak grafana minio""".split()
+)
 # `setPassword("…")`, `set_password('…')`: the argument of a setter is assigned
 _SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
@@ -230,6 +237,7 @@ def _value_after(
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
             and not _SNAKE_NAME.fullmatch(value)
+            and (not value.isalpha() or value.lower() in _DEFAULT_PASSWORDS)
             and _ends_line(data, vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
@@ -251,6 +259,14 @@ def _ends_line(data: bytes, i: int) -> bool:
     line = data[i : i + 200].split(b"\n", 1)[0]
     rest = line.strip()
     return not rest or (line[:1] in (b" ", b"\t") and rest.startswith((b"#", b"//", b";")))
+
+
+def looks_like_literal_password(value: bytes) -> bool:
+    """A password where prose could stand too (`--password options`, `identified by
+    name`): a bare word counts only if it is a well-known default password."""
+    return looks_like_password(value) and (
+        not value.isalpha() or value.lower() in _DEFAULT_PASSWORDS
+    )
 
 
 def looks_like_password(value: bytes) -> bool:

@@ -581,7 +581,7 @@ RULES: tuple[Rule, ...] = (
             rb"--(?:password|passwd|pass|passphrase|pwd)(?:=|[ \t]+)(?P<q>['\"]?)"
             rb"(?P<s>[^\s'\"$`;|&<>]{4,128})(?P=q)(?![^\s;|&])"
         ),
-        check=generic.looks_like_password,
+        check=generic.looks_like_literal_password,
         show=0,
     ),
     Rule(
@@ -589,10 +589,11 @@ RULES: tuple[Rule, ...] = (
         "password in an SQL statement",
         (b"identified by", b"password '", b'password "'),
         _rx(
-            rb"(?i:\bidentified[ \t]+by|\bpassword)[ \t]+(?P<q>['\"]?)"
+            rb"(?i:\b(?:user|role|login)\b[^\n;]{0,80}?\bidentified[ \t]+by|\bpassword)[ \t]+"
+            rb"(?P<q>['\"]?)"
             rb"(?P<s>[^\s'\";$]{4,128})(?P=q)(?=[\s;'\"]|$)"
         ),
-        check=generic.looks_like_password,
+        check=generic.looks_like_literal_password,
         show=0,
     ),
     Rule(

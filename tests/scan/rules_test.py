@@ -315,3 +315,13 @@ def test_command_line_placeholders_are_not_findings(line: str) -> None:
 def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
     value = Fakes(26).random_token()
     assert rule_ids(f'github_access_token: "{value}\\n"') == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [("    password: render", False), ("    password: admin", True), ("DB_PASS=build", False)],
+)
+def test_an_unquoted_bare_word_is_a_password_only_if_a_well_known_default(
+    line: str, found: bool
+) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
