@@ -237,7 +237,7 @@ def _value_after(
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
             and not _SNAKE_NAME.fullmatch(value)
-            and (not value.isalpha() or value.lower() in _DEFAULT_PASSWORDS)
+            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
             and _ends_line(data, vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
@@ -265,8 +265,13 @@ def looks_like_literal_password(value: bytes) -> bool:
     """A password where prose could stand too (`--password options`, `identified by
     name`): a bare word counts only if it is a well-known default password."""
     return looks_like_password(value) and (
-        not value.isalpha() or value.lower() in _DEFAULT_PASSWORDS
+        not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS
     )
+
+
+def _bare_word(value: bytes) -> bool:
+    """`render`, `Options`: one word as prose writes it (random letters mix cases)."""
+    return value.isalpha() and (value.islower() or value.istitle() or value.isupper())
 
 
 def looks_like_password(value: bytes) -> bool:

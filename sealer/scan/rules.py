@@ -591,7 +591,7 @@ RULES: tuple[Rule, ...] = (
         _rx(
             rb"(?i:\b(?:user|role|login)\b[^\n;]{0,80}?\bidentified[ \t]+by|\bpassword)[ \t]+"
             rb"(?P<q>['\"]?)"
-            rb"(?P<s>[^\s'\";$]{4,128})(?P=q)(?=[\s;'\"]|$)"
+            rb"(?P<s>[^\s'\";$`,]{4,128})(?P=q)(?=[\s;'\"]|$)"
         ),
         check=generic.looks_like_literal_password,
         show=0,

@@ -306,6 +306,8 @@ def test_passwords_on_command_lines_and_in_sql(line: str, rule: str) -> None:
         "curl -u username:token https://api",
         'NO_PWD="--no-password"',
         "psql --password $DB_PASSWORD",
+        "use the --username and --password options instead of the URL",
+        "Symbols are identified by name and assumptions::",
     ],
 )
 def test_command_line_placeholders_are_not_findings(line: str) -> None:
