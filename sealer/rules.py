@@ -191,4 +191,5 @@ def policy_from_rule(rule: dict[str, Any], where: str) -> Policy:
         selection=Selection.from_fields(rule, where=where),
         shamir_threshold=threshold if len(groups) > 1 else 0,
         mac_only_encrypted=bool(rule.get("mac_only_encrypted", False)),
+        selection_chosen=any(rule.get(k) not in (None, "") for k in RULES),
     )

@@ -83,6 +83,7 @@ def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
     changes: dict[str, Any] = {}
     if overrides:
         changes["selection"] = Selection.from_fields(overrides, where="command line")
+        changes["selection_chosen"] = True
     if options["mac_only_encrypted"] is not None:
         changes["mac_only_encrypted"] = options["mac_only_encrypted"]
     if options["threshold"] is not None:
