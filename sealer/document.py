@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sealer import datakey, envelope, metadata
+from sealer import datakey, envelope, k8s, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
 from sealer.formats import Parsed, leaf_edits, splice
 from sealer.log import debug
@@ -35,6 +35,7 @@ class Opened(Record):
     stash: envelope.Stash
     mac_hex: str
     warnings: list[str] = []  # noqa: RUF012 - never mutated
+    unopened: list[str] = []  # noqa: RUF012 - recovery: paths of values left sealed
 
 
 class Policy(Record):
@@ -44,6 +45,7 @@ class Policy(Record):
     selection: Selection = Selection()
     shamir_threshold: int = 0
     mac_only_encrypted: bool = False
+    selection_chosen: bool = False  # by a rule or the command line (else defaults may apply)
 
 
 def parse(fmt: Format, text: str, file: str | None = None) -> Parsed:
@@ -83,11 +85,20 @@ def open_text(
     file: str | None = None,
     ignore_mac: bool = False,
     remember: bool = True,
+    recover: bool = False,
 ) -> Opened:
-    """Open a sealed file; `remember=False` when it will not be sealed again (no stash)."""
+    """Open a sealed file; `remember=False` when it will not be sealed again (no stash).
+
+    `recover` (decrypt --ignore-mac): the MAC is not checked and values that fail
+    authentication stay sealed, listed in `unopened`; such a result is for reading
+    only, never for sealing again.
+    """
     parsed, meta = read_metadata(fmt, text, file)
     key = keyring.unwrap(meta, file=file)
-    return open_parsed(fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac, remember=remember)
+    return open_parsed(
+        fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac or recover,
+        remember=remember and not recover, recover=recover,
+    )  # fmt: skip
 
 
 def open_parsed(
@@ -99,10 +110,12 @@ def open_parsed(
     file: str | None = None,
     ignore_mac: bool = False,
     remember: bool = True,
+    recover: bool = False,
 ) -> Opened:
+    unopened: list[str] | None = [] if recover else None
     try:
         result = envelope.open_tree(
-            parsed.docs, key, meta.selection, meta.mac_only_encrypted, remember
+            parsed.docs, key, meta.selection, meta.mac_only_encrypted, remember, unopened
         )
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
@@ -117,7 +130,9 @@ def open_parsed(
         f"{file or 'input'}: {fmt.name}, {len(result.replacements)} sealed values opened, "
         + ("MAC not checked (--ignore-mac)" if ignore_mac else "MAC ok")
     )
-    return Opened(plaintext, meta, key, result.stash, result.mac_hex, result.warnings)
+    return Opened(
+        plaintext, meta, key, result.stash, result.mac_hex, result.warnings, unopened or []
+    )
 
 
 def seal_text(
@@ -135,6 +150,7 @@ def seal_text(
             raise AlreadySealedError(
                 "the input is already sealed", hint="decrypt it first, or use `sealer edit`"
             )
+        k8s.check_data(parsed.docs)
         if previous is not None:
             return _reseal(fmt, parsed, previous)
         assert policy is not None
@@ -146,6 +162,7 @@ def seal_text(
 
 
 def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
+    policy = policy._replace(selection=k8s.selection_for(policy, parsed.docs))
     key = datakey.new_data_key()
     groups = datakey.wrap(key, policy.groups, policy.shamir_threshold)
     result = envelope.seal_tree(

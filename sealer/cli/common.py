@@ -20,7 +20,7 @@ RECIPIENT_FLAGS: dict[str, str] = {
     "ssh": "SSH public keys (ssh-ed25519/ssh-rsa AAAA…, or a .pub file)",
     "kms": "AWS KMS key ARNs (arn[+role_arn]; aliases as alias ARNs)",
     "pgp": "PGP fingerprints (gpg)",
-    "pkcs11": "PKCS#11 token keys (pkcs11:token=…;object=…?module-path=…)",
+    "pkcs11": "PKCS#11 token keys (pkcs11:token=…;object=…; module: SEALER_PKCS11_MODULE)",
 }
 # Settings that apply to the recipients of the flags above (key types read
 # them through `parse_recipients_with`).
@@ -64,13 +64,20 @@ def format_for(path: str, input_type: str | None, override: str | None) -> forma
     return formats.for_file(path, input_type, override)
 
 
-def cli_recipients(options: dict[str, Any]) -> list[Any]:
-    """Recipients named by --age and the other recipient flags, in one key group."""
+def cli_recipients(options: dict[str, Any], *, from_env: bool = True) -> list[Any]:
+    """Recipients named by --age and the other recipient flags, in one key group.
+
+    A flag not given takes its value from the environment as in sops
+    (`SOPS_AGE_RECIPIENTS`, `SOPS_PGP_FP`, `SOPS_KMS_ARN`, or `SEALER_…`).
+    """
     from sealer import recipients
+    from sealer.rules import env_recipients
 
     found: list[Any] = []
     for name in RECIPIENT_FLAGS:
-        for value in options.get(f"{name}_recipients") or ():
+        given = options.get(f"{name}_recipients") or ()
+        env = env_recipients(name) if from_env else None
+        for value in given or ((env,) if env else ()):
             kt = recipients.key_type(name)
             found.extend(recipients.parse_with(kt, value, options))
     return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from sealer.cli.keyservice import keyservice_options
+
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option(
@@ -22,6 +24,7 @@ import click
 )
 @click.option("--fifo", is_flag=True, help="Serve --file contents through FIFOs, readable once.")
 @click.option("--no-inherit", is_flag=True, help="Start CMD with only the sealed values.")
+@keyservice_options
 @click.argument("command", nargs=-1, required=True, metavar="-- CMD [ARGS]...")
 def exec_(
     env_files: tuple[str, ...],
@@ -47,11 +50,11 @@ def exec_(
     for path in env_files:
         source = open_file(path, keyring)
         variables = flatten.flatten(source.data(), fmt_name=source.fmt.name, file=path)
+        runner.refuse_plaintext_dangerous(variables, source.sealed_paths, path)
         groups.append((path, variables))
     values = flatten.merge(groups)
     specs = [runner.parse_file_spec(s) for s in file_specs]
     files = [(spec, open_file(spec.source, keyring).content) for spec in specs]
-    env = {} if no_inherit else dict(os.environb)
-    env.update({name.encode(): value for name, value in values.items()})
+    env = runner.child_environment({} if no_inherit else os.environb, values)
     status = runner.run(list(command), env, files, fifo=fifo)
     return runner.exit_like(status)

@@ -28,6 +28,7 @@ from sealer import datakey, document, enc, envelope, fileio, formats, metadata, 
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Parsed
 from sealer.gitfilter import conflict
+from sealer.gitfilter.cleaned import Recorder
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 
@@ -88,6 +89,7 @@ class Filter:
 
     def __init__(self, repo: Repo | None = None, warn: Warn = warn_stderr):
         self.repo = repo or Repo()
+        self.cleaned = Recorder(self.repo.cwd)  # what clean sealed itself (cleaned.py)
         self.keyring = CachingKeyring()
         self.warn = warn
         self.locked = 0
@@ -217,7 +219,7 @@ class Filter:
         if enc.PREFIX not in text:  # plaintext: perhaps exactly the previous version's
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
-                return fileio.encode(crlf(self.previous_text, was_crlf))
+                return self._sealed_here(fileio.encode(crlf(self.previous_text, was_crlf)))
         parsed = document.parse(fmt, text, path)
         if parsed.metadata is not None:
             check_sealed(fmt, parsed, path)
@@ -229,7 +231,12 @@ class Filter:
         else:
             policy = rules.policy_for(Path(path))
             sealed = document.seal_text(fmt, text, policy=policy, file=path)
-        return fileio.encode(crlf(sealed, was_crlf))
+        return self._sealed_here(fileio.encode(crlf(sealed, was_crlf)))
+
+    def _sealed_here(self, data: bytes) -> bytes:
+        """Clean's own output (MAC fresh or just verified): listed for the hook."""
+        self.cleaned.record(data)
+        return data
 
     def previous(self, fmt: Format, path: str) -> document.Opened | None:
         """The previous sealed version of `path`, opened; None to seal afresh.
