@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sealer import datakey, envelope, metadata
+from sealer import datakey, envelope, k8s, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
-from sealer.formats import Parsed, splice
+from sealer.formats import Parsed, leaf_edits, splice
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
 from sealer.records import Record
@@ -45,6 +45,7 @@ class Policy(Record):
     selection: Selection = Selection()
     shamir_threshold: int = 0
     mac_only_encrypted: bool = False
+    selection_chosen: bool = False  # by a rule or the command line (else defaults may apply)
 
 
 def parse(fmt: Format, text: str, file: str | None = None) -> Parsed:
@@ -118,9 +119,7 @@ def open_parsed(
         )
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
-        edits = [
-            (*span, repl) for span, repl in (fmt.render_plain(n, v) for n, v in result.replacements)
-        ]
+        edits = leaf_edits(fmt.render_plain(n, v) for n, v in result.replacements)
         edits += fmt.metadata_edits(parsed, None)
     except SealerError as e:
         if file:
@@ -151,6 +150,7 @@ def seal_text(
             raise AlreadySealedError(
                 "the input is already sealed", hint="decrypt it first, or use `sealer edit`"
             )
+        k8s.check_data(parsed.docs)
         if previous is not None:
             return _reseal(fmt, parsed, previous)
         assert policy is not None
@@ -162,6 +162,7 @@ def seal_text(
 
 
 def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
+    policy = policy._replace(selection=k8s.selection_for(policy, parsed.docs))
     key = datakey.new_data_key()
     groups = datakey.wrap(key, policy.groups, policy.shamir_threshold)
     result = envelope.seal_tree(
@@ -176,7 +177,7 @@ def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
         shamir_threshold=policy.shamir_threshold if len(groups) > 1 else 0,
         mac_only_encrypted=policy.mac_only_encrypted,
     )
-    return _emit(fmt, parsed, result, meta)
+    return _emit(fmt, parsed, result, meta, key)
 
 
 def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
@@ -191,23 +192,25 @@ def _reseal(fmt: Format, parsed: Parsed, previous: Opened) -> str:
             mac=envelope.seal_mac(result.mac_hex, previous.key, lastmodified),
             version=metadata.WRITE_VERSION,
         )
-    return _emit(fmt, parsed, result, meta)
+    return _emit(fmt, parsed, result, meta, previous.key)
 
 
-def _emit(fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata) -> str:
+def _emit(
+    fmt: Format, parsed: Parsed, result: envelope.SealResult, meta: Metadata, key: bytes
+) -> str:
     debug(
         f"{fmt.name}: {len(result.replacements)} values sealed, {result.reused} kept their "
         f"ciphertext, for {sum(len(g) for g in meta.groups)} recipients"
     )
-    edits = [
-        (*span, repl)
-        for span, repl in (fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
-    ]
+    edits = leaf_edits(fmt.render_sealed(n, s) for n, s in result.replacements if s != "")
     meta_edits = fmt.metadata_edits(parsed, metadata.to_dict(meta))
     if not any(start == end and text for start, end, text in meta_edits):
         # fail closed: output without metadata would be plaintext passing as sealed
         raise FormatError("the file has nothing that could hold the sops metadata")
-    return splice(parsed.text, edits + meta_edits)
+    sealed = splice(parsed.text, edits + meta_edits)
+    from sealer import selfcheck  # never writes what it cannot open (FORMAT.md "Self-check")
+
+    return selfcheck.verify(fmt, parsed, sealed, key)
 
 
 def rekeyed(opened: Opened, groups: Sequence[Sequence[Recipient]], threshold: int) -> Opened:

@@ -8,6 +8,7 @@ metadata block); every other byte stays as the user wrote it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from sealer.errors import FormatError
@@ -31,12 +32,12 @@ class Format(Protocol):
 
     def parse(self, text: str) -> Parsed: ...
 
-    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
-        """The span to replace and its text for a leaf sealed as `sealed`."""
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str] | list[Edit]:
+        """The span to replace and its text for a leaf sealed as `sealed` (or edits)."""
         ...
 
-    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
-        """The span to replace and its text for a leaf opened to `value`."""
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str] | list[Edit]:
+        """The span to replace and its text for a leaf opened to `value` (or edits)."""
         ...
 
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
@@ -71,6 +72,27 @@ EXTENSIONS = {
 }
 
 
+BOM = "\ufeff"  # a UTF-8 byte-order mark, as decoded
+
+
+def parse_past_bom(parse: Callable[[str], Parsed], text: str) -> Parsed:
+    """Parse a text that starts with a byte-order mark, keeping the mark and exact positions.
+
+    The reader sees a line break where the mark was: the same length, so every
+    span points at the same characters of `text`, and a leading blank line
+    means nothing in YAML or JSON. The parsed text keeps the mark, so sealing
+    and opening write it back byte for byte.
+    """
+    import re
+
+    try:
+        parsed = parse("\n" + text[1:])
+    except FormatError as e:  # the reader counted the added line break
+        e.message = re.sub(r"^line (\d+)", lambda m: f"line {int(m[1]) - 1}", e.message)
+        raise
+    return parsed._replace(text=text)
+
+
 def get(name: str) -> Format:
     if name not in MODULES:
         raise FormatError(f"unknown format {name!r}", hint=f"known: {', '.join(MODULES)}")
@@ -90,6 +112,19 @@ def name_for_path(path: str) -> str:
 def for_file(path: str, input_type: str | None = None, override: str | None = None) -> Format:
     """The format to read `path` as: `input_type`, else from `override` or the name."""
     return get(input_type or name_for_path(override or path))
+
+
+def leaf_edits(rendered: Iterable[tuple[Span, str] | list[Edit]]) -> list[Edit]:
+    """Edits from rendered leaves: one span each, or a list (a YAML block scalar with a
+    comment on its header line is rewritten on both sides of that comment)."""
+    edits: list[Edit] = []
+    for r in rendered:
+        if isinstance(r, list):
+            edits += r
+        else:
+            (start, end), text = r
+            edits.append((start, end, text))
+    return edits
 
 
 def splice(text: str, edits: list[Edit]) -> str:

@@ -92,17 +92,28 @@ class DotenvFormat:
         raise PathError(f"{key}: no such key")
 
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        text = parsed.text
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
+        if edits and edits[-1][1] == len(text) and not text.endswith("\n"):
+            # sealed from a file without a final line break (see below): the line
+            # break before the metadata lines was the plaintext's last character
+            i = len(edits) - 1
+            while i > 0 and edits[i - 1][1] == edits[i][0]:
+                i -= 1
+            start, end, _ = edits[i]
+            if text[start - 1 : start] == "\n":
+                edits[i] = (start - 1, end, "")
         if meta is None:
             return edits
         lines = [
             PREFIX + key + "=" + to_text(value).replace("\n", "\\n") + "\n"
             for key, value in metadata.flatten(meta)
         ]
-        text = parsed.text
         at = len(text)
-        lead = "\n" if text and not text.endswith("\n") else ""
-        edits.append((at, at, lead + "".join(lines)))
+        block = "".join(lines)
+        if text and not text.endswith("\n"):  # no final line break: none after the metadata
+            block = "\n" + block.removesuffix("\n")
+        edits.append((at, at, block))
         return edits
 
 

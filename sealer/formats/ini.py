@@ -203,7 +203,10 @@ class _Parser:
                 if not name:
                     raise self.error("empty section name")
                 section = _Section(name, start)
-                section.node.items.extend((c, None) for c in pending)
+                # comments above a section header are that section's, except above the
+                # metadata sealer appends: they were the end of the last section
+                before = sections[-1] if name == SOPS_SECTION else section
+                before.node.items.extend((c, None) for c in pending)
                 pending = []
                 rest = at + close + 1
                 hash_at = _first_of(self.text, "#;", rest, end)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
-from sealer.formats import Edit, Leaf, Parsed
+from sealer.formats import BOM, Edit, Leaf, Parsed, parse_past_bom
 from sealer.tree import Mapping, Node, Scalar, Sequence, Span, to_python
 from sealer.values import Comment, GoTime, Raw, Value, WideInt
 
@@ -45,6 +45,8 @@ class JsonFormat:
 
     def parse(self, text: str) -> Parsed:
         require_utf8(text)
+        if text.startswith(BOM):  # RFC 8259 lets a reader ignore it; it is written back
+            return parse_past_bom(self.parse, text)
         return _Parser(text).run()
 
     def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
@@ -156,7 +158,7 @@ class _Parser:
     def value(self) -> Node:
         kind, tok, start, end = self.next()
         if kind == "str":
-            return Scalar(json.loads(tok), (start, end))
+            return Scalar(self.string(tok, start), (start, end))
         if kind == "num":
             return Scalar(parse_number(tok), (start, end))
         if kind == "lit":
@@ -167,6 +169,19 @@ class _Parser:
         if tok == "[":
             return self.arr(start)
         raise self.error(f"unexpected {tok!r}", start)
+
+    def string(self, token: str, at: int) -> str:
+        """A string token's text; one that decodes to no text (a lone surrogate) is refused."""
+        text: str = json.loads(token)
+        if "\\u" in token and not text.isascii() and re.search("[\ud800-\udfff]", text):
+            # \uD800-\uDFFF alone is half a character: it cannot be sealed as UTF-8, and
+            # sops would quietly seal U+FFFD instead, changing the value
+            error = self.error(
+                "a string holds a lone UTF-16 surrogate escape (half a character)", at
+            )
+            error.hint = "write the whole character, or both escapes of its surrogate pair"
+            raise error
+        return text
 
     def enter(self) -> None:
         self.depth += 1
@@ -186,7 +201,7 @@ class _Parser:
             while True:
                 if kind != "str":
                     raise self.error("expected a string key", start)
-                key = json.loads(tok)
+                key = self.string(tok, start)
                 key_start = start
                 if top and indent is None:
                     indent = _indent_before(self.text, key_start)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
-from sealer.formats import Edit, Leaf, Parsed
+from sealer.formats import BOM, Edit, Leaf, Parsed, parse_past_bom
 from sealer.formats import yamlscalar as ys
 from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence, Span, to_python
@@ -26,8 +26,16 @@ SOPS_KEY = "sops"
 META_INDENT = 4  # sops' default YAML indent
 MAX_ALIAS_COPIES = 100_000  # nodes expanded from aliases; stops "billion laughs"
 MAX_DEPTH = 100  # nested mappings and lists; real configuration stays far below
-_PROPERTY = r"\S+[ \t\r\n]*"  # compiled on first use (anchors and tags are rare)
-_DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")}
+# A tag as libyaml scans it: verbatim `!<…>`, else up to a blank (and, in a flow
+# collection, up to a flow indicator). An anchor is `&` and exactly the name the
+# event reports: libyaml ends a name at `:`, so `&an:chor` is anchor `an`
+# followed by the scalar `:chor`. Compiled on first use (properties are rare).
+_TAG = r"!<[^>]*>|\S+"
+_FLOW_TAG = r"!<[^>]*>|[^\s,\[\]{}]+"
+_SEPARATION = r"(?:[ \t\r\n]+|#[^\n]*)*"  # between a property and what it qualifies
+# tags dropped when a value is sealed (its type tag says it); `!!binary` too: in front
+# of ENC[…] it would make go-yaml base64-decode the ciphertext
+_DROP_TAGS = {t for t in ys._RESOLVABLE if not t.endswith(":str")} | {ys.BINARY_TAG}
 
 
 class Style(Record):
@@ -42,6 +50,9 @@ class Style(Record):
     source: str = ""  # the file's text (to find a list dash before a scalar)
     parent_indent: int = 0  # the column of the mapping or list holding it
     tagged: bool = False  # an explicit !!str or custom tag stays in front of it
+    # a block scalar with a comment on its header line (`key: | # c`): where its
+    # indicators end and where its body starts; the comment between is a leaf
+    header: tuple[int, int] | None = None
 
 
 class CollStyle(Record):
@@ -109,11 +120,13 @@ class YamlFormat:
 
     def parse(self, text: str) -> Parsed:
         require_utf8(text)
+        if text.startswith(BOM):  # libyaml skips the mark without counting it
+            return parse_past_bom(self.parse, text)
         from sealer.formats import yamlfast  # plain block YAML, without libyaml's events
 
         return yamlfast.parse(text) or _Parser(text).run()
 
-    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str]:
+    def render_sealed(self, node: Leaf, sealed: str) -> tuple[Span, str] | list[Edit]:
         assert node.span is not None
         if isinstance(node, CommentNode):
             return node.span, sealed
@@ -124,14 +137,22 @@ class YamlFormat:
         if st.style in ("|", ">"):
             nl = "\r\n" if st.crlf else "\n"
             tail = nl if st.newline_end else ""
+            if st.header is not None:  # the comment between header and body stays a leaf
+                return _around_header(
+                    start, end, st, f"{st.style}-{nl}{' ' * st.indent}{sealed}{tail}"
+                )
             return (start, end), f"{st.style}-{nl}{' ' * st.indent}{sealed}{tail}"
         if st.style == '"':
             return (start, end), f'"{sealed}"'
         if st.style == "'" or st.flow:  # plain ENC[...] cannot stand in a flow collection
             return (start, end), f"'{sealed}'"
+        if start and (st.source[start - 1].isalnum() or st.source[start - 1] in "-_"):
+            # `&an:chor`: the scalar `:chor` right after anchor `an`; ENC[…] there would
+            # lengthen the anchor's name, so a blank goes between them
+            return (start, end), " " + sealed
         return (start, end), sealed
 
-    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str]:
+    def render_plain(self, node: Leaf, value: Value) -> tuple[Span, str] | list[Edit]:
         assert node.span is not None
         if isinstance(node, CommentNode):
             assert isinstance(value, Comment)
@@ -139,6 +160,8 @@ class YamlFormat:
         if isinstance(value, Comment):  # sops seals a comment in a list as an element
             dash = self._dash_before(node)
             return (dash, node.span[1]), "#" + value.text
+        if node.style.header is not None:
+            return _around_header(*node.span, node.style, _render_plain(value, node.style))
         return node.span, _render_plain(value, node.style)
 
     @staticmethod
@@ -163,7 +186,14 @@ class YamlFormat:
         return yamledit.unset_value(parsed, path)
 
     def metadata_edits(self, parsed: Parsed, meta: dict[str, Any] | None) -> list[Edit]:
+        text = parsed.text
         edits: list[Edit] = [(s, e, "") for s, e in parsed.meta_spans]
+        if edits and edits[-1][1] == len(text) and not text.endswith("\n"):
+            # a file without a final line break is sealed without one (see below):
+            # the line break before `sops:` was the plaintext's last character
+            s, e, _ = edits[-1]
+            s -= 1 if text[s - 1 : s] == "\n" else 0
+            edits[-1] = (s - (1 if text[s - 1 : s] == "\r" else 0), e, "")
         if meta is None:
             return edits
         for doc in parsed.ctx:
@@ -177,13 +207,26 @@ class YamlFormat:
             pad = " " * doc.root_indent
             body = ys.emit_block(meta, META_INDENT, doc.root_indent + META_INDENT)
             block = "\n".join([pad + "sops:", *body]) + "\n"
-            if doc.end and parsed.text[doc.end - 1] != "\n":
+            if doc.end and text[doc.end - 1] != "\n":
                 block = "\n" + block
+                if doc.end == len(text) and not _ends_in_block_scalar(doc.root):
+                    block = block.removesuffix("\n")  # no final line break: none after it either
             edits.append((doc.end, doc.end, block))
         return edits
 
 
 FORMAT = YamlFormat()
+
+
+def _around_header(start: int, end: int, st: Style, text: str) -> list[Edit]:
+    """A block scalar's new text as two edits that leave the comment on its header line.
+
+    The header (or a quoted scalar that replaces the block) goes where the
+    indicators were; the body lines after the comment's line break.
+    """
+    assert st.header is not None
+    head, _, body = text.partition("\r\n" if st.crlf else "\n")
+    return [(start, st.header[0], head), (st.header[1], end, body)]
 
 
 def _render_plain(value: Value, st: Style) -> str:
@@ -311,7 +354,14 @@ class _Parser:
         parent = self.stack[-1] if self.stack else None
         node: Mapping | Sequence = Mapping() if is_mapping else Sequence()
         flow = bool(ev.flow_style) or (parent is not None and parent.flow)
-        box = _Box(node, start, self.col(start), flow, parent, is_mapping=is_mapping)
+        column = self.col(start)
+        if ev.anchor is not None or ev.tag is not None:
+            # `--- !!map` / `key: &a`: the collection's column is its first entry's, not
+            # its properties' (the metadata of a tagged root goes at column 0); it still
+            # starts at its properties (a comment after them is its own, as for go-yaml)
+            first, _ = self._skip_properties(start, ev.anchor, ev.tag is not None, parent)
+            column = self.col(first)
+        box = _Box(node, start, column, flow, parent, is_mapping=is_mapping)
         if parent is None:
             if not is_mapping:
                 raise FormatError("YAML documents whose top level is a sequence are not supported")
@@ -364,7 +414,7 @@ class _Parser:
             return
         tag_start = None
         if anchor is not None or tag is not None:
-            start, tag_start = self._skip_properties(start, anchor is not None, tag is not None)
+            start, tag_start = self._skip_properties(start, anchor, tag is not None, box)
         text = ev.value
         if style == "" and tag is None:
             value: Value = text if ys.is_plain_word(text) else ys.resolve_plain(text)
@@ -386,17 +436,23 @@ class _Parser:
                 box.styles[style] = st
         else:
             newline_end = True
-            if style in ("|", ">"):
-                end = self._block_end(start, end)
-                newline_end = self.text[end - 1 : end] == "\n"
             indent = self._content_indent(start, style, box)
+            if style in ("|", ">"):
+                end = self._block_end(start, end, indent)
+                newline_end = self.text[end - 1 : end] == "\n"
             drop = tag_start if tag in _DROP_TAGS else None
             crlf = style in ("|", ">") and "\r\n" in self.text[start:end]
             tagged = tag is not None and tag not in _DROP_TAGS
+            header = self._header_comment(start, end) if style in ("|", ">") else None
             st = Style(style, box.flow, indent, drop, newline_end, crlf, self.text, box.indent,
-                       tagged)  # fmt: skip
+                       tagged, header)  # fmt: skip
         if self.track:
-            self.excluded.append((ev.start_mark.index, end))
+            if style in ('"', "'") and self.text[end : end + 1] == "#":
+                raise _glued_comment(self.line_of(end))
+            if st.header is None:
+                self.excluded.append((ev.start_mark.index, end))
+            else:  # the comment on the header line is found and sealed as any other
+                self.excluded += [(ev.start_mark.index, st.header[0]), (st.header[1], end)]
         node = Scalar(value, (start, end), st)
         if box.is_mapping and box.pending_key is None:  # an anchored key
             if not isinstance(value, str):
@@ -418,26 +474,58 @@ class _Parser:
         if anchor:
             self.anchors[anchor] = node
 
-    def _skip_properties(self, start: int, anchor: bool, tag: bool) -> tuple[int, int | None]:
+    def _skip_properties(
+        self, start: int, anchor: str | None, tag: bool, box: _Box | None
+    ) -> tuple[int, int | None]:
+        """Where the node after its anchor and tag starts, and where its tag starts."""
+        text = self.text
         tag_start = None
         i = start
-        for _ in range(int(anchor) + int(tag)):
-            if self.text.startswith("!", i):
+        for _ in range(int(anchor is not None) + int(tag)):
+            if text.startswith("!", i):
                 tag_start = i
-            m = re.compile(_PROPERTY).match(self.text, i)
-            assert m is not None
-            i = m.end()
+                flow = box is not None and box.flow
+                m = re.compile(_FLOW_TAG if flow else _TAG).match(text, i)
+                assert m is not None
+                i = m.end()
+            else:
+                assert anchor is not None and text.startswith("&" + anchor, i)
+                i += 1 + len(anchor)
+            i = re.compile(_SEPARATION).match(text, i).end()  # type: ignore[union-attr]
         return i, tag_start
 
-    def _block_end(self, start: int, end: int) -> int:
-        """A block scalar's own text ends after its last content line, unless it keeps (`+`)."""
+    def _header_comment(self, start: int, end: int) -> tuple[int, int] | None:
+        """(end of the indicators, start of the body) of a header line with a comment."""
+        if not self.track:
+            return None
         nl = self.text.find("\n", start, end)
-        header = self.text[start : nl if nl >= 0 else end].split("#", 1)[0]
-        if "+" in header:
+        line = self.text[start : nl if nl >= 0 else end]
+        if "#" not in line:
+            return None
+        indicators = re.compile(r"[|>][-+1-9]*").match(line)
+        assert indicators is not None
+        if line[indicators.end() : indicators.end() + 1] == "#":
+            raise _glued_comment(self.line_of(start))
+        return start + indicators.end(), nl + 1 if nl >= 0 else end
+
+    def _block_end(self, start: int, end: int, indent: int) -> int:
+        """A block scalar's own text ends after its last content line, unless it keeps (`+`).
+
+        A content line is one with more than `indent` characters: a line of
+        blanks longer than the indentation holds blanks of the value.
+        """
+        text = self.text
+        nl = text.find("\n", start, end)
+        header = text[start : nl if nl >= 0 else end].split("#", 1)[0]
+        if "+" in header or nl < 0:
             return end
-        content = self.text[start:end].rstrip(" \t\r\n")
-        nl = self.text.find("\n", start + len(content), end)
-        return nl + 1 if nl >= 0 else end
+        pos = end
+        while pos > nl + 1:
+            line_start = text.rfind("\n", nl, pos - 1) + 1
+            if len(text[line_start:pos].rstrip("\r\n")) > indent:
+                return pos
+            pos = line_start
+        return nl + 1
 
     def _content_indent(self, start: int, style: str, box: _Box) -> int:
         if style in ("|", ">"):
@@ -543,6 +631,7 @@ class _Parser:
         ex_starts: list[int] = []
         starts: list[int] = []
         eol = -1  # the end of the last comment: a ` #` inside it starts no other
+        found: list[tuple[int, int, CommentNode, _Doc]] = []
         for pos in _hashes(text):
             if pos < eol:
                 continue
@@ -563,12 +652,27 @@ class _Parser:
             node = CommentNode(text[pos + 1 : eol], (pos + 1, eol))
             inline = text[text.rfind("\n", 0, pos) + 1 : pos].strip() != ""
             node.inline = inline
-            k = bisect.bisect_left(starts, pos)
-            owner = self._owner(pos, k, doc)
+            found.append((pos, eol, node, doc))
+        segments = self._segments([(p, n, d) for p, _, n, d in found if not n.inline], starts)
+        # go-yaml files a run of comment lines between two lines of data in pieces (see
+        # _segments); each piece where its first line would go
+        decided: dict[int, _Box | None] = {}
+        for pos, _, node, doc in found:
+            first, foot, done = segments.get(pos, (pos, None, None))
+            inside = self._flow_owner(pos)  # in or after a flow collection: that one
+            if inside is not None:
+                owner: _Box | None = inside
+            elif foot is not None:
+                owner = foot
+            elif first in decided:
+                owner = decided[first]
+            else:
+                k = bisect.bisect_left(starts, first)
+                owner = decided[first] = self._owner(first, k, doc, done)
             target = owner.comments if owner is not None else doc.comments
             item_starts = owner.starts if owner is not None else []
             index = bisect.bisect_right(item_starts, pos)
-            if inline and index > 0:
+            if node.inline and index > 0:
                 index -= 1
             target.append((index, pos, node))
         for doc in self.docs:
@@ -577,11 +681,128 @@ class _Parser:
         for box in self.boxes:
             _merge(box)
 
-    def _owner(self, pos: int, k: int, doc: _Doc) -> _Box | None:
+    def _segments(
+        self, lines: list[tuple[int, CommentNode, _Doc]], starts: list[int]
+    ) -> dict[int, tuple[int, _Box | None, _Box | None]]:
+        """Per comment line: (first line of its piece, the collection a foot piece goes
+        to, the collection a head piece may not go to), as go-yaml's scanner splits a
+        run of comment lines.
+
+        A run (comment lines, maybe blank lines between them, after a line of data)
+        becomes foot comments of that data, then one head comment of what follows:
+        the part before the first blank line is a foot when it starts right below
+        the data (unless the data is a `key:` whose value follows) or left of the
+        current indentation, and so is every part that ends where a line starts
+        left of that indentation at another column than the part's first line. A
+        foot goes with the data's collection; the head part, after a foot, no
+        longer does.
+        """
+        text = self.text
+        out: dict[int, tuple[int, _Box | None, _Box | None]] = {}
+        i = 0
+        while i < len(lines):
+            j = i + 1  # the run is lines[i:j]: only blank lines between them
+            while j < len(lines) and _blank_between(text, lines[j - 1][0], lines[j][0]):
+                j += 1
+            run, doc = lines[i:j], lines[i][2]
+            i = j
+            k = bisect.bisect_left(starts, run[0][0])
+            prev = self.tokens[k - 1] if k > 0 else None
+            if prev is None or doc.box is None or prev[0] < doc.box.start:
+                continue  # no data above it in this document: it all heads what follows
+            data = prev[1]
+            while data.flow and data.parent is not None:
+                data = data.parent
+            above = text[: _bol(text, run[0][0])]
+            data_line = above.rstrip(" \t\r\n")
+            first_empty = above[len(data_line) :].count("\n") <= 1  # right below the data
+            value_below = data_line.split(" #", 1)[0].rstrip().endswith(":")
+            right_below = first_empty and not value_below
+            piece: list[int] = []
+            piece_col = 0
+            on_foot_line = first_empty
+            footed: list[_Box] = []  # collections given a foot piece, innermost first
+            done: _Box | None = None
+
+            for n, (pos, _, _) in enumerate(run):
+                col = self.col(pos)
+                if n and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1:
+                    at_foot = (on_foot_line and not value_below) or piece_col < data.indent
+                    if piece and first_empty and at_foot:
+                        _foot(piece, piece_col, data, footed, out)
+                        piece, done = [], footed[-1]
+                    first_empty = False
+                if piece and col < data.indent and col != piece_col:
+                    _foot(piece, piece_col, data, footed, out)
+                    piece = []
+                if not piece:
+                    piece_col = col
+                    on_foot_line = on_foot_line and n == 0
+                piece.append(pos)
+            after = bisect.bisect_left(starts, run[-1][0])
+            if (
+                after == len(starts)
+                or starts[after] >= doc.region_end
+                or (doc.meta_span is not None and starts[after] == doc.meta_key_start)
+            ):
+                # no data follows in the document but the metadata (`sops:` at column
+                # 0, as sealing appends it): go-yaml files what is indented under the
+                # innermost collection open at the end, what starts at column 0 (and
+                # what follows it) at the top level
+                self._trailing(run, data, doc, out, right_below)
+                continue
+            # the head piece: after a foot split at a blank line, not that foot's collection
+            out.update((p, (piece[0], None, done)) for p in piece)
+        return out
+
+    def _trailing(
+        self,
+        run: list[tuple[int, CommentNode, _Doc]],
+        data: _Box,
+        doc: _Doc,
+        out: dict[int, tuple[int, _Box | None, _Box | None]],
+        right_below: bool,
+    ) -> None:
+        """File the comment lines after the last data of a document (see _segments).
+
+        A part right below the data, up to a blank line, is the data's foot; after
+        such a foot the rest goes to the top level.
+        """
+        text = self.text
+        first, first_col = run[0][0], self.col(run[0][0])
+        split = False
+        for n, (pos, _, _) in enumerate(run):
+            col = self.col(pos)
+            blank = n > 0 and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1
+            if blank and not split:
+                split = right_below
+                if split:
+                    first, first_col = pos, col
+            elif col != first_col and col < data.indent:
+                first, first_col = pos, col  # a line left of the indentation starts anew
+            owner = doc.box if split or first_col == 0 else data
+            out[pos] = (first, owner, None)
+
+    def _owner(self, pos: int, k: int, doc: _Doc, done: _Box | None = None) -> _Box | None:
         """The collection go-yaml would file a comment under (its AAD is that path)."""
         if doc.box is None:
             return None
+        flow = self._flow_owner(pos)
+        if flow is not None:
+            return flow
         prev = self.tokens[k - 1] if k > 0 and self.tokens[k - 1][0] >= doc.box.start else None
+        line_start = self.text.rfind("\n", 0, pos)
+        if prev is not None and prev[0] > line_start:
+            # after a key or value on its line: go-yaml's line comment of that node, filed
+            # with the collection holding it (`hr: # c` above a list is the mapping's),
+            # or after a collection's anchor or tag (`key: &a # c`): that collection's
+            i = bisect.bisect_left(self.box_starts, pos) - 1
+            if i >= 0 and max(prev[0], line_start) < self.boxes[i].start:
+                return self.boxes[i]
+            owner = prev[1]
+            while owner.flow and owner.parent is not None:
+                owner = owner.parent
+            return owner
         nxt = self.tokens[k] if k < len(self.tokens) else None
         if nxt is not None and nxt[0] >= doc.region_end:
             nxt = None
@@ -595,12 +816,88 @@ class _Parser:
             return box or doc.box
         # a foot (or line) comment: the deepest open collection it is indented into
         box = prev[1] if prev is not None else None
+        # (`done`: after a foot piece, the rest of the run is no longer that collection's)
         while box is not None:
             open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
-            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col):
+            if (
+                open_here
+                and box is not done
+                and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col)
+            ):
                 return box
             box = box.parent
         return doc.box
+
+    def _flow_owner(self, pos: int) -> _Box | None:
+        """The flow collection a comment is inside, or that ends just before it on its line.
+
+        go-yaml files a comment in `{…}`, or on the line after its closing
+        bracket, with that collection (sops seals it with that path).
+        """
+        flows = self.flow_spans
+        if not flows:
+            return None
+        inside = [(span, b) for span, b in flows if span[0] < pos < span[1]]
+        if inside:
+            return max(inside, key=lambda f: f[0][0])[1]
+        end = pos
+        while end > 0 and self.text[end - 1] in " \t":
+            end -= 1
+        if self.text[end - 1 : end] in ("}", "]"):
+            for span, b in flows:
+                if span[1] == end:
+                    return b
+        return None
+
+    @cached_property
+    def box_starts(self) -> list[int]:
+        return [b.start for b in self.boxes]  # in document order: boxes open in order
+
+    @cached_property
+    def flow_spans(self) -> list[tuple[Span, _Box]]:
+        return [(b.node.span, b) for b in self.boxes if b.flow and b.node.span is not None]
+
+
+def _glued_comment(line: int) -> FormatError:
+    # libyaml reads `"v"#c` and `|#c` without the comment, go-yaml with it: sealer
+    # would leave the comment's text in clear where sops seals it
+    return FormatError(
+        f"line {line}: a comment is not separated from what comes before it by a blank",
+        hint="put a space before the #",
+    )
+
+
+def _foot(
+    piece: list[int],
+    col: int,
+    data: _Box,
+    footed: list[_Box],
+    out: dict[int, tuple[int, _Box | None, _Box | None]],
+) -> None:
+    """File a foot piece of comment lines: with the innermost collection around the
+    data, at or left of column `col`, that has no foot piece yet."""
+    box: _Box | None = data
+    while box is not None and (box in footed or box.indent > col):
+        box = box.parent
+    owner = box or data
+    footed.append(owner)
+    out.update((p, (piece[0], owner, None)) for p in piece)
+
+
+def _blank_between(text: str, a: int, b: int) -> bool:
+    """Whether only blank lines lie between the lines holding `a` and `b`."""
+    return not text[_eol(text, a) : _bol(text, b)].strip()
+
+
+def _bol(text: str, pos: int) -> int:
+    """Where the line holding `pos` begins."""
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _eol(text: str, pos: int) -> int:
+    """Where the line holding `pos` ends (its line break, or the end of the text)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _hashes(text: str) -> list[int]:
@@ -612,6 +909,18 @@ def _hashes(text: str) -> list[int]:
             out.append(pos)
         pos = text.find("#", pos + 1)
     return out
+
+
+def _ends_in_block_scalar(node: Node | None) -> bool:
+    """Whether a collection's last entry is a `|` or `>` scalar (its line break is its own)."""
+    while isinstance(node, Mapping | Sequence):
+        values: list[Node | None]
+        if isinstance(node, Sequence):
+            values = [v for v in node.items if not isinstance(v, CommentNode)]
+        else:
+            values = [v for k, v in node.items if isinstance(k, str)]
+        node = values[-1] if values else None
+    return isinstance(node, Scalar) and node.style is not None and node.style.style in ("|", ">")
 
 
 def content_end(node: Node | None) -> int:

@@ -14,7 +14,7 @@ from sealer.errors import FormatError, SealerError
 from sealer.formats import Edit, Parsed
 from sealer.formats import yamlscalar as ys
 from sealer.formats.navigate import Found, data_items, find, nested, seq_items
-from sealer.formats.yaml import CollStyle, Style, _render_plain, content_end
+from sealer.formats.yaml import CollStyle, Style, _around_header, _render_plain, content_end
 from sealer.paths import Path
 from sealer.tree import Mapping, Node, Scalar, Sequence
 
@@ -26,6 +26,12 @@ def set_value(parsed: Parsed, path: Path, value: Any) -> list[Edit]:
         raise FormatError("the file has no YAML document")
     found = find(parsed.docs[0], path)
     if found.complete:
+        node = found.node
+        header = isinstance(node, Scalar) and isinstance(node.style, Style) and node.style.header
+        if header and not isinstance(value, dict | list) and node.span is not None:
+            # `key: | # c`: the comment on the header line stays
+            assert isinstance(node, Scalar)
+            return _around_header(*node.span, node.style, _scalar_text(value, node, flow=False))
         return [_replace(parsed, found, value)]
     container = found.node
     if isinstance(container, Mapping):

@@ -116,10 +116,7 @@ def resolve(text: str, style: str, tag: str | None) -> Value:
     if tag == _STR_TAG:
         return text
     if tag == BINARY_TAG:
-        raise FormatError(
-            "!!binary scalars are not supported",
-            hint="sops decodes them and cannot write them back; keep the base64 text as a string",
-        )
+        return binary(text)
     short = _RESOLVABLE.get(tag)
     if short is None:
         return text  # a custom tag: go-yaml hands over the string
@@ -144,6 +141,24 @@ def _kind(value: Value) -> str:
     if isinstance(value, GoTime):
         return "!!timestamp"
     return "!!str"
+
+
+def binary(text: str) -> Value:
+    """A `!!binary` scalar's bytes, as go-yaml decodes them (line breaks ignored): text
+    when they are UTF-8 (sops shows them as a string then), else Raw bytes."""
+    import base64
+    import binascii
+
+    try:
+        data = base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise FormatError(
+            "a !!binary scalar is not base64", hint="fix the base64 text or drop the tag"
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Raw(data)
 
 
 def check_value(value: Value) -> None:
@@ -302,8 +317,10 @@ def render_value(value: Value, flow: bool) -> str:
     if isinstance(value, GoTime):
         # a bare date reads back as this same midnight-UTC time
         return value.text.removesuffix("T00:00:00Z")
-    if isinstance(value, Raw):
-        raise FormatError("a value is not valid UTF-8 text")
+    if isinstance(value, Raw):  # bytes that are not UTF-8: as go-yaml writes them
+        import base64
+
+        return "!!binary " + base64.b64encode(value.data).decode("ascii")
     raise TypeError(type(value).__name__)
 
 

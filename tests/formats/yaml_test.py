@@ -14,7 +14,7 @@ from sealer.datakey import Keyring
 from sealer.errors import FormatError
 from sealer.formats.yamlscalar import resolve_plain
 from sealer.recipients.age import AgeRecipient
-from sealer.values import GoTime, WideInt, to_bytes
+from sealer.values import GoTime, Raw, WideInt, to_bytes
 from tests.helpers import AgeKey, sealer, sops
 
 YAML = formats.get("yaml")
@@ -268,10 +268,27 @@ def test_integers_wider_than_64_bits_are_refused_not_rounded(age_key: AgeKey, li
     assert f"big_unencrypted: {literal}\n" in sealed
 
 
-def test_binary_tag_is_refused_with_a_hint() -> None:
-    with pytest.raises(FormatError, match="!!binary") as caught:
-        YAML.parse("b: !!binary aGVsbG8=\n")
-    assert caught.value.hint
+def test_binary_values_are_bytes_as_sops_reads_them(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "text: !!binary aGVsbG8=\nraw: !!binary /+4=\n"
+    values = [node.value for _, node in YAML.parse(text).docs[0].items]  # type: ignore[union-attr]
+    assert values == ["hello", Raw(b"\xff\xee")]
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "!!binary" not in sealed  # the tag is not left in front of the ciphertext
+    assert back == "text: hello\nraw: !!binary /+4=\n"  # UTF-8 bytes open as text, as in sops
+    shown = _sops_opens(tmp_path, sealed, age_key)
+    assert shown == "text: hello\nraw: !!binary /+4=\n"
+    with pytest.raises(FormatError, match="a !!binary scalar is not base64"):
+        YAML.parse("b: !!binary not*base64\n")
+
+
+def test_a_non_utf8_value_sops_sealed_opens(tmp_path: Path, age_key: AgeKey) -> None:
+    path = tmp_path / "b.yaml"
+    path.write_text("raw: !!binary /w==\n")
+    path.write_text(sops("encrypt", "--age", age_key.recipient, str(path), check=True).stdout)
+    out = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert out.stdout == "raw: !!binary /w==\n"
 
 
 def test_ruamel_yaml_still_imports_whole_after_sealer_parsed() -> None:
@@ -301,4 +318,182 @@ def test_files_without_a_document_are_sealed_too(
     (tmp_path / "e.yaml").write_text(sealed)
     assert (
         sops("-d", str(tmp_path / "e.yaml"), env={"SOPS_AGE_KEY": age_key.secret}).returncode == 0
+    )
+
+
+# -- fidelity on real files (issue 15): each case is one that once failed ------------
+
+
+def _sops_opens(tmp_path: Path, sealed: str, key: AgeKey, name: str = "s.yaml") -> str:
+    """What `sops decrypt` shows of sealed text; fails on a comment it cannot open."""
+    path = tmp_path / name
+    path.write_bytes(sealed.encode())
+    out = sops("decrypt", str(path), env={"SOPS_AGE_KEY": key.secret}, check=True)
+    assert "unencrypted comment" not in out.stderr, out.stderr
+    return out.stdout
+
+
+def test_a_line_of_blanks_deeper_than_the_block_is_part_of_its_value(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "job:\n  run: |\n    make all\n        \n  next: 1\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert "make" not in sealed and "        \n" not in sealed
+    assert YAML.parse(text).docs[0].items[0][1].items[0][1].value == "make all\n    \n"  # type: ignore[union-attr]
+    assert "make all" in _sops_opens(tmp_path, sealed, age_key)
+
+
+@pytest.mark.parametrize("head", ["--- !!map\n", "--- &root\n", "--- !!map # c\n"])
+def test_a_tagged_or_anchored_root_keeps_the_metadata_at_column_zero(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, head: str
+) -> None:
+    text = head + "user: admin\npassword: hunter2\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert "\nsops:\n    age:\n" in sealed and "hunter2" not in sealed
+    assert "password: hunter2" in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_an_anchored_nested_mapping_is_indented_like_its_keys() -> None:
+    parsed = YAML.parse("outer: &base\n    inner: 1\n")
+    assert parsed.docs[0].items[0][1].style.indent == 4  # type: ignore[union-attr]
+
+
+def test_an_anchor_name_ends_at_a_colon_as_libyaml_reads_it(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libyaml (and go-yaml) read `&ref:tail` as anchor `ref` before the scalar `:tail text`
+    text = "token: &ref:tail text\n"
+    assert YAML.parse(text).docs[0].items[0][1].value == ":tail text"  # type: ignore[union-attr]
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "tail" not in sealed and "text" not in sealed.split("sops:")[0]
+    assert back == "token: &ref :tail text\n"  # the canonical form: a blank after the anchor
+    assert "token: :tail text" in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_a_byte_order_mark_is_kept_and_every_value_sealed_whole(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\ufeff# settings\nuser: admin\npassword: 'hunter2'\nlist: [xylophone, yodeller]\n"
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    assert sealed.startswith("\ufeff#ENC[") and "\nsops:\n" in sealed
+    for clear in ("admin", "hunter2", "xylophone", "yodeller", "settings"):
+        assert clear not in sealed
+    # seal and open through the CLI: the file's bytes, mark included
+    plain = tmp_path / "bom.yaml"
+    plain.write_bytes(text.encode())
+    sealer("encrypt", "-i", "--age", age_key.recipient, str(plain), check=True)
+    assert plain.read_bytes().startswith(b"\xef\xbb\xbf#ENC[")
+    opened = sealer("decrypt", str(plain), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    assert opened.stdout_bytes == text.encode()
+
+
+def test_an_error_after_a_byte_order_mark_names_the_right_line() -> None:
+    with pytest.raises(FormatError, match=r"^line 2, column 1: "):
+        YAML.parse("\ufeffa: [\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "owners: # team\n  - alice\n",  # a comment after a key whose value is a list below
+        "owners: # team\n- alice\n",
+        "s: {}  # empty\n",  # after a flow collection: that collection's
+        "a:\n  s: {x: 1}  # c\n  l: [1, 2] # d\n",
+        "m: {a: 1, # inside\n  b: 2}\n",
+        "node: &n # after an anchor\n  k: v\n",
+        # a foot comment right below the last entry ends at a blank line; the comment
+        # blocks after it are the next key's, in the enclosing mapping
+        "ingress:\n  paths: []\n  # - /a\n\n  # hosts:\n  #   - b\n\n  # tls: {}\nroute: 1\n",
+        "k:\n  a:\n    b: 1\n    # c1\n\n    # c2\n  # c3\nn: 1\n",
+        "k:\n  a: 1\n\n  # c1\n\n  # c2\nn: 1\n",
+        "k:\n  - a\n  # c1\n\n  # c2\nn: 1\n",
+        # a line left of the indentation ends a foot piece; the rest heads what follows
+        "s:\n  x: 1\n\n  # A\n#  B\n\n  # C\n#  D\n\nl: 1\n",
+        # one piece goes where its first line goes, deeper lines included
+        "svc:\n  env:\n    - A\n  #dns:\n    #- 1\n    #- 2\n  vol: 1\n",
+        # after the last data: under the innermost collection, at column 0 the top level
+        "a:\n  l:\n    - n: 1\n      w:\n        s: x\n\n    # c1\n    # c2\n",
+        "k:\n  a: 1\n  # c1\n\n  # c2\n",
+        "a:\n  b: 1\n# c1\n  # c2\n",
+    ],
+)
+def test_comments_are_sealed_under_the_path_sops_reads_them_with(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    shown = _sops_opens(tmp_path, sealed, age_key)  # no comment left sealed
+    for comment in re.findall(r"#(.*)", text):
+        assert comment in shown
+
+
+@pytest.mark.parametrize("text", ["a:\n  s: {}  # c\n", "l: [1, 2] # d\nm: {a: 1, # e\n  b: 2}\n"])
+def test_a_comment_sops_files_inside_a_flow_collection_opens(
+    tmp_path: Path, age_key: AgeKey, text: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    by_sops = sops("encrypt", "--age", age_key.recipient, str(path), check=True).stdout
+    path.write_text(by_sops)
+    out = sealer("decrypt", str(path), env={"SEALER_AGE_KEY": age_key.secret}, check=True)
+    for comment in re.findall(r"#(.*)", text):
+        assert comment.strip() in out.stdout
+
+
+@pytest.mark.parametrize(
+    "text", ["a: 1\nb: two", "a: 1\r\nb: two", "a:\n  - x\n  - y", "a: 1\n---\nb: 2", "a: |\n  x"]
+)
+def test_a_file_without_a_final_line_break_comes_back_without_one(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    if text.endswith("|\n  x"):  # a block scalar's line break is its own: `|-` says it is gone
+        assert back == "a: |-\n  x\n"
+    else:
+        assert back == text
+        assert not sealed.endswith("\n")
+    _sops_opens(tmp_path, sealed, age_key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "script: | # run on deploy\n  make all\n  make test\nnext: 1\n",
+        "a:\n  b: >- # folded\n    one two\n",
+        "k: |2 # explicit indentation\n   leading blank\n",
+        "k: | # crlf\r\n  x\r\n",
+    ],
+)
+def test_a_comment_on_a_block_scalar_header_is_sealed_and_kept(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    comment = re.findall(r"#([^\r\n]*)", text)[0]
+    assert comment not in sealed and re.search(r"[|>]- #ENC\[", sealed)
+    assert comment in _sops_opens(tmp_path, sealed, age_key)
+
+
+def test_setting_a_block_scalar_keeps_the_comment_on_its_header(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    (in_tmp / "s.yaml").write_text("script: | # run on deploy\n  make all\nnext: 1\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    sealer("set", "s.yaml", '["script"]', '"make clean\\nmake\\n"', env=env, check=True)
+    opened = sealer("decrypt", "s.yaml", env=env, check=True).stdout
+    assert opened == "script: | # run on deploy\n  make clean\n  make\nnext: 1\n"
+
+
+@pytest.mark.parametrize("text", ['note: "hidden"# text\n', "k: 1\nnote: |#text\n  x\n"])
+def test_a_comment_glued_to_a_value_is_refused_not_left_in_clear(text: str) -> None:
+    # libyaml reads these without a comment; go-yaml (sops) with one, which it seals
+    with pytest.raises(FormatError) as caught:
+        YAML.parse(text)
+    line = text.count("\n", 0, text.index("#")) + 1
+    assert str(caught.value) == (
+        f"line {line}: a comment is not separated from what comes before it by a blank"
     )
