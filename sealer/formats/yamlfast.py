@@ -286,13 +286,15 @@ class _Reader(_Parser):
     def _flow(self, box: _Box, key: str, at: int, column: int, flow: str) -> None:
         """`key: {}`, or a flow list of one-line scalars, `key: [a, "b", 'c']`, as the
         libyaml reader builds it: a flow collection whose items are flow scalars."""
-        if flow == "{}":
-            node: Mapping | Sequence = Mapping()
-            node.span, node.style = (at, at + 2), CollStyle(column, True, [])
-            box.node.items.append((key, node))  # type: ignore[arg-type]
-            return
         if len(self.stack) >= MAX_DEPTH:
             raise Outside
+        if flow == "{}":  # a box too: comments after it on its line are filed under it
+            empty = _Box(Mapping(), at, column, True, box)
+            empty.end = at + 1
+            empty.node.span, empty.node.style = (at, at + 2), CollStyle(column, True, [])
+            box.node.items.append((key, empty.node))  # type: ignore[arg-type]
+            self.boxes.append(empty)
+            return
         seq = _Box(Sequence(), at, column, True, box, is_mapping=False)
         items = _FLOW_ITEM.findall(flow, 1, len(flow) - 1)
         i = 1
