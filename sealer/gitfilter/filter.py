@@ -7,7 +7,9 @@ MAC fail authentication is an error: git then refuses to check it out.
 
 clean: plaintext -> sealed, against the previous sealed version of the path
 (index, else "ours" during a merge, else HEAD) so that every unchanged value
-keeps its ciphertext and an unchanged file gives back the identical blob.
+keeps its ciphertext and an unchanged file gives back the identical blob. That
+version is committed content, so `policy.reseal` first compares it with the
+rule for the path and trusts its data key only if this clone made it.
 Clean is a function of its input and the repository only: git runs it zero or
 more times, on content that need not be the working-tree file, so the file
 named by the path is never opened. Sealed input passes through once every
@@ -20,11 +22,9 @@ so renames keep working.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from sealer import datakey, document, enc, envelope, fileio, formats, metadata, rules
+from sealer import datakey, document, enc, envelope, fileio, formats, metadata, policy
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Parsed
 from sealer.gitfilter import conflict
@@ -38,8 +38,7 @@ if TYPE_CHECKING:
 Warn = Callable[[str], None]
 
 
-def warn_stderr(message: str) -> None:
-    print(f"sealer: warning: {message}", file=sys.stderr, flush=True)
+warn_stderr = policy.warn_stderr
 
 
 class CachingKeyring(datakey.Keyring):
@@ -224,11 +223,7 @@ class Filter:
             return data
         if previous is None:
             previous = self.previous(fmt, path)
-        if previous is not None:
-            sealed = document.seal_text(fmt, text, previous=previous, file=path)
-        else:
-            policy = rules.policy_for(Path(path))
-            sealed = document.seal_text(fmt, text, policy=policy, file=path)
+        sealed = policy.reseal(fmt, text, previous, path, warn=self.warn)
         return fileio.encode(crlf(sealed, was_crlf))
 
     def previous(self, fmt: Format, path: str) -> document.Opened | None:

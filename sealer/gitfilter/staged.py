@@ -11,9 +11,10 @@ left for `sealer check --staged` to report.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from sealer import document, fileio
+from sealer import document, fileio, policy
 from sealer.audit.git import run, toplevel
 from sealer.errors import ConfigError, IntegrityError, SealerError
 from sealer.gitfilter.filter import Filter, format_for
@@ -65,9 +66,8 @@ def _reseal(root: Path, filt: Filter, path: str) -> bool:
             opened = filt.open_sealed(fmt, parsed, path, ignore_mac=True)
     except SealerError:
         return False  # no key, damaged values, not parseable: `sealer check` reports it
-    sealed = document.seal_text(
-        fmt, opened.plaintext, previous=opened._replace(mac_hex=""), file=path
-    )
+    here = os.path.relpath(root / path)  # rules are found from the file's directory
+    sealed = policy.reseal(fmt, opened.plaintext, opened._replace(mac_hex=""), here, warn=filt.warn)
     new = run(["hash-object", "-w", "--no-filters", "--stdin"], root, input=fileio.encode(sealed))
     run(["update-index", "--cacheinfo", f"{mode},{new.decode().strip()},{path}"], root)
     return True
