@@ -263,9 +263,9 @@ class Checker:
             else:
                 # the MAC covers values, not comments: a plaintext one is caught here
                 check_structure(parsed, meta, path)
-                return "sealed as its rule says; MAC verified"
+                return "sealed; MAC verified"
         check_structure(parsed, meta, path)
-        return "sealed as its rule says; structure intact (no key to verify the MAC)"
+        return "sealed; structure intact (no key to verify the MAC)"
 
     def keyring(self) -> Keyring:
         from sealer.datakey import Keyring

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 NAMES = (".sealer.yaml", ".sops.yaml")
 # Top-level keys of a rules file: the one sealer acts on, and sops' others, which
-# it accepts but ignores (with a warning). Any other key is a mistake: an error.
+# it accepts but ignores (with a warning). A near miss of either is an error.
 TOP_KEYS = ("creation_rules",)
 SOPS_ONLY_TOP_KEYS = ("destination_rules", "stores")
 _RULE_KEYS = {
@@ -124,7 +124,11 @@ def _load(path: str | os.PathLike[str]) -> Rules:
 
 
 def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
-    """sops' keys sealer does not act on warn; anything else (a typo) is an error."""
+    """sops' keys sealer does not act on warn; a misspelt known key is an error.
+
+    Any other top-level key is left alone: it is the usual home of YAML anchors
+    (`team: &team {age: …}`) that rules merge in.
+    """
     import sys
 
     for key in data:
@@ -137,11 +141,15 @@ def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
                 file=sys.stderr,
             )
             continue
-        raise ConfigError(
-            f"{path}: unknown key {key!r} in the rules file",
-            hint="the keys are creation_rules (and sops' destination_rules, stores, "
-            'which sealer ignores); see README "Rules"',
-        )
+        from difflib import get_close_matches
+
+        near = get_close_matches(str(key), (*TOP_KEYS, *SOPS_ONLY_TOP_KEYS), n=1, cutoff=0.75)
+        if near:
+            raise ConfigError(
+                f"{path}: unknown key {key!r} in the rules file (did you mean {near[0]}?)",
+                hint="the keys sealer reads are creation_rules (and sops' destination_rules "
+                'and stores, which it ignores); see README "Rules"',
+            )
 
 
 def policy_for(

@@ -77,3 +77,24 @@ def test_a_rules_file_is_never_covered_by_its_own_rule(tmp_path: Path) -> None:
     t.alice.commit_all("comment the rules")
     assert "# reviewed" in t.alice.stored("HEAD:.sealer.yaml")
     assert t.alice.sealer("check", ".sealer.yaml").returncode == 0
+
+
+def test_narrowing_the_rule_alone_makes_git_add_fail_not_store_plaintext(
+    tmp_path: Path,
+) -> None:
+    """The filter still runs (`.gitattributes` untouched) but no rule governs the path now."""
+    t = team(tmp_path, {"secrets/app.yaml": APP})
+    t.mallory.write(
+        ".sealer.yaml",
+        f"creation_rules:\n  - path_regex: ^nothing/\n    age: {t.mallory.key.recipient}\n",
+    )
+    t.mallory.commit_all("narrow the rule")
+    t.mallory.push()
+    t.alice.pull()
+    t.alice.write("secrets/app.yaml", APP.replace("pw-first-1", SECRET))
+    added = t.alice.git("add", "secrets/app.yaml", check=False)
+    assert added.returncode != 0
+    assert "no creation rule governs this file, but its previous version is sealed" in (
+        added.stderr
+    )
+    assert SECRET not in t.alice.stored(":0:secrets/app.yaml")

@@ -1,8 +1,9 @@
 """Issue 13, point 4: unknown rules keys and a Shamir threshold change.
 
 sops' top-level keys that sealer does not act on (`destination_rules`,
-`stores`) warn; any other unknown top-level key is an error (a typo such as
-`creation_rule` would otherwise leave every file without a rule, silently).
+`stores`) warn; a near miss of a known key is an error (a typo such as
+`creation_rule` would otherwise leave every file without a rule, silently);
+other top-level keys are where YAML anchors live, and are left alone.
 updatekeys that changes the threshold gives the file a new data key: the old
 shares, still in git history, would otherwise keep opening it.
 """
@@ -35,7 +36,8 @@ def test_a_sops_only_key_warns_and_a_typo_is_an_error(in_tmp: Path, age_key: Age
     bad = sealer("encrypt", "app.yaml")
     assert bad.returncode == 5
     assert bad.stderr.splitlines()[0] == (
-        f"sealer: error: {rules}: unknown key 'creation_rule' in the rules file"
+        f"sealer: error: {rules}: unknown key 'creation_rule' in the rules file "
+        "(did you mean creation_rules?)"
     )
 
 
