@@ -80,14 +80,17 @@ class Content:
             self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
         return self._index
 
+    def blob(self, oid: str) -> bytes | None:
+        if self._blobs is None:
+            self._blobs = sources.Blobs()
+        return self._blobs.read(oid)[0]
+
     def read(self, path: str) -> bytes | None:
         """The content, or None if there is no such file (in the index when staged)."""
         if self.staged:
             blob = self.index().get(os.path.normpath(path))
             if blob is not None:
-                if self._blobs is None:
-                    self._blobs = sources.Blobs()
-                return self._blobs.read(blob)[0]
+                return self.blob(blob)
         try:
             return Path(path).read_bytes()
         except FileNotFoundError:
@@ -222,9 +225,7 @@ class Checker:
         )
 
     def _was_sealed(self, old_path: str, blob: str) -> bool:
-        if self.content._blobs is None:
-            self.content._blobs = sources.Blobs()
-        data = self.content._blobs.read(blob)[0]
+        data = self.content.blob(blob)
         return data is not None and _is_sealed(formats.name_for_path(old_path), fileio.decode(data))
 
     def covered(self, path: str) -> bool:

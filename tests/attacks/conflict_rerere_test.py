@@ -19,8 +19,6 @@ def test_a_conflict_with_rerere_on_globally_leaves_no_plaintext_in_git(tmp_path:
     t = team(tmp_path, {"secrets/app.yaml": APP})
     t.alice.git("config", "--global", "rerere.enabled", "true")
     said = t.alice.sealer("git", "install").stderr
-    assert "rerere.enabled=false" in said
-    assert t.alice.git("config", "rerere.enabled").stdout.strip() == "false"
     t.alice.git("checkout", "-q", "-b", "other")
     t.alice.write("secrets/app.yaml", APP.replace("pw-base-0", "pw-theirs-4e1"))
     t.alice.commit_all("theirs")
@@ -35,3 +33,5 @@ def test_a_conflict_with_rerere_on_globally_leaves_no_plaintext_in_git(tmp_path:
     t.alice.commit_all("resolved")
     assert_no_plaintext(t.alice.clone, ["pw-ours-91c", "pw-theirs-4e1", "pw-merged-77"])
     assert not (t.alice.clone / ".git" / "rr-cache").exists()
+    assert "rerere.enabled=false" in said
+    assert t.alice.git("config", "rerere.enabled").stdout.strip() == "false"

@@ -8,9 +8,11 @@ secret must end up readable by the rule's recipients only, and sealed.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from tests.attacks.twousers import Team, recipients_of, team
+from tests.helpers import Result, run
 
 PLACEHOLDER = "db:\n  user: app\n  password: change-me\n"
 SECRET = "pw-prod-9d41c7e2"
@@ -122,3 +124,32 @@ def test_an_unchanged_file_keeps_its_blob_and_a_change_after_a_rotation_is_stabl
     second = t.alice.stored("HEAD:secrets/app.yaml")
     changed = [a for a, b in zip(first.splitlines(), second.splitlines(), strict=True) if a != b]
     assert len(changed) <= 3  # the password, mac, lastmodified: the data key is now alice's
+
+
+def test_sealer_set_and_edit_on_a_sealed_working_tree_do_not_reuse_it(tmp_path: Path) -> None:
+    """The same placeholder, in a clone that keeps files sealed in the working tree."""
+    t = team(tmp_path, {"README.md": "team repo\n"})
+    sealed = mallory_seals(t, "--age", t.alice.key.recipient, "--age", t.mallory.key.recipient)
+    mallory_commits(t, sealed)
+    plain = tmp_path / "alice-plain"
+    t.alice.git("clone", "-q", str(t.origin), str(plain))
+    t.alice.clone = plain  # no `sealer git install` here: sealed files in the tree
+    result = t.alice.sealer("set", "secrets/app.yaml", '["db"]["password"]', f'"{SECRET}"')
+    stored = t.alice.read("secrets/app.yaml")
+    assert recipients_of(stored) == [t.alice.key.recipient]
+    assert t.mallory.opens(stored).returncode != 0
+    assert "sealed afresh with a new data key for the rule's recipients" in result.stderr
+    editor = f"sed -i s/change-me/{SECRET}-2/"
+    t.alice.git("checkout", "-q", "secrets/app.yaml")
+    edited = run_with_editor(t, editor)
+    assert edited.returncode == 0, edited.stderr
+    stored = t.alice.read("secrets/app.yaml")
+    assert recipients_of(stored) == [t.alice.key.recipient]
+    assert t.mallory.opens(stored).returncode != 0
+
+
+def run_with_editor(t: Team, editor: str) -> Result:
+    return run(
+        [sys.executable, "-m", "sealer", "edit", "secrets/app.yaml"],
+        cwd=t.alice.clone, env={**t.alice.env, "SEALER_EDITOR": editor}, check=False,
+    )  # fmt: skip
