@@ -167,7 +167,8 @@ def reseal(
         if previous is None or strict:
             if previous is not None:
                 raise _no_rule_for_sealed(file, config)
-            return document.seal_text(fmt, plaintext, policy=rules.policy_for(file, config))
+            no_rule = rules.policy_for(file, config)  # raises: it says why there is none
+            return document.seal_text(fmt, plaintext, policy=no_rule, file=file)
         return document.seal_text(fmt, plaintext, previous=previous, file=file)
     trust = trust if trust is not None else Trust.near(file)
     if previous is not None:
