@@ -8,7 +8,8 @@ decrypt: sealed files are opened (plaintext 0600, new directories 0700); other
 files are copied unchanged, so OUT is the tree as it deploys.
 encrypt: every file is sealed for `--age` or its rule; files that are already
 sealed and the rules files themselves are copied unchanged. A file no rule
-covers is a failure: encrypt never puts plaintext into OUT.
+covers is a failure: encrypt never puts plaintext into OUT. Nor does a file with
+sops metadata whose selected values are not all sealed (checked without a key).
 """
 
 from __future__ import annotations
@@ -129,12 +130,25 @@ def _encrypt_one(src: Path, out: Path, policy_for: PolicyFor) -> bool:
     text = fileio.read(str(src))
     mode = src.stat().st_mode & 0o7777
     fmt = formats.get(formats.name_for_path(str(src)))
-    if src.name in RULES_FILES or document.is_sealed(fmt, text):
+    if src.name in RULES_FILES:
+        _write(out, text, mode, private=False)
+        return False
+    parsed = document.parse(fmt, text, str(src))
+    if parsed.metadata is not None:
+        _check_copied(parsed, str(src))
         _write(out, text, mode, private=False)
         return False
     sealed = document.seal_text(fmt, text, policy=policy_for(src), file=str(src))
     _write(out, sealed, mode, private=False)
     return True
+
+
+def _check_copied(parsed: formats.Parsed, path: str) -> None:
+    """A file with sops metadata is copied only if it is sealed throughout: a hand-typed
+    plaintext value (or a file with no MAC or recipients) must not reach --out."""
+    from sealer import check, metadata
+
+    check.check_structure(parsed, metadata.from_dict(parsed.metadata), path)
 
 
 def _run(

@@ -9,6 +9,13 @@ is checked the same way. A plaintext file must not be the twin of a sealed one
 (`secrets.dec.yaml` or `secrets.yaml.dec` next to `secrets.yaml`, `app.env`
 next to `app.enc.env`). With `staged`, content comes from git's index: what
 will be committed, not the working file (which git's filter may have decrypted).
+
+It is also a keyless drift gate: a covered sealed file must be sealed as its
+rule says (recipients by key group, threshold, selection rule,
+`mac_only_encrypted`; `policy.drift`), and a path whose version in HEAD (or
+`against`) is sealed must still be sealed, whatever the committed
+`.gitattributes` or rules say now (a rename counts as the same path). Rules
+files are never covered, not even by a rule whose `path_regex` matches them.
 """
 
 from __future__ import annotations
@@ -71,6 +78,21 @@ class Content:
         self.staged = staged
         self._blobs: sources.Blobs | None = None
         self._index: dict[str, str] | None = None
+        self._fetched: dict[str, bytes] = {}
+        self._by_clean: set[str] | None = None
+        # working-tree check: files sealer's git filter keeps sealed (plaintext here)
+        self.stored: sources.SealedInGit | None = None
+
+    def use_git_for_filtered(self, paths: Sequence[str]) -> None:
+        """Read tracked `filter=sealer` files from the index: git holds them sealed."""
+        self.stored = sources.SealedInGit.find(paths)
+        if self.stored is not None:
+            self._fetched.update(
+                sources.batch_read(list(self.stored.blobs.values()), cwd=self.stored.top)
+            )
+
+    def from_git(self, path: str) -> bool:
+        return self.stored is not None and self.stored.blob_of(path) is not None
 
     def index(self) -> dict[str, str]:
         """Path (relative to cwd, normalised) -> blob id of every index entry."""
@@ -80,7 +102,29 @@ class Content:
             self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
         return self._index
 
+    def prefetch(self, paths: Sequence[str]) -> None:
+        """Read the index blobs of `paths` in one go (staged): one git round trip, not one each."""
+        if self.staged:
+            index = self.index()
+            blobs = [b for p in paths if (b := index.get(os.path.normpath(p))) is not None]
+            self._fetched.update(sources.batch_read(blobs))
+
+    def sealed_by_clean(self, path: str) -> bool:
+        """Staged, and a blob that sealer's clean filter sealed itself (see cleaned.py)."""
+        if not self.staged:
+            return False
+        if self._by_clean is None:
+            from sealer.audit.git import git_dir
+            from sealer.gitfilter import cleaned
+
+            top = Path(sources.require_repo())
+            self._by_clean = cleaned.load(cleaned.record_path(str(git_dir(top))))
+        blob = self.index().get(os.path.normpath(path))
+        return blob is not None and blob in self._by_clean
+
     def blob(self, oid: str) -> bytes | None:
+        if oid in self._fetched:
+            return self._fetched[oid]
         if self._blobs is None:
             self._blobs = sources.Blobs()
         return self._blobs.read(oid)[0]
@@ -91,6 +135,10 @@ class Content:
             blob = self.index().get(os.path.normpath(path))
             if blob is not None:
                 return self.blob(blob)
+        elif self.stored is not None:
+            blob = self.stored.blob_of(path)
+            if blob is not None and blob in self._fetched:
+                return self._fetched[blob]
         try:
             return Path(path).read_bytes()
         except FileNotFoundError:
@@ -170,6 +218,8 @@ class Checker:
         self._keyring: Keyring | None = None
         self._rules_for_dir: dict[str, Path | None] = {}
         self._rules: dict[Path, rules.Rules] = {}
+        self._covered: dict[str, bool] = {}
+        self._rel_dirs: dict[tuple[str, Path], str] = {}
 
     def check(self, path: str, report: Report) -> None:
         if sources.is_audit_log(path):
@@ -179,6 +229,8 @@ class Checker:
         except SealerError as e:
             report.problems.append(Problem(path, e))
             return
+        if note and self.content.from_git(path):
+            note += " (as git holds it; the working file is its plaintext)"
         if note:
             report.notes.append((path, note))
 
@@ -195,6 +247,9 @@ class Checker:
         """Content is read only where it matters: covered files, text formats, twins."""
         if not self.content.exists(path):
             raise _io_error(path, None)
+        if self.content.sealed_by_clean(path):
+            # sealed, MAC fresh: clean wrote it; a key would only verify it again
+            return "sealed by sealer's git filter (not opened again)"
         fmt_name = formats.name_for_path(path)
         if self.covered(path):
             return self._sealed(path, self._read(path), fmt_name, covered=True)
@@ -228,18 +283,41 @@ class Checker:
         data = self.content.blob(blob)
         return data is not None and _is_sealed(formats.name_for_path(old_path), fileio.decode(data))
 
+    def reads(self, path: str) -> bool:
+        """Whether checking `path` opens its content (a covered or text file clean did not seal)."""
+        if self.content.sealed_by_clean(path):
+            return False
+        return formats.name_for_path(path) in _TEXT_FORMATS or self.covered(path)
+
     def covered(self, path: str) -> bool:
         """Whether a creation rule with a path_regex matches `path` (never a rules file)."""
         if rules.is_rules_file(path):
             return False
+        found = self._covered.get(path)
+        if found is None:
+            found = self._covered[path] = self._match(path)
+        return found
+
+    def _match(self, path: str) -> bool:
         rules_path = self._rules_path(path)
         if rules_path is None:
             return False
         if rules_path not in self._rules:
             self._rules[rules_path] = rules.load(rules_path)
         loaded = self._rules[rules_path]
-        rel = rules.relative_to_rules(Path(path), rules_path)
+        rel = self._relative(path, rules_path)
         return any(rules.path_matches(loaded, i, rel) for i in range(len(loaded.rules)))
+
+    def _relative(self, path: str, rules_path: Path) -> str:
+        """`rules.relative_to_rules`, resolving each directory once (not every file's path)."""
+        if os.path.islink(path):
+            return rules.relative_to_rules(path, rules_path)
+        directory, name = os.path.split(path)
+        key = (directory, rules_path)
+        base = self._rel_dirs.get(key)
+        if base is None:
+            base = self._rel_dirs[key] = rules.relative_to_rules(directory or ".", rules_path)
+        return name if base == "." else f"{base}/{name}"
 
     def _rules_path(self, path: str) -> Path | None:
         if self.config is not None:
@@ -363,7 +441,12 @@ def run(
             content, structure_only=structure_only, config=config, before=before,
             against=rev or "HEAD",
         )  # fmt: skip
-        for path in files_to_check(paths, staged):
+        files = files_to_check(paths, staged)
+        if staged:
+            content.prefetch([p for p in files if checker.reads(p)])
+        else:
+            content.use_git_for_filtered(files)
+        for path in files:
             checker.check(path, report)
     finally:
         content.close()

@@ -35,6 +35,7 @@ class Opened(Record):
     stash: envelope.Stash
     mac_hex: str
     warnings: list[str] = []  # noqa: RUF012 - never mutated
+    unopened: list[str] = []  # noqa: RUF012 - recovery: paths of values left sealed
 
 
 class Policy(Record):
@@ -83,11 +84,20 @@ def open_text(
     file: str | None = None,
     ignore_mac: bool = False,
     remember: bool = True,
+    recover: bool = False,
 ) -> Opened:
-    """Open a sealed file; `remember=False` when it will not be sealed again (no stash)."""
+    """Open a sealed file; `remember=False` when it will not be sealed again (no stash).
+
+    `recover` (decrypt --ignore-mac): the MAC is not checked and values that fail
+    authentication stay sealed, listed in `unopened`; such a result is for reading
+    only, never for sealing again.
+    """
     parsed, meta = read_metadata(fmt, text, file)
     key = keyring.unwrap(meta, file=file)
-    return open_parsed(fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac, remember=remember)
+    return open_parsed(
+        fmt, parsed, meta, key, file=file, ignore_mac=ignore_mac or recover,
+        remember=remember and not recover, recover=recover,
+    )  # fmt: skip
 
 
 def open_parsed(
@@ -99,10 +109,12 @@ def open_parsed(
     file: str | None = None,
     ignore_mac: bool = False,
     remember: bool = True,
+    recover: bool = False,
 ) -> Opened:
+    unopened: list[str] | None = [] if recover else None
     try:
         result = envelope.open_tree(
-            parsed.docs, key, meta.selection, meta.mac_only_encrypted, remember
+            parsed.docs, key, meta.selection, meta.mac_only_encrypted, remember, unopened
         )
         if not ignore_mac:
             envelope.check_mac(meta.mac, result.mac_hex, key, meta.lastmodified)
@@ -119,7 +131,9 @@ def open_parsed(
         f"{file or 'input'}: {fmt.name}, {len(result.replacements)} sealed values opened, "
         + ("MAC not checked (--ignore-mac)" if ignore_mac else "MAC ok")
     )
-    return Opened(plaintext, meta, key, result.stash, result.mac_hex, result.warnings)
+    return Opened(
+        plaintext, meta, key, result.stash, result.mac_hex, result.warnings, unopened or []
+    )
 
 
 def seal_text(

@@ -22,7 +22,7 @@ from sealer import document, fileio, policy
 from sealer.datakey import Keyring
 from sealer.errors import SealerError
 from sealer.filelock import replace_if_unchanged
-from sealer.privatedir import PrivateDir, abandoned, base, memory_dir
+from sealer.privatedir import LOCK, PrivateDir, abandoned, base, memory_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,13 +36,27 @@ class EditorFailed(SealerError):
 
 
 def _report_abandoned() -> None:
-    """Say where a killed `sealer edit` left plaintext (it may be unsaved work)."""
+    """Say where a killed `sealer edit` left plaintext (it may be unsaved work).
+
+    A leftover that holds nothing but its lock (killed before the plaintext was
+    written, or while cleaning up) has nothing to lose: it is removed quietly.
+    """
     for leftover in abandoned(SCRATCH_PREFIX):
+        if _only_locks(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+            continue
         sys.stderr.write(
             f"sealer: warning: an earlier `sealer edit` stopped without cleaning up; its "
             f"plaintext is in {leftover} (only you can read it): keep what you need, then "
             f"remove it with: rm -r {leftover}\n"
         )
+
+
+def _only_locks(directory: Path) -> bool:
+    try:
+        return all(name in (LOCK, f"{LOCK}.new") for name in os.listdir(directory))
+    except OSError:
+        return False
 
 
 def editor_command() -> list[str]:

@@ -70,9 +70,9 @@ class _Walker:
         else:
             search = selection.pattern.search
             if self.root_flag:
-                self._flag = lambda flag, key: flag and search(key) is None
+                self._flag = lambda flag, key: flag and not search(key)
             else:
-                self._flag = lambda flag, key: flag or search(key) is not None
+                self._flag = lambda flag, key: flag or search(key)
 
     def _leaf(
         self, node: Leaf, path: tuple[str, ...], upath: UserPath, flag: bool, stack: list[list[str]]
@@ -299,11 +299,15 @@ def open_tree(
     selection: Selection,
     mac_only_encrypted: bool = False,
     remember: bool = True,
+    damaged: list[str] | None = None,
 ) -> OpenResult:
     """Decrypt every sealed leaf; compute the MAC over the plaintext.
 
     `remember` keeps every ciphertext in the result's Stash, for sealing the
-    file again; reading it only (decrypt, exec) skips that.
+    file again; reading it only (decrypt, exec) skips that. `damaged` is for
+    recovery (`decrypt --ignore-mac`): a value or comment that fails
+    authentication stays sealed as it is and its path is added there, instead
+    of failing the whole file (each value has its own GCM tag).
     """
     h = primitives.Sha512()
     if mac_only_encrypted:
@@ -350,12 +354,18 @@ def open_tree(
                         raise ValueError("a comment in a value's place")
                 except enc.BadValue:
                     if value.startswith(enc.PREFIX):
+                        if damaged is not None:
+                            damaged.append(show_path(upath))
+                            return
                         raise _damaged(upath) from None
                     raise FormatError(
                         f"{show_path(upath)}: value should be sealed but is not an ENC[...] value",
                         hint="the file was changed by hand; restore it, or seal it again",
                     ) from None
                 except (AuthenticationFailed, ValueError, KeyError, UnicodeDecodeError):
+                    if damaged is not None:
+                        damaged.append(show_path(upath))
+                        return
                     raise _damaged(upath) from None
                 if remember:
                     stash.put(aad, tag, data, value)
@@ -376,6 +386,9 @@ def open_tree(
     for node, upath in unopened:
         # go-yaml may file a comment under another mapping than sealer would
         found = next((f for p in paths if (f := _open_comment(node.text, cipher, p))), None)
+        if found is None and damaged is not None:
+            damaged.append(f"{show_path(upath)} (a comment)")
+            continue
         if found is None:
             raise IntegrityError(
                 f"{show_path(upath)}: a sealed comment failed authentication",

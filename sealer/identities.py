@@ -45,6 +45,25 @@ def sops_key_file() -> Path:
     return Path(_key_file("sops"))
 
 
+def pkcs11_module() -> str | None:
+    """The PKCS#11 module the user chose: `SEALER_PKCS11_MODULE`, else the first line of
+    `$XDG_CONFIG_HOME/sealer/pkcs11-module`. Never a path from a file being opened:
+    loading a module runs its code (SECURITY.md, "Untrusted sealed and rules files")."""
+    chosen = os.environ.get("SEALER_PKCS11_MODULE")
+    if chosen:
+        return chosen
+    path = os.path.join(_config_home(), "sealer", "pkcs11-module")
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [x.strip() for x in f.read().splitlines()]
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+        raise FileError(f"cannot read {path}: {reason}") from None
+    return next((x for x in lines if x and not x.startswith("#")), None)
+
+
 def _keys_in(text: str, source: str) -> list[str]:
     keys: list[str] = []
     for line in text.splitlines():

@@ -24,6 +24,7 @@ from sealer.errors import ConfigError, FileError, FormatError, SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.metadata import Metadata
 from sealer.policy import stanza_fingerprint
+from sealer.scan.sources import batch_read
 from sealer.trust import Trust
 
 TYPE_CHECKING = False
@@ -64,6 +65,7 @@ class Target:
     where: Literal["worktree", "index"]
     root: Path | None
     mode: str = "100644"
+    blob: str | None = None  # where == "index": the blob id the text was read from
 
 
 @dataclass(frozen=True)
@@ -242,12 +244,60 @@ def write(p: Plan) -> None:
     entry = git.index_entry(t.root, t.name)
     staged = fileio.decode(git.run(["cat-file", "blob", entry[1]], t.root)) if entry else None
     if staged != t.text:
-        raise FileError(
-            f"{t.name}: the staged file changed while sealer was re-keying it; it was not "
-            "overwritten",
-            hint="run the command again on the file as it is now",
-        )
+        raise _changed_meanwhile(t.name)
     git.write_index(t.root, t.name, data, t.mode)
+
+
+class IndexWrites:
+    """Re-sealed index blobs of a filter repository, stored and staged together.
+
+    Re-keying every file of a large repository wrote each blob with its own
+    `git hash-object` and `git update-index` (and read the index twice more
+    per file to check it had not changed). Here the whole batch takes one
+    `git ls-files` (is every blob still the one read?), one `git hash-object
+    --stdin-paths` and, once the audit log has its lines, one `git
+    update-index --index-info`. Storing blobs changes nothing visible; only the
+    final staging does, and only for the files whose log lines were written.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.plans: list[Plan] = []
+
+    def add(self, p: Plan) -> None:
+        assert p.new_text is not None and p.target.where == "index"
+        self.plans.append(p)
+
+    def store(self) -> tuple[list[tuple[Plan, str]], list[SealerError]]:
+        """Write the new blobs: (plan, blob id) for each, and the files changed meanwhile."""
+        if not self.plans:
+            return [], []
+        current = git.index_map(self.root)
+        ready: list[Plan] = []
+        failed: list[SealerError] = []
+        for p in self.plans:
+            entry = current.get(p.target.name)
+            if entry is None or entry[1] != p.target.blob:
+                failed.append(_changed_meanwhile(p.target.name))
+            else:
+                ready.append(p)
+        texts = [fileio.encode(p.new_text or "") for p in ready]
+        return list(zip(ready, git.write_blobs(self.root, texts), strict=True)), failed
+
+    def stage(self, stored: Sequence[tuple[Plan, str]]) -> None:
+        """Stage the blobs, and list them for the pre-commit hook (sealed here, MAC fresh)."""
+        if stored:
+            from sealer.gitfilter import cleaned
+
+            git.stage(self.root, [(p.target.mode, blob, p.target.name) for p, blob in stored])
+            cleaned.add(cleaned.record_path(str(git.git_dir(self.root))), [b for _, b in stored])
+
+
+def _changed_meanwhile(name: str) -> FileError:
+    return FileError(
+        f"{name}: the staged file changed while sealer was re-keying it; it was not overwritten",
+        hint="run the command again on the file as it is now",
+    )
 
 
 # --- finding the files -------------------------------------------------------
@@ -262,11 +312,29 @@ def _maybe_sealed(fmt: formats.Format, text: str) -> bool:
         return False
 
 
+class _Index:
+    """The index entries and staged blobs of the filtered files of a directory, read once."""
+
+    def __init__(self, root: Path, files: Sequence[Path]):
+        self.entries = git.index_map(root)
+        self.names = {f: f.resolve().relative_to(root).as_posix() for f in files}
+        oids = [e[1] for n in self.names.values() if (e := self.entries.get(n)) is not None]
+        self.blobs = batch_read(oids, cwd=str(root))
+
+
 def _target(
-    path: Path, root: Path | None, *, explicit: bool, filtered: bool | None = None
+    path: Path,
+    root: Path | None,
+    *,
+    explicit: bool,
+    filtered: bool | None = None,
+    index: _Index | None = None,
 ) -> Target | None:
     """The sealed file at `path`: the working-tree file, else (filter repos) the index blob."""
-    name = path.resolve().relative_to(root).as_posix() if root else str(path)
+    if index is not None and path in index.names:
+        name = index.names[path]
+    else:
+        name = path.resolve().relative_to(root).as_posix() if root else str(path)
     fmt = formats.get(formats.name_for_path(str(path)))
     text = fileio.read(str(path)) if path.exists() or explicit else ""
     if _maybe_sealed(fmt, text):
@@ -274,12 +342,14 @@ def _target(
     if filtered is None and root is not None:
         filtered = git.attribute(root, "filter", name) == "sealer"
     if root is not None and filtered:
-        entry = git.index_entry(root, name)
+        entry = index.entries.get(name) if index is not None else git.index_entry(root, name)
         if entry is not None:
-            blob = git.run(["cat-file", "blob", entry[1]], root)
-            staged = fileio.decode(blob)
+            data = index.blobs.get(entry[1]) if index is not None else None
+            if data is None:
+                data = git.run(["cat-file", "blob", entry[1]], root)
+            staged = fileio.decode(data)
             if _maybe_sealed(fmt, staged):
-                return Target(path, name, fmt, staged, "index", root, mode=entry[0])
+                return Target(path, name, fmt, staged, "index", root, entry[0], entry[1])
     if explicit:
         raise FormatError(
             "the file is not sealed", hint="seal it first with `sealer encrypt -i`", file=str(path)
@@ -307,8 +377,11 @@ def targets(paths: Iterable[str], cwd: Path) -> tuple[list[Target], Path | None]
         if path.is_dir():
             files = _files_under(path, root, cwd)
             sealed_by_filter = git.filtered(root, files) if root else set()
+            index = _Index(root, sorted(sealed_by_filter)) if root and sealed_by_filter else None
             for name in files:
-                t = _target(name, root, explicit=False, filtered=name in sealed_by_filter)
+                t = _target(
+                    name, root, explicit=False, filtered=name in sealed_by_filter, index=index
+                )
                 if t is not None:
                     found.append(t)
         else:

@@ -10,7 +10,6 @@ applies; a rule without `path_regex` matches every file.
 from __future__ import annotations
 
 import os
-import re
 
 from sealer import recipients
 from sealer.document import Policy
@@ -226,10 +225,9 @@ def path_matches(rules: Rules, i: int, rel: str) -> bool | None:
     regex = rules.rules[i].get("path_regex")
     if regex is None:
         return None
-    try:
-        return re.search(str(regex), rel) is not None
-    except re.error as e:
-        raise ConfigError(f"{rules.path}: creation_rules[{i}].path_regex: {e}") from None
+    from sealer import pattern  # RE2, linear time: the rules file is data (issue 14)
+
+    return pattern.compile_(str(regex), f"{rules.path}: creation_rules[{i}].path_regex").search(rel)
 
 
 def _group(spec: dict[str, Any], where: str) -> list[Recipient]:

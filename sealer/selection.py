@@ -2,14 +2,13 @@
 
 A port of sops' `Tree.shouldBeEncrypted`: suffix and regex rules look at every
 key of the path (ancestors included), comment rules at the comments that precede
-the leaf at its own and every enclosing level. Regexes are unanchored searches.
+the leaf at its own and every enclosing level. Regexes are unanchored searches,
+in RE2 as sops runs them (sealer/pattern.py): they come with the data.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
+from sealer import pattern
 from sealer.errors import ConfigError
 from sealer.records import Record
 
@@ -22,11 +21,6 @@ RULES = (
     "encrypted_comment_regex",
 )
 DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted"
-
-
-@cache
-def _compiled(value: str) -> re.Pattern[str]:
-    return re.compile(value)
 
 
 class Selection(Record):
@@ -50,15 +44,12 @@ class Selection(Record):
             raise ConfigError(f"{where}: {rule} must be a string")
         selection = cls(rule, value)
         if rule.endswith("regex"):
-            try:
-                _ = selection.pattern
-            except re.error as e:
-                raise ConfigError(f"{where}: {rule} is not a valid regex: {e}") from None
+            pattern.compile_(value, f"{where}: {rule}")
         return selection
 
     @property
-    def pattern(self) -> re.Pattern[str]:
-        return _compiled(self.value)
+    def pattern(self) -> pattern.Pattern:
+        return pattern.compile_(self.value, self.rule)
 
     @property
     def uses_comments(self) -> bool:

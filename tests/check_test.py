@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sealer.check import twin_candidates
+from tests.gitfilter.gitrepo import new_repo
 from tests.helpers import AgeKey, make_age_key, run, sealer
 
 PLAIN = {
@@ -277,3 +278,20 @@ def test_second_key_holder_verifies_too(project: Path, tmp_path: Path) -> None:
     result = sealer("check", "-v", cwd=project, env={"SEALER_AGE_KEY_FILE": str(other.file)})
     assert result.returncode == 0
     assert "structure intact" in result.stderr
+
+
+def test_in_a_filter_checkout_the_decrypted_files_are_checked_as_git_holds_them(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    repo = new_repo(tmp_path / "r", age_key, files={"secrets/app.yaml": "password: hunter2\n"})
+    assert repo.read("secrets/app.yaml") == "password: hunter2\n"  # smudged
+    out = repo.sealer("check", "-v", ".")
+    assert (
+        "sealer: secrets/app.yaml: sealed; MAC verified "
+        "(as git holds it; the working file is its plaintext)" in out.stderr
+    )
+    # a covered file that is not in git yet is checked as the file it is
+    repo.write("secrets/new.yaml", "token: plain\n")
+    bad = repo.sealer("check", ".", check=False)
+    assert bad.returncode == 4
+    assert "secrets/new.yaml: the file is not sealed" in bad.stderr

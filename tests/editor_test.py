@@ -8,6 +8,8 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import AgeKey, run, sealer
 
 PLAIN = "db:\n  password: hunter2\n  port: 5432\n"
@@ -47,7 +49,7 @@ def test_scratch_file_is_private_and_removed(in_tmp: Path, age_key: AgeKey) -> N
     sealer("edit", str(path), env={"SEALER_AGE_KEY": age_key.secret, "EDITOR": ed}, check=True)
     mode, scratch, dmode = record.read_text().replace("\n", " ").split()[:3]
     assert mode == "600" and dmode == "700"
-    assert scratch.startswith("/dev/shm/sealer-") or not os.path.isdir("/dev/shm")
+    assert scratch.startswith(os.environ["SEALER_PRIVATE_DIR"] + "/sealer-edit-")
     assert not os.path.exists(scratch) and not os.path.exists(os.path.dirname(scratch))
 
 
@@ -85,6 +87,24 @@ def test_invalid_content_keeps_original_and_edits(in_tmp: Path, age_key: AgeKey)
     again = sealer("edit", str(path), env={"SEALER_AGE_KEY": age_key.secret, "EDITOR": "true"})
     assert f"its plaintext is in {os.path.dirname(kept)}" in again.stderr
     shutil.rmtree(os.path.dirname(kept))
+
+
+def test_a_leftover_holding_only_its_lock_is_removed_without_a_warning(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    path = sealed_file(in_tmp, age_key)
+    private = Path(os.environ["SEALER_PRIVATE_DIR"])
+    empty, kept = private / "sealer-edit-empty", private / "sealer-edit-kept"
+    for leftover in (empty, kept):
+        leftover.mkdir(mode=0o700)
+        (leftover / ".lock").write_bytes(b"")
+    (kept / "app.yaml").write_text("password: typed-but-never-saved\n")
+    out = sealer("edit", str(path), env={"SEALER_AGE_KEY": age_key.secret, "EDITOR": "true"})
+    assert out.returncode == 0, out.stderr
+    assert not empty.exists()
+    assert str(empty) not in out.stderr
+    assert f"its plaintext is in {kept} (only you can read it)" in out.stderr
+    assert (kept / "app.yaml").exists()
 
 
 def test_invalid_content_on_a_terminal_reopens_the_editor(in_tmp: Path, age_key: AgeKey) -> None:
@@ -144,9 +164,10 @@ def test_sealer_private_dir_takes_the_scratch_files(in_tmp: Path, age_key: AgeKe
 
 
 def test_without_dev_shm_edit_warns_that_the_scratch_file_is_on_disk(
-    in_tmp: Path, age_key: AgeKey
+    in_tmp: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Run as on a machine without /dev/shm: sealer's idea of it points nowhere."""
+    monkeypatch.delenv("SEALER_PRIVATE_DIR")
     path = sealed_file(in_tmp, age_key)
     code = (
         "import sys\nfrom pathlib import Path\nimport sealer.privatedir as p\n"

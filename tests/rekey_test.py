@@ -220,6 +220,33 @@ def test_in_a_filter_repo_the_index_gets_the_rekeyed_blob_and_the_worktree_stays
     assert_no_plaintext(repo, ["hunter2"])
 
 
+def test_every_filtered_file_of_a_repo_is_rekeyed_in_one_batch(tmp_path: Path) -> None:
+    alice, bob = make_age_key(tmp_path / "k", "alice"), make_age_key(tmp_path / "k", "bob")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    names = ["a.yaml", "team/b.yaml", "team/deep/c.yaml"]
+    for name in names:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        _seal(repo, name, PLAIN["yaml"][1], alice.recipient)
+    (repo / ".gitattributes").write_text("*.yaml filter=sealer\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "sealed")
+    for name in names:
+        (repo / name).write_text(PLAIN["yaml"][1])  # what the smudge filter leaves
+    _rules(repo, alice.recipient, bob.recipient)
+    out = sealer("updatekeys", cwd=repo, env=_env(alice), check=True)
+    assert "team/b.yaml: +" in out.stderr and "3 of 3 files changed" in out.stderr
+    for name in names:
+        staged = _git(repo, "show", f":{name}")
+        assert bob.recipient in staged, name
+        assert _sealed_values(staged) == _sealed_values(_git(repo, "show", f"HEAD:{name}"))
+        assert (repo / name).read_text() == PLAIN["yaml"][1]
+    # listed for the pre-commit hook, which then does not open them again
+    listed = (repo / ".git" / "sealer" / "cleaned").read_text().split()
+    assert {_git(repo, "rev-parse", f":{n}").strip() for n in names} <= set(listed)
+
+
 def test_one_off_flags_work_for_another_key_type_too(tmp_path: Path) -> None:
     from sealer.rekey import fingerprints
     from tests.audit.keys import make_ssh_key

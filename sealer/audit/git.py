@@ -109,6 +109,46 @@ def write_index(root: Path, path: str, data: bytes, mode: str) -> str:
     return sha
 
 
+def index_map(root: Path) -> dict[str, tuple[str, str]]:
+    """Every stage-0 index entry: path (relative to root) -> (mode, blob id), in one git call."""
+    out = run(["ls-files", "-s", "-z"], root)
+    found: dict[str, tuple[str, str]] = {}
+    for record in out.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        fields = meta.decode().split()
+        if len(fields) == 3 and fields[2] == "0":
+            found[name.decode("utf-8", "surrogateescape")] = (fields[0], fields[1])
+    return found
+
+
+def write_blobs(root: Path, contents: list[bytes]) -> list[str]:
+    """Store many blobs with one `git hash-object` (through files in a private temp dir)."""
+    import tempfile
+
+    if not contents:
+        return []
+    with tempfile.TemporaryDirectory(prefix="sealer-blobs-") as tmp:
+        names = []
+        for i, data in enumerate(contents):
+            name = f"{tmp}/{i}"
+            with open(name, "wb") as f:
+                f.write(data)
+            names.append(name)
+        out = run(["hash-object", "-w", "--no-filters", "--stdin-paths"], root,
+                  input="".join(f"{n}\n" for n in names).encode())  # fmt: skip
+    ids = out.decode().split()
+    if len(ids) != len(contents):
+        raise GitError(f"`git hash-object` stored {len(ids)} of {len(contents)} blobs")
+    return ids
+
+
+def stage(root: Path, entries: list[tuple[str, str, str]]) -> None:
+    """Stage (mode, blob id, path) entries with one `git update-index --index-info`."""
+    lines = b"".join(f"{mode} {blob}\t{path}".encode("utf-8", "surrogateescape") + b"\0"
+                     for mode, blob, path in entries)  # fmt: skip
+    run(["update-index", "-z", "--index-info"], root, input=lines)
+
+
 def ls_files(root: Path, paths: list[str]) -> list[str]:
     out = run(["ls-files", "-z", "--full-name", "--", *paths], root)
     return [p.decode() for p in out.split(b"\0") if p]

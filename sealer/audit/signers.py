@@ -4,7 +4,9 @@ One key per line: `principals [options] keytype base64 [comment]`. A key
 authorises an entry when its principals (comma-separated patterns, `*` and `?`
 wildcards, `!` to exclude) match the entry's actor email, its `namespaces=`
 option (if any) allows sealer's namespace, and its `valid-after=` /
-`valid-before=` window (if any) holds at the entry's time. `cert-authority`
+`valid-before=` window (if any) holds at the entry's trusted time (the time the
+signer wrote, but never earlier than the commits before the entry nor later than
+now: `sealer.audit.verify.trusted_time`). `cert-authority`
 lines are not honoured: entries must be signed by a listed key itself.
 """
 

@@ -10,7 +10,9 @@ its first parent:
   4. a change of `.sealer/allowed_signers` has a `signers.update` entry;
   5. every sealed file whose recipients or wrapped data key changed in C has an
      entry for it in C, whose `recipients.after` matches the committed file (and
-     whose data-key id matches, where a local identity can open the file).
+     whose data-key id matches, where a local identity can open the file). Each
+     version is parsed by its format (never matched for bytes), and a file that
+     stops parsing as sealed has changed too (its entry says `after: []`).
 Then the log at HEAD must extend the head pinned by the last successful run on
 this branch, and the working tree's log must extend HEAD's.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +66,24 @@ class Report:
         return not self.problems
 
 
-def signer_problem(entry: Entry, allowed: list[signers.Line]) -> str | None:
+def trusted_time(entry: Entry, history: datetime | None = None) -> datetime:
+    """The time an entry's signer's `valid-after`/`valid-before` window is checked at.
+
+    The signer writes `time` itself, so it only counts between two bounds the signer
+    does not choose: not before `history` (the newest committer time in the history
+    the entry was committed on top of: an entry cannot be backdated behind commits
+    that came before it) and not after now (the verifier's clock: an entry cannot
+    claim a time to come).
+    """
+    when = datetime.fromisoformat(entry.data["time"])  # validated: YYYY-MM-DDTHH:MM:SSZ
+    if history is not None and history > when:
+        when = history
+    return min(when, datetime.now(UTC))
+
+
+def signer_problem(
+    entry: Entry, allowed: list[signers.Line], history: datetime | None = None
+) -> str | None:
     """Why an entry's own signature does not count, or None when it does."""
     try:
         public_key = sshsig.verify(entry.payload(), entry.signature, NAMESPACE)
@@ -72,7 +91,7 @@ def signer_problem(entry: Entry, allowed: list[signers.Line]) -> str | None:
         return f"bad signature: {e}"
     if sshsig.fingerprint(public_key) != entry.data["actor"]["key"]:
         return "actor.key is not the key that signed the entry"
-    when = datetime.fromisoformat(entry.data["time"])  # validated: YYYY-MM-DDTHH:MM:SSZ
+    when = trusted_time(entry, history)
     reason = signers.why_not(allowed, public_key, entry.email, NAMESPACE, when)
     return f"signer not authorised: {reason}" if reason else None
 
@@ -149,17 +168,26 @@ class KeyState:
     meta: Any
 
 
+# A blob that is not (or no longer) a sealed file: no recipients, no data key.
+NOT_SEALED = KeyState((), "not sealed", None)
+
+
 def key_state(path: str, data: bytes | None) -> KeyState | None:
-    """Recipients and wrapped-key identity of a sealed file's blob; None if not sealed."""
+    """Recipients and wrapped-key identity of a sealed file's blob; None if not sealed.
+
+    The blob is parsed by its format's real parser, as `sealer decrypt` and sops
+    would read it: metadata spelled with escapes (`"\u0073ops"` in JSON,
+    `"\x73ops"` in YAML) is still metadata, so no byte pattern decides this.
+    """
     from sealer import fileio
     from sealer.rekey import fingerprints
 
-    if data is None or b"sops" not in data:
+    if data is None:
         return None
     try:
         fmt = formats.get(formats.name_for_path(path))
         _parsed, meta = document.read_metadata(fmt, fileio.decode(data), path)
-    except (SealerError, ImportError):
+    except (SealerError, ImportError, RecursionError):
         return None
     stanzas = [[{"type": s.type, **s.fields} for s in g] for g in meta.groups]
     wrapped = hashlib.sha256(json.dumps(stanzas, sort_keys=True, default=str).encode()).hexdigest()
@@ -180,6 +208,26 @@ class _History:
         self._signers: dict[str | None, list[signers.Line]] = {}
         self._states: dict[tuple[str, str], KeyState | None] = {}
         self._data_keys: dict[str, str | None] = {}  # KeyState.wrapped -> data-key id
+        self.committed: dict[str, int] = {}  # commit -> committer time (seconds)
+        self.times: dict[str, int] = {}  # commit -> newest committer time in its history
+
+    def history_time(self, parents: list[str]) -> datetime | None:
+        """The newest committer time in the parents' histories (see `trusted_time`)."""
+        known = [self.times[p] for p in parents if p in self.times]
+        return datetime.fromtimestamp(max(known), UTC) if known else None
+
+    def load_times(self, trust_root: str, head: str) -> None:
+        out = git.run(["log", "--format=%H %ct", f"{trust_root}..{head}"], self.root)
+        out += git.run(["show", "-s", "--format=%H %ct", trust_root], self.root)
+        for line in out.decode().split("\n"):
+            if line:
+                commit, _, seconds = line.partition(" ")
+                self.committed[commit] = int(seconds)
+        self.times[trust_root] = self.committed.get(trust_root, 0)
+
+    def note_time(self, c: git.Commit) -> None:
+        own = self.committed.get(c.id, 0)
+        self.times[c.id] = max([own, *(self.times[p] for p in c.parents if p in self.times)])
 
     def problem(self, commit: str, seq: int | None, message: str, file: str | None = None) -> None:
         self.report.problems.append(Problem(commit, seq, message, file))
@@ -290,7 +338,7 @@ class _History:
             if entry.seq < inherited:
                 out.append((entry.effective(), False))
                 continue
-            reason = signer_problem(entry, self.allowed(p1))
+            reason = signer_problem(entry, self.allowed(p1), self.history_time(c.parents))
             if reason:
                 self.problem(c.id, entry.seq, reason, entry.effective().file)
             if entry.action == "carry":
@@ -329,7 +377,7 @@ class _History:
             self.problem(c.id, entry.seq, "carries an entry the log already has (a replay)")
             return
         for signed in _carry_chain(entry)[1:]:
-            reason = signer_problem(signed, self.allowed(p1))
+            reason = signer_problem(signed, self.allowed(p1), self.history_time(c.parents))
             if reason:
                 self.problem(c.id, entry.seq, f"the carried entry's {reason}", signed.file)
 
@@ -369,6 +417,8 @@ class _History:
                 states[path] = (self._state(path, old), self._state(path, new_blob))
         gone = {b.wrapped for b, a in states.values() if b is not None and a is None}
         for path, (before, after) in states.items():
+            if after is None and before is not None and c.changes[path][1] is not None:
+                after = NOT_SEALED  # still there but no longer parses as sealed: a change
             if after is None or (before is not None and before.wrapped == after.wrapped):
                 continue
             if before is None and after.wrapped in gone:
@@ -402,7 +452,13 @@ class _History:
             old = {r for g in before.groups for r in g} if before else set()
             now = {r for g in after.groups for r in g}
             diff = [f"+{r}" for r in sorted(now - old)] + [f"-{r}" for r in sorted(old - now)]
-            what = "created sealed" if before is None else "changed recipients or data key"
+            what = (
+                "created sealed"
+                if before is None
+                else "stopped parsing as a sealed file"
+                if after is NOT_SEALED
+                else "changed recipients or data key"
+            )
             self.problem(
                 c.id, None, f"{what} ({' '.join(diff) or 're-wrapped'}) with no audit entry", path
             )
@@ -422,7 +478,7 @@ class _History:
     def _check_data_key(self, c: git.Commit, path: str, after: KeyState, last: Entry) -> None:
         from sealer.audit.log import data_key_id
 
-        if self.keyring is None:
+        if self.keyring is None or after.meta is None:
             return
         if after.wrapped not in self._data_keys:
             try:
@@ -455,6 +511,7 @@ def verify_history(
     h.report.trust_root = trust_root
     try:
         h.start(trust_root)
+        h.load_times(trust_root, head)
         commits = git.walk(root, trust_root, head)
         children: dict[str, int] = {}
         for c in commits:
@@ -462,6 +519,7 @@ def verify_history(
                 children[p] = children.get(p, 0) + 1
         for c in commits:
             h.step(c)
+            h.note_time(c)
             h.report.commits += 1
             for p in c.parents:  # keep memory flat on long histories
                 children[p] -= 1
@@ -584,9 +642,11 @@ def _worktree_problems(root: Path, head: str, head_lines: list[bytes]) -> list[P
     found = git.tree_blobs(root, head, [SIGNERS])
     blob = git.run(["cat-file", "blob", found[SIGNERS]], root) if SIGNERS in found else b""
     allowed = signers.parse(blob.decode("utf-8", "replace"), SIGNERS)
+    seconds = int(git.run(["show", "-s", "--format=%ct", head], root).decode().strip() or 0)
+    history = datetime.fromtimestamp(seconds, UTC)
     problems = []
     for entry in added:
-        reason = signer_problem(entry, allowed)
+        reason = signer_problem(entry, allowed, history)
         if reason:
             problems.append(Problem(WORKTREE, entry.seq, reason, entry.effective().file))
     return problems

@@ -20,6 +20,7 @@ from sealer.errors import Exit, SealerError
 COMMANDS: dict[str, str] = {
     "audit": "sealer.cli.audit:audit",
     "check": "sealer.cli.check:check",
+    "completion": "sealer.cli.completion:completion",
     "decrypt": "sealer.cli.crypt:decrypt",
     "edit": "sealer.cli.edit:edit",
     "encrypt": "sealer.cli.crypt:encrypt",
@@ -83,13 +84,25 @@ def run_cli(argv: list[str]) -> int:
         rv: Any = cli.main(args=argv, prog_name="sealer", standalone_mode=False)
     except click.exceptions.Exit as e:
         return int(e.exit_code)
+    except click.UsageError as e:
+        command = e.ctx.command_path if e.ctx is not None else "sealer"
+        _usage_error(e.format_message(), f"see `{command} --help`")
+        return int(Exit.USAGE)
     except click.ClickException as e:
-        e.show()
+        _usage_error(e.format_message(), None)
         return int(e.exit_code)
     except click.exceptions.Abort:
         click.echo("sealer: interrupted", err=True)
         return int(Exit.INTERRUPTED)
     return int(rv) if isinstance(rv, int) else 0
+
+
+def _usage_error(message: str, hint: str | None) -> None:
+    """Click's errors in sealer's own format: `sealer: error:` and `sealer: hint:`."""
+    lines = [f"sealer: error: {line}" for line in message.splitlines() if line]
+    if hint:
+        lines.append(f"sealer: hint: {hint}")
+    sys.stderr.write("\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ RECIPIENT_FLAGS: dict[str, str] = {
     "ssh": "SSH public keys (ssh-ed25519/ssh-rsa AAAA…, or a .pub file)",
     "kms": "AWS KMS key ARNs (arn[+role_arn]; aliases as alias ARNs)",
     "pgp": "PGP fingerprints (gpg)",
-    "pkcs11": "PKCS#11 token keys (pkcs11:token=…;object=…?module-path=…)",
+    "pkcs11": "PKCS#11 token keys (pkcs11:token=…;object=…; module: SEALER_PKCS11_MODULE)",
 }
 # Settings that apply to the recipients of the flags above (key types read
 # them through `parse_recipients_with`).

@@ -47,11 +47,11 @@ def exec_(
     for path in env_files:
         source = open_file(path, keyring)
         variables = flatten.flatten(source.data(), fmt_name=source.fmt.name, file=path)
+        runner.refuse_plaintext_dangerous(variables, source.sealed_paths, path)
         groups.append((path, variables))
     values = flatten.merge(groups)
     specs = [runner.parse_file_spec(s) for s in file_specs]
     files = [(spec, open_file(spec.source, keyring).content) for spec in specs]
-    env = {} if no_inherit else dict(os.environb)
-    env.update({name.encode(): value for name, value in values.items()})
+    env = runner.child_environment({} if no_inherit else os.environb, values)
     status = runner.run(list(command), env, files, fifo=fifo)
     return runner.exit_like(status)

@@ -110,6 +110,7 @@ def _run(
     failed: list[SealerError] = []
     changed = 0
     staged_index = False
+    batch = rekey.IndexWrites(root) if root is not None else None
     with _progress(found) as items:
         for target in items:
             try:
@@ -129,6 +130,8 @@ def _run(
                 warn(f"{target.name}: {w}")
             if dry_run:
                 click.echo(f"{target.name}: {p.summary()}")
+            elif p.new_text is not None and batch is not None and target.where == "index":
+                batch.add(p)  # stored, logged and staged together below
             elif p.new_text is not None:
                 line = writer.sign(p.entry()) if writer else None
                 try:
@@ -146,6 +149,23 @@ def _run(
             removal = rekey.removal_warning(p)
             if removal:
                 warn(removal)
+    if batch is not None:
+        stored, meanwhile = batch.store()
+        for problem in meanwhile:
+            report(problem)
+        failed.extend(meanwhile)
+        logged: list[tuple[rekey.Plan, str]] = []
+        try:
+            for p, blob in stored:
+                if writer:
+                    writer.write(writer.sign(p.entry()))
+                logged.append((p, blob))
+                if len(found) < PROGRESS_FROM:
+                    click.echo(f"sealer: {p.target.name}: {p.summary()}", err=True)
+        finally:
+            batch.stage(logged)  # what has its log line, and nothing else
+        changed += len(logged)
+        staged_index |= bool(logged)
     if staged_index and writer and root is not None:
         from sealer.audit import LOG, git
 

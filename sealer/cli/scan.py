@@ -9,6 +9,9 @@ import click
 @click.argument("paths", nargs=-1, metavar="[PATH…]")
 @click.option("--staged", is_flag=True, help="Scan the index (what the next commit holds).")
 @click.option("--since", "rev", metavar="REV", help="Scan what the commits in REV..HEAD added.")
+@click.option(
+    "--all-history", is_flag=True, help="Scan what every commit added, the root commit included."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", is_flag=True, help="Print the findings as SARIF 2.1.0.")
 @click.option("--ignore-file", metavar="PATH", help="Ignore file [default: .sealer/scan-ignore].")
@@ -25,6 +28,7 @@ def scan(
     paths: tuple[str, ...],
     staged: bool,
     rev: str | None,
+    all_history: bool,
     as_json: bool,
     sarif: bool,
     ignore_file: str | None,
@@ -38,8 +42,11 @@ def scan(
     PATHs are files or directories (in a git work tree: its tracked and
     unignored files); without any, the current directory. --staged scans the
     index versions instead (without PATHs: the staged changes), --since REV the
-    file versions the commits in REV..HEAD introduced. Sealed ENC[…] values and
-    sealer's audit log are skipped; nothing is sent anywhere.
+    file versions the commits in REV..HEAD introduced, --all-history those of
+    every commit HEAD reaches (the root commit included). Sealed ENC[…] values
+    and sealer's audit log are skipped; a working file that sealer's git filter
+    keeps sealed in git is scanned as the sealed blob git holds (its plaintext
+    is not a leak). Nothing is sent anywhere.
 
     A line with `sealer:allow` (or `pragma: allowlist secret`, `gitleaks:allow`)
     in a comment is not reported, nor is a fingerprint listed in the ignore file.
@@ -47,16 +54,17 @@ def scan(
     """
     from sealer.scan.command import ScanOptions, run
 
-    if sum([staged, rev is not None]) > 1:
-        raise click.UsageError("use either --staged or --since, not both")
-    if rev is not None and paths:
-        raise click.UsageError("--since scans whole commits; it takes no PATH")
+    if sum([staged, rev is not None, all_history]) > 1:
+        raise click.UsageError("use only one of --staged, --since and --all-history")
+    if (rev is not None or all_history) and paths:
+        raise click.UsageError("--since and --all-history scan whole commits; they take no PATH")
     if as_json and sarif:
         raise click.UsageError("use either --json or --sarif, not both")
     options = ScanOptions(
         paths=list(paths),
         staged=staged,
         since=rev,
+        all_history=all_history,
         output="json" if as_json else "sarif" if sarif else "human",
         ignore_file=ignore_file,
         add_ignore=add_ignore,

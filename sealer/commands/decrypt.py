@@ -6,7 +6,7 @@ import sys
 
 from sealer import document, fileio, formats
 from sealer.datakey import Keyring
-from sealer.errors import SealerError
+from sealer.errors import Exit, IntegrityError, SealerError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,20 +27,41 @@ def decrypt(
     name = filename_override or file
     fmt = formats.for_file(file, input_type, filename_override)
     text = fileio.read(file)
-    opened = document.open_text(
-        fmt, text, Keyring(order), file=name, ignore_mac=ignore_mac, remember=False
-    )
+    opened = document.open_text(fmt, text, Keyring(order), file=name, recover=ignore_mac)
     for warning in opened.warnings:
         sys.stderr.write(f"sealer: warning: {name}: {warning}\n")
+    if opened.unopened and in_place:
+        raise IntegrityError(
+            f"{len(opened.unopened)} sealed value{'s' if len(opened.unopened) != 1 else ''} "
+            "failed authentication; the file is unchanged",
+            hint="recover to another file with --ignore-mac -o PATH (or stdout)",
+            file=name,
+        )
     if extract is not None:
         try:
             value = extract_value(fmt, opened.plaintext, extract)
         except SealerError as e:
             raise e.with_file(name) from None
         fileio.write_output(output, value, private=True)
+    else:
+        fileio.write_output(file if in_place else output, opened.plaintext, private=not in_place)
+    return _report_unopened(name, opened.unopened)
+
+
+def _report_unopened(name: str, unopened: list[str]) -> int:
+    """Recovery: which values stayed sealed; exit 51 if any did (what opened was written)."""
+    for path in unopened:
+        sys.stderr.write(
+            f"sealer: error: {name}: {path}: a sealed value failed authentication; "
+            "left sealed in the output\n"
+        )
+    if not unopened:
         return 0
-    fileio.write_output(file if in_place else output, opened.plaintext, private=not in_place)
-    return 0
+    sys.stderr.write(
+        "sealer: hint: every other value was opened and written; "
+        "restore the damaged ones from git or set them again\n"
+    )
+    return int(Exit.INTEGRITY)
 
 
 def extract_value(fmt: formats.Format, plaintext: str, path_text: str) -> str:

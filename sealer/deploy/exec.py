@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sealer import privatedir
+from sealer.deploy.flatten import Variable
 from sealer.errors import Exit, FileError, SealerError
 
 DIR_PREFIX = "sealer-exec-"
@@ -62,8 +63,47 @@ shutil.rmtree(sys.argv[1], ignore_errors=True)
 """
 
 
+# Variables that hold a private key, passphrase or PIN themselves: sealer needed them
+# to open the files, CMD does not get them (README, "sealer exec").
+KEY_VARIABLES = (
+    "SEALER_AGE_KEY", "SOPS_AGE_KEY", "SEALER_SSH_PASSPHRASE", "SEALER_PKCS11_PIN",
+)  # fmt: skip
+# Variables that choose code a program loads or runs, or where it finds programs and
+# libraries. Only a sealed value may set one: a plaintext value's key name is not
+# authenticated (sops' MAC hashes values, not key paths; with mac_only_encrypted
+# not even the values), so anyone who can commit could otherwise add `LD_PRELOAD:`.
+DANGEROUS_NAMES = frozenset(
+    (
+        "PATH", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "CDPATH",
+        "PROMPT_COMMAND", "GLOBIGNORE", "HOME", "TMPDIR", "SHELL", "EDITOR", "VISUAL",
+        "PAGER", "LESSOPEN", "GCONV_PATH", "HOSTALIASES", "RESOLV_HOST_CONF",
+        "PERL5LIB", "PERL5OPT", "PERLLIB", "RUBYLIB", "RUBYOPT", "NODE_OPTIONS",
+        "NODE_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
+        "CLASSPATH", "LUA_PATH", "LUA_CPATH", "TCLLIBPATH", "PHPRC", "PHP_INI_SCAN_DIR",
+        "GEM_PATH", "GEM_HOME", "BUNDLE_GEMFILE", "OPENSSL_CONF", "OPENSSL_ENGINES",
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "XDG_CONFIG_HOME", "XDG_DATA_DIRS",
+    )
+)  # fmt: skip
+DANGEROUS_PREFIXES = (
+    "LD_", "DYLD_", "PYTHON", "BASH_FUNC_", "GIT_", "SEALER_", "SOPS_", "MALLOC_", "GLIBC_",
+)  # fmt: skip
+
+
 class CommandError(SealerError):
     exit_code = Exit.ERROR
+
+
+def is_dangerous(name: str) -> bool:
+    return name in DANGEROUS_NAMES or name.startswith(DANGEROUS_PREFIXES)
+
+
+def child_environment(
+    inherited: Mapping[bytes, bytes], values: Mapping[str, bytes]
+) -> dict[bytes, bytes]:
+    """CMD's environment: the inherited one without key material, then the values."""
+    env = {k: v for k, v in inherited.items() if k.decode("utf-8", "replace") not in KEY_VARIABLES}
+    env.update({name.encode(): value for name, value in values.items()})
+    return env
 
 
 class CommandNotFound(CommandError):
@@ -360,3 +400,19 @@ def exit_like(status: int) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
     os.kill(os.getpid(), sig)
     return 128 + sig  # a signal whose default is to carry on (SIGCHLD, SIGWINCH, ...)
+
+
+def refuse_plaintext_dangerous(
+    variables: Sequence[Variable], sealed_paths: frozenset[tuple[str | int, ...]], file: str
+) -> None:
+    """A variable from a value that was not sealed may not have a dangerous name."""
+    from sealer.envelope import show_path
+
+    for var in variables:
+        if var.path not in sealed_paths and is_dangerous(var.name):
+            raise CommandError(
+                f"{show_path(var.path)}: a plaintext value may not set {var.name}",
+                hint="only a sealed value may set PATH, LD_*, PYTHON* and the like "
+                "(README, 'sealer exec'); seal it, or set it outside sealer",
+                file=file,
+            )

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shlex
+import stat
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -211,10 +212,28 @@ def env_variables(source: Source) -> list[Variable]:
 
 
 def append_github_env(variables: Sequence[Variable], target: str) -> None:
-    """Add the variables to a `$GITHUB_ENV` file (appended, as the runner expects)."""
+    """Add the variables to a `$GITHUB_ENV` file (appended, as the runner expects).
+
+    The runner reads the file back as the same user, so it is made 0600 first
+    (what earlier steps wrote stays, now readable only by its owner); a file
+    that cannot be made private gets no plaintext.
+    """
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "ab") as f:
-            f.write(github_env(variables).encode("utf-8", "surrogateescape"))
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as e:
         raise FileError(f"{target}: cannot append: {e.strerror}") from None
+    with os.fdopen(fd, "ab") as f:
+        try:
+            if stat.S_IMODE(os.fstat(fd).st_mode) & 0o077:
+                os.fchmod(fd, 0o600)
+        except OSError as e:
+            raise FileError(
+                f"{target}: others can read it and it cannot be made private ({e.strerror}); "
+                "nothing was written",
+                hint="write to a file of your own with -o FILE",
+            ) from None
+        try:
+            f.write(github_env(variables).encode("utf-8", "surrogateescape"))
+            f.flush()
+        except OSError as e:
+            raise FileError(f"{target}: cannot append: {e.strerror}") from None

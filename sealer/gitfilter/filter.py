@@ -28,6 +28,7 @@ from sealer import datakey, document, enc, envelope, fileio, formats, metadata, 
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Parsed
 from sealer.gitfilter import conflict
+from sealer.gitfilter.cleaned import Recorder
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 
@@ -87,6 +88,7 @@ class Filter:
 
     def __init__(self, repo: Repo | None = None, warn: Warn = warn_stderr):
         self.repo = repo or Repo()
+        self.cleaned = Recorder(self.repo.cwd)  # what clean sealed itself (cleaned.py)
         self.keyring = CachingKeyring()
         self.warn = warn
         self.locked = 0
@@ -216,7 +218,9 @@ class Filter:
         if enc.PREFIX not in text:  # plaintext: perhaps exactly the previous version's
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
-                return fileio.encode(crlf(self.previous_text, was_crlf))
+                return self._unchanged(
+                    previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
+                )
         parsed = document.parse(fmt, text, path)
         if parsed.metadata is not None:
             check_sealed(fmt, parsed, path)
@@ -224,7 +228,24 @@ class Filter:
         if previous is None:
             previous = self.previous(fmt, path)
         sealed = policy.reseal(fmt, text, previous, path, warn=self.warn)
-        return fileio.encode(crlf(sealed, was_crlf))
+        return self._sealed_here(fileio.encode(crlf(sealed, was_crlf)))
+
+    def _unchanged(self, previous: document.Opened, path: str, data: bytes) -> bytes:
+        """The previous blob as it is: nothing new is sealed (see policy.py).
+
+        It is listed for the hook only when it is sealed as its rule says, so
+        that `sealer check --staged` still opens and reports a drifted one.
+        """
+        try:
+            drifted = bool(policy.drift(previous.meta, path))
+        except SealerError:
+            drifted = True  # a rules file that does not load: let the check say so
+        return data if drifted else self._sealed_here(data)
+
+    def _sealed_here(self, data: bytes) -> bytes:
+        """Clean's own output (MAC fresh or just verified): listed for the hook."""
+        self.cleaned.record(data)
+        return data
 
     def previous(self, fmt: Format, path: str) -> document.Opened | None:
         """The previous sealed version of `path`, opened; None to seal afresh.

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -31,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from sealer import __version__, fileio, rules
+from sealer import __version__, fileio, pattern, rules
 from sealer.audit.git import run, toplevel
 from sealer.errors import ConfigError
 from sealer.gitfilter import pathglob
@@ -155,17 +154,15 @@ def coverage(root: Path, all_files: list[str], sealed: list[str]) -> Coverage:
         files = {"" if base == "." else base: config}
     else:
         files = {d: root / p for d, p in _rules_files(all_files).items()}
-    regexes: dict[str, list[re.Pattern[str]]] = {}
+    regexes: dict[str, list[pattern.Pattern]] = {}
     for d, path in files.items():
         regexes[d] = []
         for i, rule in enumerate(rules.load(path).rules):
             if rule.get("path_regex") is None:
                 continue
             source = str(rule["path_regex"])
-            try:
-                regexes[d].append(re.compile(source))
-            except re.error as e:
-                raise ConfigError(f"{path}: creation_rules[{i}].path_regex: {e}") from None
+            where = f"{path}: creation_rules[{i}].path_regex"
+            regexes[d].append(pattern.compile_(source, where))
             globs = pathglob.translate(source)
             if globs is None:
                 cov.untranslated.append(f"{os.path.relpath(path, root)}: {source}")

@@ -1,7 +1,9 @@
 """PKCS#11 token keys (`python-pkcs11`, the `pkcs11` extra): HSMs, smart cards, YubiKeys.
 
-A recipient is an RFC 7512 URI, `pkcs11:token=…;object=…`, with the module as
-`?module-path=…` or `$SEALER_PKCS11_MODULE`. The data key is wrapped by a key
+A recipient is an RFC 7512 URI, `pkcs11:token=…;object=…`. The module is the
+user's (`$SEALER_PKCS11_MODULE` or `$XDG_CONFIG_HOME/sealer/pkcs11-module`), never
+a URI's `module-path`: a URI comes from a sealed file or a rules file, and loading a
+module runs its code. The data key is wrapped by a key
 that stays on the token, chosen by what the URI names:
 
 * an RSA key pair: RSA-OAEP (SHA-1, MGF1-SHA-1) encryption with the public key
@@ -12,8 +14,9 @@ that stays on the token, chosen by what the URI names:
 The stanza `{uri, mechanism, created_at, enc}` lives in the `pkcs11` list,
 which sops ignores (FORMAT.md). Opening unwraps into a session object (never a
 token object) whose value is read and which is destroyed at once. The PIN
-comes from the URI's `pin-source`/`pin-value` (sealing only),
-`$SEALER_PKCS11_PIN`, `$SEALER_PKCS11_PIN_SOURCE`, or the terminal.
+comes from `$SEALER_PKCS11_PIN`, `$SEALER_PKCS11_PIN_SOURCE` or the terminal;
+a URI's `pin-value`/`pin-source` is refused in a recipient and ignored in a stanza
+(a file must not spend the user's PIN tries nor name a file to read).
 """
 
 from __future__ import annotations
@@ -51,19 +54,17 @@ _PATH_ATTRS = (*_TOKEN_ATTRS, "object", "id", "type")
 @dataclass(frozen=True)
 class Uri:
     path: dict[str, bytes]  # token, serial, manufacturer, model, object, id, type
-    query: dict[str, str] = field(default_factory=dict)  # module-path, pin-source, pin-value
+    query: dict[str, str] = field(default_factory=dict)  # never used to load or read
 
     def text(self, attr: str) -> str | None:
         value = self.path.get(attr)
         return value.decode("utf-8", "replace") if value is not None else None
 
     def stored(self) -> str:
-        """The URI written to the file: no PIN, no pin-source (they are the machine's)."""
+        """The URI written to the file: the path attributes only (module and PIN are the
+        machine's), so one token key is one recipient whatever the URI's query said."""
         path = ";".join(f"{k}={quote(v, safe='')}" for k, v in self.path.items())
-        query = "&".join(
-            f"{k}={quote(v, safe='/')}" for k, v in self.query.items() if not k.startswith("pin-")
-        )
-        return f"pkcs11:{path}" + (f"?{query}" if query else "")
+        return f"pkcs11:{path}"
 
     def describe(self) -> str:
         """`token 'x', object 'y'`, for messages."""
@@ -101,11 +102,15 @@ def parse_uri(text: str) -> Uri:
 
 
 def module_path(uri: Uri) -> str:
-    path = os.environ.get("SEALER_PKCS11_MODULE") or uri.query.get("module-path")
+    """The user's module; the URI only names the token in messages."""
+    from sealer.identities import pkcs11_module
+
+    path = pkcs11_module()
     if not path:
         raise ConfigError(
             f"no PKCS#11 module for {uri.describe()}",
-            hint="set SEALER_PKCS11_MODULE, or add ?module-path=/path/to/module.so to the URI",
+            hint="set SEALER_PKCS11_MODULE (or write the path to "
+            "$XDG_CONFIG_HOME/sealer/pkcs11-module); a module-path in a URI is never loaded",
         )
     if not Path(path).is_file():
         raise ConfigError(f"PKCS#11 module {path} does not exist")
@@ -184,13 +189,11 @@ def _find_key(session: Any, uri: Uri, object_class: Any, key_type: Any = None) -
     return found[0] if found else None
 
 
-def _pin(uri: Uri, token_label: str) -> str:
-    q = uri.query
-    if "pin-value" in q:
-        return q["pin-value"]
-    source = q.get("pin-source") or os.environ.get("SEALER_PKCS11_PIN_SOURCE")
-    if os.environ.get("SEALER_PKCS11_PIN") and "pin-source" not in q:
+def _pin(token_label: str) -> str:
+    """The user's PIN: the environment or the terminal, never a URI's query."""
+    if os.environ.get("SEALER_PKCS11_PIN"):
         return os.environ["SEALER_PKCS11_PIN"]
+    source = os.environ.get("SEALER_PKCS11_PIN_SOURCE")
     if source:
         path = source[len("file:") :] if source.startswith("file:") else source
         try:
@@ -223,7 +226,7 @@ class Sessions:
         key = (module_path(uri), tid, login)
         if key not in self._open:
             try:
-                pin = _pin(uri, token.label) if login else None
+                pin = _pin(token.label) if login else None
                 self._open[key] = token.open(user_pin=pin)
             except (px.PinIncorrect, px.PinInvalid, px.PinLenRange):
                 self._refused[tid] = SealerError(
@@ -360,7 +363,7 @@ def _unwrap_secret(key: Any, blob: bytes, **mechanism: Any) -> bytes:
 
 
 class Pkcs11Identity:
-    """Any token reachable through the module a stanza (or the environment) names."""
+    """Any token reachable through the user's module; a stanza only names token and key."""
 
     kind = HARDWARE
 
@@ -414,7 +417,20 @@ def parse_recipients(value: object) -> list[Recipient]:
             items[-1] += "," + item
         else:
             items.append(item)
-    return [Pkcs11Recipient(parse_uri(item)) for item in items]
+    return [Pkcs11Recipient(_recipient_uri(item)) for item in items]
+
+
+def _recipient_uri(text: str) -> Uri:
+    """A recipient URI (rules file or command line): a PIN in it is refused, not used."""
+    uri = parse_uri(text)
+    pins = sorted(k for k in uri.query if k.startswith("pin-"))
+    if pins:
+        raise ConfigError(
+            f"{' and '.join(pins)} in a PKCS#11 URI is not used: {uri.describe()}",
+            hint="remove it; the PIN comes from SEALER_PKCS11_PIN, "
+            "SEALER_PKCS11_PIN_SOURCE (a file) or the terminal",
+        )
+    return uri
 
 
 def recipient_of(stanza: Stanza) -> Recipient:

@@ -18,6 +18,7 @@ class ScanOptions:
     paths: list[str] = field(default_factory=list)
     staged: bool = False
     since: str | None = None
+    all_history: bool = False  # every commit HEAD reaches, root included
     output: str = "human"  # human, json, sarif
     ignore_file: str | None = None
     add_ignore: bool = False
@@ -36,7 +37,7 @@ def run(options: ScanOptions) -> int:
     ignores = ignore_file.load(path, BY_ID)
     for problem in ignores.problems:
         _err(f"sealer: warning: {path}: {problem}")
-    if options.since is not None:
+    if options.since is not None or options.all_history:
         items = sources.since(options.since, max_size)
     elif options.staged:
         items = sources.staged(options.paths, max_size)

@@ -94,17 +94,96 @@ def read_file(path: str, max_size: int, *, named: bool = True) -> Item | None:
 
 
 def worktree(paths: Sequence[str], max_size: int) -> Iterator[Item]:
-    """Named files, and the files under named directories (git's view when in a repo)."""
+    """Named files, and the files under named directories (git's view when in a repo).
+
+    A working file that sealer's git filter decrypted is its plaintext by design;
+    what git holds is the sealed blob, so that blob is scanned in its place
+    (see `SealedInGit`).
+    """
+    names: list[tuple[str, bool]] = []  # (path, named on the command line)
     for path in paths or ["."]:
         if os.path.isdir(path) and not os.path.islink(path):
-            for name in _directory_files(path):
-                item = read_file(name, max_size, named=False)
-                if item is not None:
-                    yield item
+            names.extend((name, False) for name in _directory_files(path))
         else:
-            item = read_file(path, max_size)
-            assert item is not None
-            yield item
+            names.append((path, True))
+    sealed = SealedInGit.find([n for n, _ in names])
+    try:
+        for name, named in names:
+            blob = sealed.blob_of(name) if sealed else None
+            if blob is not None:
+                assert sealed is not None
+                yield sealed.item(name, blob, max_size)
+                continue
+            item = read_file(name, max_size, named=named)
+            if item is not None:
+                yield item
+    finally:
+        if sealed is not None:
+            sealed.close()
+
+
+class SealedInGit:
+    """Working files that sealer's git filter keeps sealed in git: their index blobs.
+
+    A tracked file with `filter=sealer`, in a repository where that filter is
+    configured, reaches git only through clean, which seals it (or fails); its
+    working copy is the plaintext smudge wrote. Scanning the index blob instead
+    reports exactly what git holds: nothing for sealed values, but any
+    plaintext value or comment the blob itself carries. Untracked files and
+    repositories without the filter configured are scanned as files.
+    """
+
+    def __init__(self, top: str, blobs: dict[str, str]):
+        self.top = top
+        self.blobs = blobs  # absolute path -> index blob id, for covered files only
+        self._reader: Blobs | None = None
+
+    @classmethod
+    def find(cls, names: Sequence[str]) -> SealedInGit | None:
+        top = toplevel()
+        if top is None or not names:
+            return None
+        configured = git("config", "--get-regexp", r"^filter\.sealer\.(process|clean)$",
+                         cwd=top, check=False)  # fmt: skip
+        if not configured.strip():
+            return None
+        index: dict[str, str] = {}
+        for record in git("ls-files", "-s", "-z", cwd=top).split(b"\0"):
+            meta, _, raw = record.partition(b"\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[2] == b"0" and fields[0] not in _SKIP_MODES:
+                index[raw.decode("utf-8", "surrogateescape")] = fields[1].decode()
+        relative: dict[str, str] = {}  # path from the top -> absolute path
+        for name in names:
+            rel = os.path.relpath(os.path.abspath(name), top)
+            if rel in index:
+                relative[rel] = os.path.abspath(name)
+        if not relative:
+            return None
+        stdin = b"".join(r.encode("utf-8", "surrogateescape") + b"\0" for r in relative)
+        proc = subprocess.run(
+            ["git", "check-attr", "-z", "--stdin", "filter"],
+            input=stdin, capture_output=True, cwd=top, check=False,
+        )  # fmt: skip
+        attrs = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        covered = {
+            relative[attrs[i]]: index[attrs[i]]
+            for i in range(0, len(attrs) - 2, 3)
+            if attrs[i + 2] == "sealer" and attrs[i] in relative
+        }
+        return cls(top, covered) if covered else None
+
+    def blob_of(self, name: str) -> str | None:
+        return self.blobs.get(os.path.abspath(name))
+
+    def item(self, name: str, blob: str, max_size: int) -> Item:
+        if self._reader is None:
+            self._reader = Blobs(self.top)
+        return _blob_item(self._reader, name, blob, max_size)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.__exit__()
 
 
 def _directory_files(directory: str) -> list[str]:
@@ -165,6 +244,38 @@ class Blobs:
         data = stdout.read(size)
         stdout.read(1)
         return data, size
+
+
+def batch_read(names: Sequence[str], cwd: str | None = None) -> dict[str, bytes]:
+    """The contents of many objects at once: all names in, all contents out, one process.
+
+    A reply per name costs a round trip to git (a few ms on a busy machine);
+    here git streams every answer while its input is still being written.
+    Missing objects are left out.
+    """
+    unique = list(dict.fromkeys(names))
+    if not unique:
+        return {}
+    try:
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            input="".join(f"{n}\n" for n in unique).encode(), capture_output=True, cwd=cwd,
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    out, pos, found = proc.stdout, 0, {}
+    for name in unique:
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:
+            continue  # "<name> missing"
+        size = int(header[2])
+        found[name] = out[pos : pos + size]
+        pos += size + 1
+    return found
 
 
 def _discard(stream: IO[bytes], n: int) -> None:
@@ -231,12 +342,20 @@ def _blob_item(blobs: Blobs, path: str, blob: str, max_size: int) -> Item:
     return classify(path, data, max_size)
 
 
-def since(rev: str, max_size: int) -> Iterator[Item]:
-    """Every file version that the commits in REV..HEAD introduced, with its predecessor."""
+def since(rev: str | None, max_size: int) -> Iterator[Item]:
+    """Every file version that the commits in REV..HEAD introduced, with its predecessor.
+
+    `rev` None: every commit HEAD reaches, the root commit included (whose files
+    all count as introduced there).
+    """
     top = require_repo()
-    git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=top)
-    out = git("log", "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-filter=ACMR",
-              "--format=%x01%H", f"{rev}..HEAD", cwd=top)  # fmt: skip
+    if rev is not None:
+        git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=top)
+    elif not git("rev-parse", "--verify", "--quiet", "HEAD", cwd=top, check=False).strip():
+        return  # no commit yet: no history to scan
+    commits = f"{rev}..HEAD" if rev is not None else "HEAD"
+    out = git("log", "-z", "--raw", "--root", "--no-renames", "--no-abbrev", "--diff-filter=ACMR",
+              "--format=%x01%H", commits, cwd=top)  # fmt: skip
     done: set[tuple[str, str]] = set()
     with Blobs(top) as blobs:
         for commit, path, old, new in _log_changes(out):

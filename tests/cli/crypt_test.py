@@ -249,3 +249,43 @@ def test_json_integers_wider_than_64_bits_are_refused_not_rounded(
     sealer("encrypt", "-i", "--age", age_key.recipient, "n.json", check=True)
     back = sealer("decrypt", "n.json", env=key_env(age_key), check=True).stdout
     assert "123456789012345678901234567890" in back
+
+
+def _bend_value(text: str, key: str) -> str:
+    """Change one character of `key`'s ciphertext: that value no longer authenticates."""
+    m = re.search(rf"{key}: \"?ENC\[AES256_GCM,data:(.)", text)
+    assert m is not None
+    return text[: m.start(1)] + ("Q" if m.group(1) != "Q" else "R") + text[m.start(1) + 1 :]
+
+
+def test_ignore_mac_opens_every_value_that_still_authenticates(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    (in_tmp / "s.yaml").write_text(PLAIN)
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    text = (in_tmp / "s.yaml").read_text()
+    bent = _bend_value(text, "password")
+    (in_tmp / "s.yaml").write_text(bent)
+    out = sealer("decrypt", "--ignore-mac", "s.yaml", env=key_env(age_key))
+    assert out.returncode == 51
+    assert out.stderr.splitlines() == [
+        "sealer: error: s.yaml: db.password: a sealed value failed authentication; "
+        "left sealed in the output",
+        "sealer: hint: every other value was opened and written; "
+        "restore the damaged ones from git or set them again",
+    ]
+    sealed_password = re.search(r"password: (\"ENC\[[^\"]*\]\")", bent)
+    assert sealed_password is not None
+    expected = PLAIN.replace('"hunter2"', sealed_password.group(1))
+    assert out.stdout == expected
+    # -i would replace the file with a partial plaintext: refused, file unchanged
+    in_place = sealer("decrypt", "--ignore-mac", "-i", "s.yaml", env=key_env(age_key))
+    assert in_place.returncode == 51
+    assert "s.yaml: 1 sealed value failed authentication; the file is unchanged" in in_place.stderr
+    assert (in_tmp / "s.yaml").read_text() == bent
+    # to a file: written (0600) with what opened, and still exit 51
+    to_file = sealer(
+        "decrypt", "--ignore-mac", "-o", "rescued.yaml", "s.yaml", env=key_env(age_key)
+    )
+    assert to_file.returncode == 51
+    assert (in_tmp / "rescued.yaml").read_text() == expected

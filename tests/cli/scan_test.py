@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from tests.helpers import REPO, Result, run, sealer
+from tests.gitfilter.gitrepo import new_repo
+from tests.helpers import REPO, AgeKey, Result, run, sealer
 from tests.scan.fakes import Fakes
 
 
@@ -253,3 +254,69 @@ def test_the_project_itself_has_no_findings() -> None:
     result = sealer("scan", "--json", "--staged", ".", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["scanned"] > 50
+
+
+def test_files_sealer_keeps_sealed_in_git_report_nothing(tmp_path: Path, age_key: AgeKey) -> None:
+    """A checkout's decrypted files are plaintext by design; git holds them sealed."""
+    f = Fakes(11)
+    sealed_token, leaked_token, comment_token = f.github(), f.github(), f.stripe()
+    r = new_repo(
+        tmp_path / "r",
+        age_key,
+        files={
+            "secrets/app.yaml": f"github_token: {sealed_token}\n",
+            "config/app.py": f'token = "{leaked_token}"\n',
+        },
+    )
+    assert r.read("secrets/app.yaml") == f"github_token: {sealed_token}\n"  # smudged
+    result = sealer("scan", "--json", ".", cwd=r.path)
+    assert findings(result) == [("config/app.py", 1, "github-token")]
+    named = sealer("scan", "--json", "secrets/app.yaml", cwd=r.path)
+    assert findings(named) == []
+    # not yet added: a new covered file is still scanned as a file
+    r.write("secrets/new.yaml", f"k: {sealed_token}\n")
+    assert findings(sealer("scan", "--json", "secrets/new.yaml", cwd=r.path)) == [
+        ("secrets/new.yaml", 1, "github-token")
+    ]
+    # the index blob is what is scanned: one that holds plaintext (staged past
+    # the filter) is reported
+    blob = r.git("hash-object", "-w", "--no-filters", "--stdin",
+                 input=f"stripe: {comment_token}\n").stdout.strip()  # fmt: skip
+    r.git("update-index", "--cacheinfo", f"100644,{blob},secrets/app.yaml")
+    got = findings(sealer("scan", "--json", "secrets/app.yaml", cwd=r.path))
+    assert got == [("secrets/app.yaml", 1, "stripe-key")]
+
+
+def test_the_same_tree_without_the_filter_is_scanned_as_files(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    f = Fakes(12)
+    token = f.github()
+    r = new_repo(tmp_path / "r", age_key, files={"secrets/app.yaml": f"t: {token}\n"})
+    r.sealer("git", "uninstall")
+    r.write("secrets/app.yaml", f"t: {token}\n")  # a decrypted copy git would store as is
+    assert findings(sealer("scan", "--json", ".", cwd=r.path)) == [
+        ("secrets/app.yaml", 1, "github-token")
+    ]
+
+
+def test_all_history_includes_the_root_commit(tmp_path: Path) -> None:
+    r = repo(tmp_path / "r")
+    f = Fakes(13)
+    first, later = f.github(), f.slack()
+    (r / "a.py").write_text(f'k = "{first}"\n')
+    root = commit(r, "root commit with a secret")
+    (r / "a.py").write_text("k = None\n")
+    commit(r, "removed")
+    (r / "b.env").write_text(f"SLACK={later}\n")
+    c3 = commit(r, "another")
+    doc = json.loads(sealer("scan", "--json", "--all-history", cwd=r).stdout)
+    got = sorted((x["path"], x["line"], x["rule"], x["commit"]) for x in doc["findings"])
+    assert got == [("a.py", 1, "github-token", root), ("b.env", 1, "slack-token", c3)]
+    # --since ROOT cannot include the root commit itself
+    doc = json.loads(sealer("scan", "--json", "--since", root, cwd=r).stdout)
+    assert [x["commit"] for x in doc["findings"]] == [c3]
+    empty = repo(tmp_path / "empty")
+    assert sealer("scan", "--all-history", cwd=empty).returncode == 0
+    both = sealer("scan", "--all-history", "a.py", cwd=r)
+    assert both.returncode == 2 and "take no PATH" in both.stderr

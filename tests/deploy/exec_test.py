@@ -46,9 +46,9 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 15) -> None:
 
 
 def plaintext_under(secret: bytes, *roots: Path) -> list[Path]:
-    """Files under `roots` (and all of /dev/shm) that hold `secret`."""
+    """Files under `roots` (and all of this test's private directory) that hold `secret`."""
     found = []
-    for root in (*roots, Path("/dev/shm")):
+    for root in (*roots, Path(os.environ["SEALER_PRIVATE_DIR"])):
         if not root.exists():
             continue
         for path in [root] if root.is_file() else root.rglob("*"):
@@ -147,7 +147,7 @@ def test_files_are_private_substituted_and_gone_after_exit(
     assert r.returncode == 0, r.stderr
     first, content = r.stdout.split("\n", 1)
     where, dir_mode, file_mode = first.split()
-    assert where.startswith("/dev/shm/sealer-exec-")
+    assert where.startswith(os.environ["SEALER_PRIVATE_DIR"] + "/sealer-exec-")
     assert (dir_mode, file_mode) == ("0o700", "0o600")
     assert secret in content.encode()
     assert not Path(where).parent.exists()
@@ -185,7 +185,7 @@ def test_a_command_that_never_opens_its_fifo_does_not_hang_sealer(
 def test_without_shm_files_are_fifos_in_the_temp_directory(tmp_path: Path) -> None:
     base, fifo = runner.base_dir(False, shm=tmp_path / "no-shm")
     assert (base, fifo) == (Path(os.environ.get("TMPDIR", "/tmp")), True)
-    assert runner.base_dir(False) == (Path("/dev/shm"), False)
+    assert runner.base_dir(False) == (Path(os.environ["SEALER_PRIVATE_DIR"]), False)
 
 
 def test_the_exit_status_passes_through(secret_file: tuple[Path, bytes]) -> None:
@@ -250,7 +250,7 @@ def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
     secret_file: tuple[Path, bytes], in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a run directory of its own, so exec runs of tests in parallel do not sweep it first
-    runtime = Path("/dev/shm") / f"sealer-test-{uuid.uuid4().hex[:8]}"
+    runtime = in_tmp / f"sealer-test-{uuid.uuid4().hex[:8]}"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("SEALER_EXEC_DIR", str(runtime))
     _, secret = secret_file
@@ -270,7 +270,7 @@ def test_the_next_run_sweeps_what_a_killed_sealer_and_guardian_left(
 
 def test_a_live_run_is_not_swept(secret_file: tuple[Path, bytes], in_tmp: Path) -> None:
     proc, private = start_waiter(in_tmp)
-    assert private.parent not in runner.sweep(Path("/dev/shm"))
+    assert private.parent not in runner.sweep(Path(os.environ["SEALER_PRIVATE_DIR"]))
     assert private.exists()
     proc.terminate()
     proc.communicate(timeout=15)

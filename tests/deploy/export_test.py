@@ -161,6 +161,17 @@ def test_github_env_masks_every_value_and_appends_to_github_env(tricky: Path, in
     assert {name: value for name, _, value in blocks} == VALUES
 
 
+def test_github_env_makes_the_file_private_before_appending(tricky: Path, in_tmp: Path) -> None:
+    env_file = in_tmp / "github_env"
+    env_file.write_text("EARLIER=1\n")
+    env_file.chmod(0o644)
+    r = sealer("export", "app.yaml", "-f", "github-env", "-o", str(env_file))
+    assert r.returncode == 0, r.stderr
+    assert env_file.stat().st_mode & 0o777 == 0o600
+    text = env_file.read_text()
+    assert text.startswith("EARLIER=1\n") and "db_port<<ghadelimiter_" in text
+
+
 def test_github_env_without_a_target_is_a_usage_error(tricky: Path) -> None:
     r = sealer("export", "app.yaml", "-f", "github-env")
     assert r.returncode == 2
@@ -180,6 +191,9 @@ def test_output_file_is_private(tricky: Path, in_tmp: Path) -> None:
     export("app.yaml", "-f", "dotenv", "-o", "out.env")
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
     assert "db_port=5432\n" in (in_tmp / "out.env").read_text()
+    (in_tmp / "out.env").write_text("OLD=content\n")
     (in_tmp / "out.env").chmod(0o644)
     export("app.yaml", "-f", "dotenv", "-o", "out.env")
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
+    replaced = (in_tmp / "out.env").read_text()  # replaced, never appended to
+    assert "OLD=content" not in replaced and "db_port=5432\n" in replaced

@@ -93,9 +93,10 @@ def test_sigkill_during_encrypt_in_place(in_tmp: Path, age_key: AgeKey) -> None:
 
 
 @pytest.fixture
-def private_dir() -> Iterator[Path]:
-    """This test's own memory-backed directory for sealer's private files."""
-    path = Path("/dev/shm") / f"sealer-test-{uuid.uuid4().hex[:12]}"
+def private_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This test's own directory for sealer's private files: never the real /dev/shm,
+    and outside the test's working directory, which is searched for plaintext."""
+    path = tmp_path_factory.mktemp("private-edit") / f"sealer-test-{uuid.uuid4().hex[:12]}"
     path.mkdir(mode=0o700)
     try:
         yield path

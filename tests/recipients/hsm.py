@@ -37,11 +37,14 @@ class Token:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"SOFTHSM2_CONF": str(self.conf), "SEALER_PKCS11_PIN": self.pin}
+        return {
+            "SOFTHSM2_CONF": str(self.conf),
+            "SEALER_PKCS11_PIN": self.pin,
+            "SEALER_PKCS11_MODULE": MODULE,
+        }
 
-    def uri(self, key: str, *, module: bool = True) -> str:
-        query = f"?module-path={MODULE}" if module else ""
-        return f"pkcs11:token={self.label};object={key}{query}"
+    def uri(self, key: str) -> str:
+        return f"pkcs11:token={self.label};object={key}"
 
     def objects(self) -> list[dict[str, Any]]:
         """Every object on the token with the attributes that say what may leave it."""

@@ -95,30 +95,55 @@ def test_pin_from_a_pin_source(hsm: Token, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("SEALER_PKCS11_PIN")
     pin_file = tmp_path / "pin"
     pin_file.write_text(PIN + "\n")
-    uri = hsm.uri("sealer-aes") + f"&pin-source=file:{pin_file}"
-    sealed = seal(tmp_path, "--pkcs11", uri)
-    assert "pin-source" not in sealed.read_text()  # the machine's, not the file's
-    opened = sealer("decrypt", str(sealed), env={"SEALER_PKCS11_PIN_SOURCE": str(pin_file)})
+    monkeypatch.setenv("SEALER_PKCS11_PIN_SOURCE", str(pin_file))
+    sealed = seal(tmp_path, "--pkcs11", hsm.uri("sealer-aes"))
+    opened = sealer("decrypt", str(sealed))
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout == PLAIN
 
 
-def test_module_from_the_environment(hsm: Token, tmp_path: Path) -> None:
-    uri = hsm.uri("sealer-rsa", module=False)
+def test_a_pin_in_a_recipient_uri_is_refused(hsm: Token, tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(PLAIN)
-    out = sealer("encrypt", "--pkcs11", uri, str(tmp_path / "p.yaml"))
+    for query in (f"pin-value={PIN}", f"pin-source=file:{tmp_path / 'pin'}"):
+        uri = hsm.uri("sealer-aes") + "?" + query
+        out = sealer("encrypt", "--pkcs11", uri, str(tmp_path / "p.yaml"))
+        assert out.returncode == 5
+        name = query.partition("=")[0]
+        assert f"sealer: error: {name} in a PKCS#11 URI is not used: token 'sealer-test'" in (
+            out.stderr
+        )
+        assert "the PIN comes from SEALER_PKCS11_PIN" in out.stderr
+        assert PIN not in out.stderr
+
+
+def test_module_from_the_environment(hsm: Token, tmp_path: Path) -> None:
+    uri = hsm.uri("sealer-rsa")
+    (tmp_path / "p.yaml").write_text(PLAIN)
+    out = sealer(
+        "encrypt", "--pkcs11", uri, str(tmp_path / "p.yaml"), env={"SEALER_PKCS11_MODULE": ""}
+    )
     assert out.returncode == 5
     assert "no PKCS#11 module for token 'sealer-test', object 'sealer-rsa'" in out.stderr
     assert "SEALER_PKCS11_MODULE" in out.stderr
-    env = {"SEALER_PKCS11_MODULE": MODULE}
-    enc = sealer("encrypt", "--pkcs11", uri, str(tmp_path / "p.yaml"), env=env, check=True)
+    enc = sealer(
+        "encrypt", "--pkcs11", uri + f"?module-path={MODULE}", str(tmp_path / "p.yaml"), check=True
+    )
     assert "module-path" not in enc.stdout
     (tmp_path / "e.yaml").write_text(enc.stdout)
-    assert sealer("decrypt", str(tmp_path / "e.yaml"), env=env, check=True).stdout == PLAIN
+    assert sealer("decrypt", str(tmp_path / "e.yaml"), check=True).stdout == PLAIN
+
+
+def test_module_from_the_users_config_file(hsm: Token, tmp_path: Path) -> None:
+    sealed = seal(tmp_path, "--pkcs11", hsm.uri("sealer-rsa"))
+    config = tmp_path / "config"
+    (config / "sealer").mkdir(parents=True)
+    (config / "sealer" / "pkcs11-module").write_text(f"# SoftHSM2\n{MODULE}\n")
+    env = {"SEALER_PKCS11_MODULE": "", "XDG_CONFIG_HOME": str(config)}
+    assert sealer("decrypt", str(sealed), env=env, check=True).stdout == PLAIN
 
 
 def test_missing_token_is_a_clear_error(hsm: Token, tmp_path: Path) -> None:
-    absent = f"pkcs11:token=absent;object=sealer-rsa?module-path={MODULE}"
+    absent = "pkcs11:token=absent;object=sealer-rsa"
     (tmp_path / "p.yaml").write_text(PLAIN)
     out = sealer("encrypt", "--pkcs11", absent, str(tmp_path / "p.yaml"))
     assert out.returncode == 1
@@ -176,7 +201,7 @@ def test_token_keys_never_leave_the_token_and_no_data_key_stays_on_it(
 
 
 def test_stanza_holds_no_pin_and_enc_is_base64(hsm: Token, tmp_path: Path) -> None:
-    sealed = seal(tmp_path, "--pkcs11", hsm.uri("sealer-aes") + f"&pin-value={PIN}")
+    sealed = seal(tmp_path, "--pkcs11", hsm.uri("sealer-aes"))
     text = sealed.read_text()
     assert PIN not in text
     enc = re.search(r"enc: (\S+)", text)

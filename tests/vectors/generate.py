@@ -120,7 +120,27 @@ def main() -> None:
         key = data_key_of(fmt_name, out.stdout, secret)
         write(f"sops-{name}", fmt_name, out.stdout, key, plain, "same-data",
               f"written by {version.splitlines()[0]}")  # fmt: skip
+    write_re2_vector(sops, version, recipient, secret)
     print(f"wrote vectors to {HERE}")
+
+
+# FORMAT.md, "Regexes": sops runs selection regexes in RE2, where \w is ASCII, so
+# `^\w+$` leaves `päss` in clear; Python's re would have sealed it.
+RE2_PLAIN = "user: admin\npäss: not-sealed-by-re2\npassword: secret\n"
+RE2_REGEX = "^\\w+$"
+
+
+def write_re2_vector(sops: str, version: str, recipient: str, secret: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "p.yaml"
+        path.write_text(RE2_PLAIN)
+        out = subprocess.run(
+            [sops, "encrypt", "--age", recipient, "--encrypted-regex", RE2_REGEX, str(path)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    key = data_key_of("yaml", out.stdout, secret)
+    write("sops-yaml-re2-regex", "yaml", out.stdout, key, RE2_PLAIN, "same-data",
+          f"written by {version.splitlines()[0]}; RE2's ASCII \\w leaves a key in clear")  # fmt: skip
 
 
 if __name__ == "__main__":
