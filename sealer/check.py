@@ -247,10 +247,14 @@ class Checker:
         """Content is read only where it matters: covered files, text formats, twins."""
         if not self.content.exists(path):
             raise _io_error(path, None)
-        if self.content.sealed_by_clean(path):
-            # sealed, MAC fresh: clean wrote it; a key would only verify it again
-            return "sealed by sealer's git filter (not opened again)"
         fmt_name = formats.name_for_path(path)
+        if self.content.sealed_by_clean(path):
+            # sealed, MAC fresh: clean wrote it; a key would only verify it again. The
+            # rules may have changed since, so a covered one is still held to its rule.
+            if self.covered(path):
+                fmt = formats.get(fmt_name)
+                self._drift(path, document.read_metadata(fmt, self._read(path), file=path)[1])
+            return "sealed by sealer's git filter (not opened again)"
         if self.covered(path):
             return self._sealed(path, self._read(path), fmt_name, covered=True)
         text = None
@@ -284,10 +288,12 @@ class Checker:
         return data is not None and _is_sealed(formats.name_for_path(old_path), fileio.decode(data))
 
     def reads(self, path: str) -> bool:
-        """Whether checking `path` opens its content (a covered or text file clean did not seal)."""
-        if self.content.sealed_by_clean(path):
-            return False
-        return formats.name_for_path(path) in _TEXT_FORMATS or self.covered(path)
+        """Whether checking `path` reads its content (covered, or text clean did not seal)."""
+        if self.covered(path):
+            return True  # clean's own output too: its metadata against the rule
+        return formats.name_for_path(path) in _TEXT_FORMATS and not self.content.sealed_by_clean(
+            path
+        )
 
     def covered(self, path: str) -> bool:
         """Whether a creation rule with a path_regex matches `path` (never a rules file)."""
@@ -331,9 +337,7 @@ class Checker:
         fmt = formats.get(fmt_name)
         parsed, meta = document.read_metadata(fmt, text, file=path)
         if covered:
-            changes = policy.drift(meta, path, self.config)
-            if changes:
-                raise DriftError(path, changes)
+            self._drift(path, meta)
         if not self.structure_only:
             try:
                 document.open_text(fmt, text, self.keyring(), file=path)
@@ -345,6 +349,12 @@ class Checker:
                 return "sealed; MAC verified"
         check_structure(parsed, meta, path)
         return "sealed; structure intact (no key to verify the MAC)"
+
+    def _drift(self, path: str, meta: Metadata) -> None:
+        """Keyless: a covered file's recipients, groups, threshold and selection are its rule's."""
+        changes = policy.drift(meta, path, self.config)
+        if changes:
+            raise DriftError(path, changes)
 
     def keyring(self) -> Keyring:
         from sealer.datakey import Keyring
