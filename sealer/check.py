@@ -252,8 +252,8 @@ class Checker:
             # sealed, MAC fresh: clean wrote it; a key would only verify it again. The
             # rules may have changed since, so a covered one is still held to its rule.
             if self.covered(path):
-                fmt = formats.get(fmt_name)
-                self._drift(path, document.read_metadata(fmt, self._read(path), file=path)[1])
+                fmt, own = formats.get(fmt_name), self._read(path)
+                self._drift(path, document.read_metadata(fmt, own, file=path)[1], fmt, own)
             return "sealed by sealer's git filter (not opened again)"
         if self.covered(path):
             return self._sealed(path, self._read(path), fmt_name, covered=True)
@@ -337,7 +337,7 @@ class Checker:
         fmt = formats.get(fmt_name)
         parsed, meta = document.read_metadata(fmt, text, file=path)
         if covered:
-            self._drift(path, meta)
+            self._drift(path, meta, fmt, text)
         if not self.structure_only:
             try:
                 document.open_text(fmt, text, self.keyring(), file=path)
@@ -350,9 +350,9 @@ class Checker:
         check_structure(parsed, meta, path)
         return "sealed; structure intact (no key to verify the MAC)"
 
-    def _drift(self, path: str, meta: Metadata) -> None:
+    def _drift(self, path: str, meta: Metadata, fmt: formats.Format, text: str) -> None:
         """Keyless: a covered file's recipients, groups, threshold and selection are its rule's."""
-        changes = policy.drift(meta, path, self.config)
+        changes = policy.drift(meta, path, self.config, fmt=fmt, plaintext=text)
         if changes:
             raise DriftError(path, changes)
 

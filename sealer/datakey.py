@@ -30,12 +30,14 @@ def wrap(
     """Stanzas for every recipient of every group."""
     if not groups or not all(groups):
         raise ValueError("every key group needs a recipient")
+    from sealer.keyservice import wrap as wrap_for  # here, or by a key service if named
+
     if len(groups) == 1:
-        return (tuple(r.wrap(key) for r in groups[0]),)
+        return (tuple(wrap_for(r, key) for r in groups[0]),)
     from sealer import shamir  # key groups only: most files have one
 
     shares = shamir.split(key, len(groups), threshold or len(groups))
-    return tuple(tuple(r.wrap(share) for r in g) for g, share in zip(groups, shares, strict=True))
+    return tuple(tuple(wrap_for(r, s) for r in g) for g, s in zip(groups, shares, strict=True))
 
 
 def decryption_order() -> list[str]:
@@ -52,7 +54,9 @@ class Keyring:
 
     def identities(self, kt: KeyType) -> list[Identity]:
         if kt.NAME not in self._identities:
-            self._identities[kt.NAME] = list(kt.load_identities())
+            from sealer import keyservice  # local keys, then any key service named
+
+            self._identities[kt.NAME] = keyservice.identities(kt)
             debug(f"{len(self._identities[kt.NAME])} {kt.NAME} identity sources loaded")
         return self._identities[kt.NAME]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sealer import datakey, envelope, metadata
+from sealer import datakey, envelope, k8s, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
 from sealer.formats import Parsed, splice
 from sealer.log import debug
@@ -45,6 +45,7 @@ class Policy(Record):
     selection: Selection = Selection()
     shamir_threshold: int = 0
     mac_only_encrypted: bool = False
+    selection_chosen: bool = False  # by a rule or the command line (else defaults may apply)
 
 
 def parse(fmt: Format, text: str, file: str | None = None) -> Parsed:
@@ -155,6 +156,7 @@ def seal_text(
             raise AlreadySealedError(
                 "the input is already sealed", hint="decrypt it first, or use `sealer edit`"
             )
+        k8s.check_data(parsed.docs)
         if previous is not None:
             return _reseal(fmt, parsed, previous)
         assert policy is not None
@@ -166,6 +168,7 @@ def seal_text(
 
 
 def _seal_new(fmt: Format, parsed: Parsed, policy: Policy, key: bytes | None = None) -> str:
+    policy = policy._replace(selection=k8s.selection_for(policy, parsed.docs))
     key = key or datakey.new_data_key()
     groups = datakey.wrap(key, policy.groups, policy.shamir_threshold)
     result = envelope.seal_tree(

@@ -38,9 +38,10 @@ import os
 
 from sealer import datakey, document, recipients, rules
 from sealer.document import Opened, Policy
-from sealer.errors import ConfigError
+from sealer.errors import ConfigError, SealerError
 from sealer.metadata import Metadata, Stanza
 from sealer.records import Record
+from sealer.selection import Selection
 from sealer.trust import Trust
 
 TYPE_CHECKING = False
@@ -83,15 +84,32 @@ def of_metadata(meta: Metadata) -> Shape:
     )
 
 
-def of_policy(policy: Policy) -> Shape:
+def of_policy(policy: Policy, selection: Selection | None = None) -> Shape:
+    """The rule's shape; `selection` when it depends on the file (`selection_for`)."""
     groups = tuple(sorted(tuple(sorted({r.id for r in g})) for g in policy.groups))
     n = len(groups)
+    chosen = selection or policy.selection
     return Shape(
         groups,
         (policy.shamir_threshold or n) if n > 1 else 0,
-        (policy.selection.rule, policy.selection.value),
+        (chosen.rule, chosen.value),
         policy.mac_only_encrypted,
     )
+
+
+def selection_for(policy: Policy, fmt: Format, plaintext: str) -> Selection:
+    """The selection the rule gives this file: a Kubernetes Secret has its own default.
+
+    Parsed only when it could matter (no selection chosen, `Secret` in the text).
+    """
+    if policy.selection_chosen or "Secret" not in plaintext:
+        return policy.selection
+    from sealer import k8s
+
+    try:
+        return k8s.selection_for(policy, fmt.parse(plaintext).docs)
+    except SealerError:
+        return policy.selection
 
 
 def differences(found: Shape, wanted: Shape) -> list[str]:
@@ -143,10 +161,23 @@ def wanted(file: str, config: str | os.PathLike[str] | None = None) -> Policy | 
     return policy
 
 
-def drift(meta: Metadata, file: str, config: str | os.PathLike[str] | None = None) -> list[str]:
-    """How a sealed file's metadata differs from its rule; empty when it matches or no rule."""
+def drift(
+    meta: Metadata,
+    file: str,
+    config: str | os.PathLike[str] | None = None,
+    *,
+    fmt: Format,
+    plaintext: str,
+) -> list[str]:
+    """How a sealed file's metadata differs from its rule; empty when it matches or no rule.
+
+    `plaintext` is the file's text (sealed values in it do no harm): whether it
+    is a Kubernetes Secret decides the default selection.
+    """
     policy = wanted(file, config)
-    return [] if policy is None else differences(of_metadata(meta), of_policy(policy))
+    if policy is None:
+        return []
+    return differences(of_metadata(meta), of_policy(policy, selection_for(policy, fmt, plaintext)))
 
 
 def reseal(
@@ -172,7 +203,8 @@ def reseal(
         return document.seal_text(fmt, plaintext, previous=previous, file=file)
     trust = trust if trust is not None else Trust.near(file)
     if previous is not None:
-        changes = differences(of_metadata(previous.meta), of_policy(policy))
+        selection = selection_for(policy, fmt, plaintext)
+        changes = differences(of_metadata(previous.meta), of_policy(policy, selection))
         if changes:
             warn(
                 f"{file}: its previous version is not sealed as its creation rule says ("

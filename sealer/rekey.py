@@ -172,6 +172,8 @@ def plan(
         threshold = meta.shamir_threshold
     before = fingerprints(meta)
     if wanted is not None:
+        selection = policy.selection_for(wanted, target.fmt, opened.plaintext)
+        wanted = wanted._replace(selection=selection)
         same = not policy.differences(policy.of_metadata(meta), policy.of_policy(wanted))
     else:
         same = _same(before, groups, threshold, meta)

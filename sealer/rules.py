@@ -278,4 +278,30 @@ def policy_from_rule(rule: dict[str, Any], where: str) -> Policy:
         selection=Selection.from_fields(rule, where=where),
         shamir_threshold=threshold if len(groups) > 1 else 0,
         mac_only_encrypted=bool(rule.get("mac_only_encrypted", False)),
+        selection_chosen=any(rule.get(k) not in (None, "") for k in RULES),
     )
+
+
+# sops reads these as the defaults of its --age, --pgp and --kms flags; sealer's
+# own names win over sops'. They come from the user's environment (trusted),
+# never from a committed file.
+ENV_RECIPIENTS: dict[str, tuple[str, str]] = {
+    "age": ("SEALER_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS"),
+    "pgp": ("SEALER_PGP_FP", "SOPS_PGP_FP"),
+    "kms": ("SEALER_KMS_ARN", "SOPS_KMS_ARN"),
+}
+
+
+def env_recipients(key_type: str) -> str | None:
+    """The environment's stand-in for a recipient flag that was not given, as in sops."""
+    for var in ENV_RECIPIENTS.get(key_type, ()):
+        if os.environ.get(var):
+            from sealer.log import debug
+
+            debug(f"{key_type} recipients from {var}")
+            return os.environ[var]
+    return None
+
+
+def recipients_in_env() -> bool:
+    return any(os.environ.get(var) for names in ENV_RECIPIENTS.values() for var in names)

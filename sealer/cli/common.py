@@ -64,13 +64,20 @@ def format_for(path: str, input_type: str | None, override: str | None) -> forma
     return formats.for_file(path, input_type, override)
 
 
-def cli_recipients(options: dict[str, Any]) -> list[Any]:
-    """Recipients named by --age and the other recipient flags, in one key group."""
+def cli_recipients(options: dict[str, Any], *, from_env: bool = True) -> list[Any]:
+    """Recipients named by --age and the other recipient flags, in one key group.
+
+    A flag not given takes its value from the environment as in sops
+    (`SOPS_AGE_RECIPIENTS`, `SOPS_PGP_FP`, `SOPS_KMS_ARN`, or `SEALER_…`).
+    """
     from sealer import recipients
+    from sealer.rules import env_recipients
 
     found: list[Any] = []
     for name in RECIPIENT_FLAGS:
-        for value in options.get(f"{name}_recipients") or ():
+        given = options.get(f"{name}_recipients") or ()
+        env = env_recipients(name) if from_env else None
+        for value in given or ((env,) if env else ()):
             kt = recipients.key_type(name)
             found.extend(recipients.parse_with(kt, value, options))
     return found

@@ -14,6 +14,7 @@ from sealer.cli.common import (
     recipient_options,
     rules_path,
 )
+from sealer.cli.keyservice import keyservice_options
 from sealer.selection import RULES
 
 
@@ -37,6 +38,7 @@ def _selection_options(f: Any) -> Any:
 )
 @input_type_option
 @filename_override_option
+@keyservice_options
 @click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: seal all (--out).")
 @click.option("--out", metavar="DIR", help="With --recursive: where the sealed tree goes.")
 def encrypt(
@@ -83,6 +85,7 @@ def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
     changes: dict[str, Any] = {}
     if overrides:
         changes["selection"] = Selection.from_fields(overrides, where="command line")
+        changes["selection_chosen"] = True
     if options["mac_only_encrypted"] is not None:
         changes["mac_only_encrypted"] = options["mac_only_encrypted"]
     if options["threshold"] is not None:
@@ -119,6 +122,7 @@ def _check_output(file: str, in_place: bool, output: str | None) -> None:
 @click.option("--decryption-order", metavar="TYPES", help="Key types to try first, e.g. age,pgp.")
 @input_type_option
 @filename_override_option
+@keyservice_options
 @click.option("-r", "--recursive", is_flag=True, help="FILE is a directory: open all (--out).")
 @click.option("--out", metavar="DIR", help="With --recursive: where the plaintext tree goes.")
 def decrypt(

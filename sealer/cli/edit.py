@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from sealer.cli.common import cli_recipients, input_type_option, recipient_options, rules_path
+from sealer.cli.keyservice import keyservice_options
 
 
 @click.command()
@@ -17,6 +18,7 @@ from sealer.cli.common import cli_recipients, input_type_option, recipient_optio
 @click.option("--ignore-mac", is_flag=True, help="Open even if the MAC does not match (recovery).")
 @click.option("--decryption-order", metavar="TYPES", help="Key types to try first.")
 @input_type_option
+@keyservice_options
 def edit(
     file: str,
     config: str | None,

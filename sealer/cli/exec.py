@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from sealer.cli.keyservice import keyservice_options
+
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option(
@@ -22,6 +24,7 @@ import click
 )
 @click.option("--fifo", is_flag=True, help="Serve --file contents through FIFOs, readable once.")
 @click.option("--no-inherit", is_flag=True, help="Start CMD with only the sealed values.")
+@keyservice_options
 @click.argument("command", nargs=-1, required=True, metavar="-- CMD [ARGS]...")
 def exec_(
     env_files: tuple[str, ...],

@@ -11,7 +11,9 @@ from sealer.deploy.export import FORMATS
 @click.argument("file")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output.")
 @click.option("-o", "--output", metavar="PATH", help="Write here (mode 0600) instead of stdout.")
-@click.option("--name", metavar="NAME", help="k8s-secret: the Secret's name (required).")
+@click.option(
+    "--name", metavar="NAME", help="k8s-secret: the Secret's name (required unless FILE is one)."
+)
 @click.option("--namespace", metavar="NS", help="k8s-secret: its namespace.")
 @click.option("--label", "labels", multiple=True, metavar="K=V", help="k8s-secret: a label.")
 @click.option("--type", "secret_type", default="Opaque", show_default=True, help="k8s-secret type.")
@@ -43,11 +45,11 @@ def export(
     k8s_only = name or namespace or labels or key or secret_type != "Opaque"
     if fmt != "k8s-secret" and k8s_only:
         raise click.UsageError("--name, --namespace, --label, --type and --key go with k8s-secret")
-    if fmt == "k8s-secret" and not name:
-        raise click.UsageError("k8s-secret needs --name")
     target = output or os.environ.get("GITHUB_ENV")
     if fmt == "github-env" and not target:
         raise click.UsageError("github-env appends to $GITHUB_ENV, which is not set; use -o FILE")
+    if fmt == "k8s-secret" and not name and (key or not ex.is_sealed_secret(file)):
+        raise click.UsageError("k8s-secret needs --name (FILE is not a Kubernetes Secret)")
     source = open_file(file, Keyring())
     if fmt == "github-env":
         assert target is not None

@@ -1,4 +1,4 @@
-"""`sealer updatekeys` and `sealer rotate`, recorded in the audit trail."""
+"""`sealer updatekeys`, `sealer rotate` and `sealer groups`, recorded in the audit trail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from sealer import recipients
-from sealer.cli.common import rules_path
+from sealer.cli.common import recipient_options, rules_path
 from sealer.errors import Exit, SealerError
 
 PROGRESS_FROM = 5  # files; fewer get no progress bar
@@ -183,3 +183,77 @@ def _progress(items: list[Any]) -> Any:
     return click.progressbar(
         items, label="re-keying", file=sys.stderr, item_show_func=lambda t: t.name if t else ""
     )
+
+
+# --- sealer groups add|delete (sops' `groups` command) ----------------------
+
+
+@click.group()
+def groups() -> None:
+    """Add a key group to a sealed file, or delete one (as `sops groups`).
+
+    The file keeps its data key; every group is wrapped again. Without -i the
+    result is printed; with -i the file is changed and, in a repository with
+    an audit trail, the change is signed into .sealer/audit.jsonl.
+    """
+
+
+def _group_options(f: Any) -> Any:
+    f = click.option(
+        "--shamir-secret-sharing-threshold",
+        "threshold",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Key groups needed to open the file from now on.",
+    )(f)
+    f = click.option("-i", "--in-place", is_flag=True, help="Change FILE instead of printing.")(f)
+    return click.option("-f", "--file", "file", required=True, metavar="FILE")(f)
+
+
+@groups.command("add")
+@_group_options
+@recipient_options
+def groups_add(file: str, in_place: bool, threshold: int, **options: Any) -> int:
+    """Add a key group of the recipients named (--age, --pgp, --kms, …) to FILE."""
+    from sealer import groups as key_groups
+    from sealer.cli.common import cli_recipients
+
+    group = cli_recipients(options, from_env=False)
+    return _change_groups(file, in_place, lambda t, k: key_groups.add(t, k, group, threshold))
+
+
+@groups.command("delete")
+@_group_options
+@click.argument("index", type=click.IntRange(min=0))
+def groups_delete(file: str, in_place: bool, threshold: int, index: int) -> int:
+    """Delete key group INDEX (0 is the first) from FILE."""
+    from sealer import groups as key_groups
+
+    return _change_groups(file, in_place, lambda t, k: key_groups.delete(t, k, index, threshold))
+
+
+def _change_groups(file: str, in_place: bool, make: Any) -> int:
+    from sealer import fileio, rekey
+    from sealer.datakey import Keyring
+
+    path = Path(file).absolute()  # the file's own repository, wherever sealer runs
+    (target,), root = rekey.targets([str(path)], path.parent)
+    p = make(target, Keyring())
+    if not in_place:
+        sys.stdout.buffer.write(fileio.encode(p.new_text))
+        return int(Exit.OK)
+    writer = rekey.audit_writer(root)
+    if root is not None and writer is None:
+        from sealer.cli import warn
+
+        warn("this repository has no audit trail (`sealer audit init`); the change is not recorded")
+    line = writer.sign(p.entry()) if writer else None
+    rekey.write(p)
+    if writer and line is not None:
+        writer.write(line)
+        if target.where == "index" and root is not None:
+            from sealer.audit import LOG, git
+
+            git.run(["add", "--", LOG], root)
+    click.echo(f"sealer: {target.name}: key groups {len(p.before)} -> {len(p.after)}", err=True)
+    return int(Exit.OK)

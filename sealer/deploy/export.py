@@ -189,13 +189,65 @@ def k8s_secret(items: dict[str, bytes], spec: SecretSpec) -> str:
     return _dump_yaml(manifest)
 
 
+def is_sealed_secret(path: str) -> bool:
+    """Whether `path` reads, without a key, as one Kubernetes Secret (kind and apiVersion clear)."""
+    from sealer import document, fileio, formats, k8s
+
+    name = formats.name_for_path(path)
+    if name not in ("yaml", "json"):
+        return False
+    try:
+        parsed = document.parse(formats.get(name), fileio.read(path), path)
+    except SealerError:
+        return False  # opening it reports the problem
+    return len(parsed.docs) == 1 and k8s.is_secret(parsed.docs)
+
+
+def secret_from_secret(secret: dict[str, Any], spec: SecretSpec | None) -> str:
+    """A sealed Secret as the Secret it is: `stringData` base64-encoded into `data`.
+
+    The file's name, namespace, labels and type are kept; `--name`, `--namespace`
+    and `--label` override them, `--type` when it is not the default.
+    """
+    meta = dict(secret.get("metadata") or {})
+    if spec is not None:
+        spec.check()
+        meta["name"] = spec.name
+        if spec.namespace:
+            meta["namespace"] = spec.namespace
+        if spec.labels:
+            meta["labels"] = {**(meta.get("labels") or {}), **spec.labels}
+    if not meta.get("name"):
+        raise OptionError("the Secret in the file has no metadata.name; pass --name")
+    data: dict[str, str] = {}
+    for k, v in (secret.get("data") or {}).items():
+        data[str(k)] = str(v).replace("\r", "").replace("\n", "") if v is not None else ""
+    for k, v in (secret.get("stringData") or {}).items():  # as the API server merges them
+        text = plain(v if not isinstance(v, bool) else str(v).lower(), f"stringData.{k}")
+        data[str(k)] = base64.b64encode(str(text).encode()).decode("ascii")
+    manifest: dict[str, Any] = {k: v for k, v in secret.items() if k not in ("data", "stringData")}
+    manifest["metadata"] = meta
+    if spec is not None and spec.type != "Opaque":
+        manifest["type"] = spec.type
+    manifest.setdefault("type", "Opaque")
+    manifest["data"] = data
+    return _dump_yaml(plain(manifest, times=True))
+
+
 def render(source: Source, fmt: str, spec: SecretSpec | None = None, key: str | None = None) -> str:
     """The text `sealer export` prints for `fmt` (all but github-env)."""
     if fmt in ("json", "yaml"):
         data = source.data()
         return to_json(data) if fmt == "json" else to_yaml(data)
+    if fmt == "k8s-secret" and key is None and source.fmt.name in ("yaml", "json"):
+        from sealer import k8s
+
+        parsed = source.fmt.parse(source.plaintext)
+        if len(parsed.docs) == 1 and k8s.is_secret(parsed.docs):
+            return secret_from_secret(source.data(), spec)
     if fmt == "k8s-secret":
-        assert spec is not None
+        if spec is None:
+            raise OptionError("k8s-secret needs --name (the file is not a Kubernetes Secret)")
         if key is not None:
             flatten.check_name(key, flatten.K8S, "--key ")
             return k8s_secret({key: source.content}, spec)

@@ -219,7 +219,7 @@ class Filter:
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
                 return self._unchanged(
-                    previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
+                    fmt, previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
                 )
         parsed = document.parse(fmt, text, path)
         if parsed.metadata is not None:
@@ -230,14 +230,14 @@ class Filter:
         sealed = policy.reseal(fmt, text, previous, path, warn=self.warn)
         return self._sealed_here(fileio.encode(crlf(sealed, was_crlf)))
 
-    def _unchanged(self, previous: document.Opened, path: str, data: bytes) -> bytes:
+    def _unchanged(self, fmt: Format, previous: document.Opened, path: str, data: bytes) -> bytes:
         """The previous blob as it is: nothing new is sealed (see policy.py).
 
         It is listed for the hook only when it is sealed as its rule says, so
         that `sealer check --staged` still opens and reports a drifted one.
         """
         try:
-            drifted = bool(policy.drift(previous.meta, path))
+            drifted = bool(policy.drift(previous.meta, path, fmt=fmt, plaintext=previous.plaintext))
         except SealerError:
             drifted = True  # a rules file that does not load: let the check say so
         return data if drifted else self._sealed_here(data)

@@ -7,7 +7,8 @@ identities.py (sealer's and sops' key files and variables).
 
 from __future__ import annotations
 
-from sealer.errors import ConfigError, NotMine
+from sealer import identities
+from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import LOCAL, shown, split_list
 
@@ -69,14 +70,25 @@ def parse_recipients(value: object) -> list[Recipient]:
 
             out += ssh.parse_recipients(item)
             continue
+        if is_plugin_recipient(item):  # and age plugin recipients (age1yubikey1…)
+            from sealer.recipients import ageplugin
+
+            out += ageplugin.parse_recipients(item)
+            continue
         _parse(item)
         out.append(AgeRecipient(item))
     return out
 
 
+def is_plugin_recipient(text: str) -> bool:
+    """`age1NAME1…` (more than one `1`), as sops tells them from X25519 recipients."""
+    return text.startswith("age1") and not text.startswith("age1pq1") and text.count("1") > 1
+
+
 def claims(stanza: Stanza) -> bool:
-    """The `age` list also holds SSH recipients; those belong to recipients/ssh.py."""
-    return not str(stanza.fields.get("recipient", "")).startswith("ssh-")
+    """The `age` list also holds SSH and plugin recipients: recipients/ssh.py, ageplugin.py."""
+    recipient = str(stanza.fields.get("recipient", ""))
+    return not recipient.startswith("ssh-") and not is_plugin_recipient(recipient)
 
 
 class AgeIdentities:
@@ -89,6 +101,8 @@ class AgeIdentities:
 
         self._ids: dict[str, object] = {}
         for text in secret_keys:
+            if text.startswith("AGE-PLUGIN-"):  # a plugin's: recipients/ageplugin.py
+                continue
             try:
                 ident = x25519.Identity.from_str(text)
             except Exception:  # pyrage's IdentityError: a typo or a truncated copy
@@ -123,12 +137,40 @@ class AgeIdentities:
         return data
 
 
-def load_identities() -> list[AgeIdentities]:
-    from sealer import identities
+class ProtectedIdentities:
+    """The keys of a passphrase-protected identity file, unlocked on first need.
 
+    Tried after every plain key; asked for once per process, so a wrong
+    passphrase is not asked again for each stanza.
+    """
+
+    kind = LOCAL
+
+    def __init__(self, protected: identities.ProtectedKeyFile):
+        self._file = protected
+        self._ids: AgeIdentities | None = None
+        self._failed: SealerError | None = None
+
+    def unwrap(self, stanza: Stanza) -> bytes:
+        if stanza.type != "age":
+            raise NotMine()
+        if self._failed is not None:
+            raise self._failed
+        if self._ids is None:
+            try:
+                keys = identities.unlock(self._file)
+            except SealerError as e:
+                self._failed = e
+                raise
+            self._ids = AgeIdentities(keys)
+        return self._ids.unwrap(stanza)
+
+
+def load_identities() -> list[AgeIdentities | ProtectedIdentities]:
     keys = identities.age_keys_by_source()
     ids = AgeIdentities(keys, keys)
-    return [ids] if ids else []
+    found: list[AgeIdentities | ProtectedIdentities] = [ids] if ids else []
+    return found + [ProtectedIdentities(p) for p in identities.protected_key_files()]
 
 
 def stanza_id(stanza: Stanza) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sealer.errors import Exit
+from sealer.scan import custom as scan_config
 from sealer.scan import ignore as ignore_file
 from sealer.scan import report, sources
 from sealer.scan.rules import BY_ID
@@ -34,7 +35,10 @@ def run(options: ScanOptions) -> int:
     max_size = sources.DEFAULT_MAX_SIZE if options.max_size is None else options.max_size
     top = sources.toplevel()
     path = Path(options.ignore_file) if options.ignore_file else ignore_file.default_path(top)
-    ignores = ignore_file.load(path, BY_ID)
+    custom = scan_config.load(top)
+    for note in custom.notes:
+        _err(f"sealer: warning: {note}")
+    ignores = ignore_file.load(path, [*BY_ID, *(r.id for r in custom.rules)])
     for problem in ignores.problems:
         _err(f"sealer: warning: {path}: {problem}")
     if options.since is not None or options.all_history:
@@ -43,7 +47,7 @@ def run(options: ScanOptions) -> int:
         items = sources.staged(options.paths, max_size)
     else:
         items = sources.worktree(options.paths, max_size)
-    result = scan_items(items, None if options.add_ignore else ignores)
+    result = scan_items(items, None if options.add_ignore else ignores, custom)
     if options.add_ignore:
         return _add_ignore(ignores, result)
     out = {"json": report.as_json, "sarif": report.as_sarif}.get(options.output, report.human)

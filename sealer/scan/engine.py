@@ -3,8 +3,9 @@
 The keyword search runs over the lower-cased bytes with `bytes.find` (C speed),
 so a rule's regex only ever sees the lines where its keywords occur. After the
 rules: candidates inside a sealed `ENC[…]` value are dropped, inline allow
-markers are honoured, and where two findings overlap the earlier rule in the
-table (the more specific format) wins.
+markers are honoured (only in a comment: a marker inside a string, such as the
+secret's own, does not count), and where two findings overlap the earlier rule
+in the table (the more specific format) wins.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sealer.scan.rules import RULES, Rule
 
@@ -53,51 +55,79 @@ def redact(secret: bytes, show: int) -> str:
     return f"{head}…({len(secret)} chars)"
 
 
-Locator = Callable[[bytes], list[int]]
+class _Keywords:
+    """Where every rule's keywords occur, found in one pass over the lower-cased bytes.
 
-
-def _locator(keywords: tuple[bytes, ...]) -> Locator:
-    """Where a rule's keywords occur in lower-cased bytes, sorted.
-
-    Keywords that share their first byte go into one regex (the regex engine
-    skips ahead to that byte quickly); others are found one by one with
-    `bytes.find`, which beats a regex alternation that must try every branch
-    at every position.
+    One RE2 automaton over all keywords (a DFA: linear time, one pass however
+    many keywords there are) replaces a `bytes.find` pass per keyword, which
+    cost a pass over the file each for some 200 keywords. A keyword found
+    also serves every rule with a keyword inside it (`access_token$production$`
+    holds `token`), at that keyword's own offset.
     """
-    if len(keywords) > 1 and len({k[:1] for k in keywords}) == 1:
-        rx = re.compile(b"|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)))
-        return lambda lower: [m.start() for m in rx.finditer(lower)]
 
-    def find_all(lower: bytes) -> list[int]:
-        found: list[int] = []
-        for keyword in keywords:
-            i = lower.find(keyword)
-            while i >= 0:
-                found.append(i)
-                i = lower.find(keyword, i + 1)
-        if len(keywords) > 1:
-            found.sort()
+    def __init__(self, rules: tuple[Rule, ...]):
+        self.rules = rules
+        words = sorted({k for r in rules for k in r.keywords}, key=lambda k: (-len(k), k))
+        self.words = words
+        # keyword -> [(rule index, offset of that rule's keyword inside it)]
+        self.serves: dict[bytes, list[tuple[int, int]]] = {
+            w: [(i, w.find(k)) for i, r in enumerate(rules) for k in r.keywords if k in w]
+            for w in words
+        }
+        self._rx: Any = None
+
+    def _automaton(self) -> Any:
+        if self._rx is None:
+            import re2
+
+            options = re2.Options()
+            options.max_mem = 64 << 20
+            self._rx = re2.compile(b"|".join(re2.escape(w) for w in self.words), options)
+        return self._rx
+
+    def locate(self, lower: bytes) -> dict[int, list[int]]:
+        """rule index -> sorted positions of its keywords."""
+        found: dict[int, list[int]] = {}
+        serves = self.serves
+        for m in self._automaton().finditer(lower):
+            at = m.start()
+            for rule, offset in serves[m.group()]:
+                found.setdefault(rule, []).append(at + offset)
+        for positions in found.values():
+            if len(positions) > 1:
+                positions.sort()
         return found
 
-    return find_all
 
-
-_LOCATORS = [(rule, _locator(rule.keywords)) for rule in RULES]
+_KEYWORDS = _Keywords(RULES)
 _ORDER = {rule.id: i for i, rule in enumerate(RULES)}
 
 
-def scan(data: bytes) -> list[Hit]:
-    """Every secret in `data`, in file order, after allow markers and overlaps."""
+def scan(data: bytes, extra: Sequence[Rule] = ()) -> list[Hit]:
+    """Every secret in `data`, in file order, after allow markers and overlaps.
+
+    `extra`: a repository's own rules (sealer.scan.custom), after the built-in ones;
+    one without keywords runs over the whole file.
+    """
     lower = data.lower()
     hits: list[Hit] = []
-    for rule, locate in _LOCATORS:
-        found = locate(lower)
-        if not found:
-            continue
-        for c in rule.candidates(data, found):
+    todo = [(RULES[i], sorted(set(found))) for i, found in _KEYWORDS.locate(lower).items()]
+    for rule in extra:
+        found = sorted(i for k in rule.keywords for i in _find_all(lower, k))
+        if found or not rule.keywords:
+            todo.append((rule, found))
+    for rule, positions in todo:
+        for c in rule.candidates(data, positions):
             if not _in_sealed_value(data, c.start, c.end) and not _allowed(lower, c.start):
                 hits.append(Hit(rule, c.start, c.end, c.secret))
     return _drop_overlaps(hits)
+
+
+def _find_all(lower: bytes, keyword: bytes) -> Iterator[int]:
+    i = lower.find(keyword)
+    while i >= 0:
+        yield i
+        i = lower.find(keyword, i + 1)
 
 
 def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
@@ -112,12 +142,50 @@ def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
 def _allowed(lower: bytes, start: int) -> bool:
     line_start = lower.rfind(b"\n", 0, start) + 1
     line_end = lower.find(b"\n", start)
-    if _ALLOW.search(lower, line_start, line_end if line_end >= 0 else len(lower)):
+    if _marker_in_comment(_ALLOW, lower, line_start, line_end if line_end >= 0 else len(lower)):
         return True
     if line_start == 0:
         return False
     previous = lower.rfind(b"\n", 0, line_start - 1) + 1
-    return _ALLOW_NEXT.search(lower, previous, line_start) is not None
+    return _marker_in_comment(_ALLOW_NEXT, lower, previous, line_start - 1)
+
+
+def _marker_in_comment(marker: re.Pattern[bytes], lower: bytes, start: int, end: int) -> bool:
+    """Whether `marker` occurs on the line `lower[start:end]` after a comment opener."""
+    m = marker.search(lower, start, end)
+    if m is None:
+        return False
+    opened = comment_start(lower[start:end])
+    return opened is not None and start + opened <= m.start()
+
+
+# `#`, `//`, `/*`, `<!--`, `{-`, `(*`; `-- ` (SQL, Lua: not `--flag`); `;`, `%` and
+# `rem` at the start of a line or after a blank; `*` continuing a block comment.
+_OPENER = re.compile(
+    rb"#|//|/\*|<!--|\{-|\(\*|--(?=[ \t]|$)|(?:(?<=[ \t])|^)(?:;|%|rem\b)|^[ \t]*\*(?![*/])"
+)
+_QUOTES = b"\"'`"
+
+
+def comment_start(line: bytes) -> int | None:
+    """Offset where a comment starts on one (lower-cased) line, outside string quotes."""
+    quote = 0
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if quote:
+            if c == 0x5C:  # backslash escapes the next byte inside a string
+                i += 2
+                continue
+            if c == quote:
+                quote = 0
+        elif c in _QUOTES:
+            quote = c
+        elif _OPENER.match(line, i) is not None:
+            return i
+        i += 1
+    return None
 
 
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
@@ -125,7 +193,7 @@ def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
         return hits
     kept: list[Hit] = []  # disjoint, sorted by start
     starts: list[int] = []
-    for hit in sorted(hits, key=lambda h: (_ORDER[h.rule.id], h.start)):
+    for hit in sorted(hits, key=lambda h: (_ORDER.get(h.rule.id, len(_ORDER)), h.start)):
         i = bisect.bisect_left(starts, hit.start)
         if i > 0 and kept[i - 1].end > hit.start:
             continue

@@ -6,6 +6,7 @@ the candidate as bytes (the scanner works on bytes, so any encoding scans).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -13,9 +14,12 @@ from collections import Counter
 _PLACEHOLDER = re.compile(
     rb"example|sample|dummy|fake|placeholder|redacted|changeme|change[_-]me|replace[_-]?me"
     rb"|your[_-]|<[^>]*>|\$\{|\{\{|\$\(|%\(|xxxx|\*\*\*|\.\.\.|todo|insert[_-]|[_-]here\b"
-    rb"|not[_-]?a[_-]?(?:real|secret)|do[_-]?not[_-]?use|lorem|ipsum|foobar"
+    rb"|not[_-]?a[_-]?(?:real|secret)|do[_-]?not[_-]?use|lorem|ipsum|foobar|####|\.\.$"
 )
-_SEQUENCES = (b"abcdef", b"bcdefg", b"123456", b"234567", b"012345", b"qwerty", b"asdfgh")
+_SEQUENCES = (
+    b"abcdef", b"bcdefg", b"123456", b"234567", b"012345", b"qwerty", b"asdfgh",
+    b"987654", b"876543", b"765432", b"654321", b"543210",
+)  # fmt: skip
 _REPEAT = re.compile(rb"(.)\1{5,}")
 UUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -37,7 +41,20 @@ def is_placeholder(value: bytes, *, runs: bool = True) -> bool:
     low = value.lower()
     if _PLACEHOLDER.search(low):
         return True
-    return runs and (_REPEAT.search(low) is not None or any(s in low for s in _SEQUENCES))
+    return runs and (
+        _REPEAT.search(low) is not None
+        or any(s in low for s in _SEQUENCES)
+        or _alphabet_run(low) >= 7
+    )
+
+
+def _alphabet_run(low: bytes) -> int:
+    """The longest run of consecutive letters or digits (`klmnopq`, `6789`)."""
+    best = run = 1
+    for a, b in itertools.pairwise(low):
+        run = run + 1 if b == a + 1 and (0x61 <= b <= 0x7A or 0x30 <= b <= 0x39) else 1
+        best = max(best, run)
+    return best
 
 
 def is_uuid(value: bytes) -> bool:

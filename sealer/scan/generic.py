@@ -26,6 +26,41 @@ _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
+# the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
+_PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
+# what people write where there is no password to leak
+_STAND_INS = frozenset(
+    b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
+    required optional string str text hidden redacted default value unknown notset unset
+    mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
+    incorrect test testing foo bar baz qux foobar abcd xyz valid short long correct good bad
+    right hello world user username token phrase key""".split()
+)
+_BLANK = (b"", b" ", b"\t", b"\r", b"\n")
+_SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
+_RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
+_SAYS_PASSWORD = re.compile(rb"(?:^|[-_.:])pwd?(?:$|[-_.:\d])")  # pw-123: names itself
+_CHECKING_CALL = re.compile(
+    rb"(?i:hash|verify|check|compare|assert|equal|match|encode|encrypt|crypt|validate|digest)"
+    rb"\w*[ \t]*\([ \t]*\Z"
+)
+_PERCENT_WORDS = re.compile(rb"[A-Za-z]{3,}%20[A-Za-z]{3,}")  # `Travis%20Deploy`: words
+_JENKINS_SECRET = re.compile(rb"\{?AQAAABAAAA")  # Jenkins' encrypted secret: ciphertext
+_VERSION = re.compile(rb"v?\d+(?:\.\d+)+(?:-(?:\d+(?:\.\d+)*)?)?")  # 3.0-3.12, 1.2.3
+_SNAKE_NAME = re.compile(rb"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # saved_assert_hooks: a variable
+_SEALED_SECRET = b"kind: SealedSecret"
+# Unquoted, a bare word after `password:` is as often a name (`password: render`)
+# as a password; these are the words that are well-known default passwords.
+_DEFAULT_PASSWORDS = frozenset(
+    b"""admin administrator root toor postgres mysql mariadb guest oracle welcome letmein
+    master manager demo qwerty redis rabbitmq elastic kibana mongo mongodb jenkins tomcat
+    sonar nexus docker ubuntu vagrant raspberry wordpress keycloak grafana minio""".split()
+)
+# `setPassword("…")`, `set_password('…')`: the argument of a setter is assigned
+_SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
+_CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
+_HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
+_ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
 # Words that make a "secret-sounding" name describe something else.
 _NOT_SECRET_WORDS = frozenset(
     b"""hash hashed digest checksum fingerprint sha sha1 sha256 sha512 md5 salt count length
@@ -35,17 +70,21 @@ _NOT_SECRET_WORDS = frozenset(
     tokenizer tokenize tokenization tokenized tokens method strategy kind location store
     provider usage budget validator input output param params schema template query
     lifetime age generator manager class factory handler reset forgot confirm
-    confirmation hint strength requirements rules error errors message""".split()
+    confirmation hint strength requirements rules error errors message md filter filters
+    attrs attr attribute attributes options option delete update create next continuation
+    pagination page cursor marker verification""".split()
 )
 _LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
 _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
-    rb"(?P<kq>[\"'`]?)\]?[ \t]*"
-    rb"(?:(?P<ann>:[ \t]*&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*=|[ \t][A-Za-z_]\w{0,20}[ \t]*=)"
+    rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
+    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
+    # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
+    rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
-    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/\\])|,|\(|>))"
-    rb"[ \t]*(?P<vq>[\"'`]?)"
+    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/]|\\(?![\"']))|,|\(|>))"
+    rb"[ \t]*(?P<vq>\\?[\"'`]?)"
 )
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
 _MAX_VALUE = 300
@@ -70,12 +109,16 @@ _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
 _UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
-_START_REFERENCE = (b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[")
+_START_REFERENCE = (
+    b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
+)  # fmt: skip
 # %(name)s, %VAR%, %s; YAML aliases, anchors and tags; @VAR@ substitutions
 _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w+@")
 
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    if _SEALED_SECRET in data:
+        return  # a Bitnami SealedSecret manifest: its values are ciphertext
     done: set[int] = set()
     for i in positions:
         if data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(data, max(0, i - 12), i):
@@ -90,9 +133,30 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
         if m is None or not _is_secret_name(data[start:end]):
             continue
-        found = _value_after(data, start, m)
-        if found is not None:
+        if _describes(data, start):
+            continue
+        found = _value_after(data, start, m, _is_password_name(data[start:end]))
+        if found is not None and not _echoes_name(data[start:end], found.secret):
             yield found
+
+
+def _describes(data: bytes, start: int) -> bool:
+    """Documentation or a public badge, not a credential: `Example password: …`,
+    `badge.svg?token=…` (codecov's graph tokens are public)."""
+    line_start = data.rfind(b"\n", max(0, start - 200), start) + 1
+    head = data[max(line_start, start - 200) : start].lower()
+    return b"example" in head or head.endswith((b".svg?", b".png?"))
+
+
+def _echoes_name(ident: bytes, value: bytes) -> bool:
+    """`"DeleteAccessKey": "iam:DeleteAccessKey"`, `api_key: API_KEY`: the value names
+    the variable (an IAM action, a setting's own name), it does not hold a secret."""
+    name = ident.strip(b"\"'.-_").lower().replace(b"_", b"").replace(b"-", b"")
+    flat = value.lower().replace(b"_", b"").replace(b"-", b"")
+    if len(name) >= 4 and name in flat:
+        return True
+    last = _WORD_SPLIT.findall(ident)[-1].lower() if _WORD_SPLIT.search(ident) else b""
+    return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
 
 def _is_secret_name(ident: bytes) -> bool:
@@ -107,12 +171,24 @@ def _is_secret_name(ident: bytes) -> bool:
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
-def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | None:
+def _is_password_name(ident: bytes) -> bool:
+    """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return bool(words) and (_PASSWORD_WORD.search(words[-1]) is not None)
+
+
+def _value_after(
+    data: bytes, start: int, m: re.Match[bytes], password: bool = False
+) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
-    before = data[start - 1 : start] if start > 0 else b""
-    if m["kq"] and m["kq"] != before:
+    kq = m["kq"]
+    if kq == b"\\" or quote == b"\\":
+        return None
+    if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
+    if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
+        return None  # `cond ? 'pass' : 'fail'`: a ternary, not a mapping
     if not m["kq"] and b"]" in data[m.start() : m.start("op") if op else m.start("ann")]:
         return None  # `table[token] = …`: the name is a variable used as an index
     key_quoted = bool(m["kq"])
@@ -129,6 +205,8 @@ def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | Non
         return None
     if op == b"," and not key_quoted:
         return None
+    if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
+        return None  # `HashPassword("password", "…")`: the argument is checked, not kept
     vs = m.end()
     if quote:
         line_end = data.find(b"\n", vs, vs + _MAX_VALUE)
@@ -136,6 +214,8 @@ def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | Non
         if close < 0:
             return None
         value = data[vs:close]
+        if value.endswith(b"\\n"):
+            value = value[:-2]  # `"…\n"`: a YAML/JSON string ending in a newline
         if any(c in value for c in b" \t\\"):
             return None
     else:
@@ -143,19 +223,105 @@ def _value_after(data: bytes, start: int, m: re.Match[bytes]) -> Candidate | Non
         if u is None:
             return None
         value = u.group()
+        if data[u.end() : u.end() + 1] == b"&" and data[u.end() + 1 : u.end() + 2] in _BLANK:
+            value += b"&"  # `pw: Summer1999&` ends the line: not a URL query's separator
         if op == b">":
             value = value.split(b"<", 1)[0]
+        if _SETTING.match(value):
+            return None  # `A= B=c`: the value is empty, the next word a setting
+        if (
+            password
+            and op in (b"=", b":")
+            and looks_like_password(value)
+            and not _WORDY.search(value.lower().translate(_UNLEET))
+            and b"=" not in value
+            and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
+            and not _SNAKE_NAME.fullmatch(value)
+            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
+            and _ends_line(data, vs + len(value))
+        ):
+            return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
-    if not looks_random(value):
+    if not looks_random(value) and not (
+        password
+        and quote
+        and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
+        and looks_like_password(value)
+        and not _WORDY.search(value.lower().translate(_UNLEET))  # `my-db-password`: a stand-in
+    ):
         return None
     return Candidate(vs, vs + len(value), value)
 
 
-def _plausible_unquoted(value: bytes, after: bytes) -> bool:
-    """Unquoted, a value may be code: `getToken`, `None`, `make_key(…)`, `Cls.attr`."""
-    if after in (b"(", b"."):
+def _ends_line(data: bytes, i: int) -> bool:
+    """Only blanks, or a comment, follow: the value is the whole right-hand side."""
+    line = data[i : i + 200].split(b"\n", 1)[0]
+    rest = line.strip()
+    return not rest or (line[:1] in (b" ", b"\t") and rest.startswith((b"#", b"//", b";")))
+
+
+def looks_like_literal_password(value: bytes) -> bool:
+    """A password where prose could stand too (`--password options`, `identified by
+    name`): a bare word counts only if it is a well-known default password."""
+    return looks_like_password(value) and (
+        not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS
+    )
+
+
+def _bare_word(value: bytes) -> bool:
+    """`render`, `Options`: one word as prose writes it (random letters mix cases)."""
+    return value.isalpha() and (value.islower() or value.istitle() or value.isupper())
+
+
+def looks_like_password(value: bytes) -> bool:
+    """A literal that can only be a password, however weak: not a stand-in,
+    reference, expression, type name, path, hash or validation rule.
+
+    A committed password is a leak whatever its strength, so unlike
+    `looks_random` this accepts `mysql` or `Passw0rd`; what it rejects is
+    what people write where no password is: `${DB_PASSWORD}`, `password`,
+    `string`, `DB_PASSWORD`, `settings.password`, `required|min:8`.
+    """
+    n = len(value)
+    if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
         return False
+    if value.startswith(b"--") or (value.isalpha() and value.isupper()):
+        return False  # `NO_PWD="--no-password"`: a flag; `--password PASS`: a metavariable
+    if any(c >= 128 for c in value):
+        return False  # words in another script: a label or message, not a password
+    low = value.lower()
+    if (
+        low.rstrip(b"!?") in _STAND_INS
+        or _SAYS_PASSWORD.search(low)
+        or low.strip(b"_-.*#x") == b""
+        or filters.is_placeholder(value)
+    ):
+        return False
+    return not (
+        (value.isdigit() and n < 6)
+        or _HEX_NUMBER.fullmatch(value)
+        or _JENKINS_SECRET.match(value)
+        or any(c in value for c in b"|()${}<>")
+        or b"://" in value
+        or _ENV_NAME.fullmatch(value)
+        or _DOTTED_NAME.fullmatch(value)
+        or _HASH_PREFIX.match(value)
+        or _FILE_EXT.search(value)
+        or filters.is_uuid(value)
+        or _TIMESTAMP.match(value)
+        or _VERSION.fullmatch(value)
+        or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
+    )
+
+
+def _plausible_unquoted(value: bytes, after: bytes) -> bool:
+    """Unquoted, a value may be code: `getToken`, `None`, `make_key(…)`, `Cls.attr`,
+    `deprecatedJwtPgTypeIdentifier,`, `@#ibytes`."""
+    if after in (b"(", b".") or value.startswith((b"@", b"#")):
+        return False
+    if after in (b",", b";", b")") and re.fullmatch(rb"[A-Za-z_]+", value):
+        return False  # an identifier in code
     if re.fullmatch(rb"[A-Za-z_]\w*", value) and not re.search(rb"\d", value):
         # a name, unless it is long and of mixed case (random letters)
         return len(value) >= 16 and value != value.lower() and value != value.upper()
@@ -176,12 +342,16 @@ def looks_random(value: bytes) -> bool:
         return False
     if (
         value.isdigit()
+        or _HEX_NUMBER.fullmatch(value)
+        or _PERCENT_WORDS.search(value)
+        or _JENKINS_SECRET.match(value)
         or b"://" in value
         or b"${" in value
         or _HASH_PREFIX.match(value)
         or _FILE_EXT.search(value)
         or _CAMEL.fullmatch(value)
         or _TIMESTAMP.match(value)
+        or _RULE_LIST.fullmatch(value)
         or _word_case(value.strip(b"_"))
         or _DOTTED_NAME.fullmatch(value)
     ):
@@ -195,8 +365,10 @@ def looks_random(value: bytes) -> bool:
         any(97 <= c <= 122 for c in value)
         + any(65 <= c <= 90 for c in value)
         + any(48 <= c <= 57 for c in value)
-        + any(not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) for c in value)
-    )
+        + any(c < 128 and not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) for c in value)
+    )  # non-ASCII bytes are letters of another script, not symbols
+    if any(c >= 128 for c in value):
+        return False  # words in another script (UTF-8), not a token
     if classes < 2:
         return False
     return h >= (3.0 if n < 16 else 3.3)
@@ -204,9 +376,17 @@ def looks_random(value: bytes) -> bool:
 
 def _word_case(value: bytes) -> bool:
     """`IAmSensitive`, `CKLocationSortDescriptor`: letters only, each word has a vowel
-    or is an acronym."""
+    or is an acronym; or three words or more with numbers between (`Base32EncodedKey`)."""
     words = _WORD_SPLIT.findall(value)
-    return value.isalpha() and all(_VOWEL.search(w) or w.isupper() for w in words)
+    if value.isalpha():
+        return all(_VOWEL.search(w) or w.isupper() for w in words)
+    alpha = [w for w in words if w.isalpha()]
+    return (
+        value.isalnum()
+        and len(alpha) >= 3
+        and all(len(w) >= 3 and _VOWEL.search(w) for w in alpha)
+        and len(words) - len(alpha) <= 2
+    )
 
 
 def _word_like(low: bytes) -> bool:

@@ -11,7 +11,6 @@ from dataclasses import asdict
 from typing import Any
 
 from sealer import __version__
-from sealer.scan.rules import BY_ID
 from sealer.scan.run import Finding, Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,12 +41,13 @@ def as_json(result: Result) -> str:
 
 
 def as_sarif(result: Result) -> str:
-    used = sorted({f.rule for f in result.findings})
+    described = {f.rule: f.description for f in result.findings}  # custom rules too
+    used = sorted(described)
     rules = [
         {
             "id": rule_id,
             "name": rule_id,
-            "shortDescription": {"text": BY_ID[rule_id].description},
+            "shortDescription": {"text": described[rule_id]},
             "defaultConfiguration": {"level": "error"},
         }
         for rule_id in used

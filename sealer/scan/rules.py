@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sealer.scan import filters, generic
+from sealer.scan import filters, generic, keys, vendors
 from sealer.scan.candidate import Candidate, Finder, line_windows
 
 # A token must not sit inside a longer base64/identifier run (base64 images,
 # ciphertext): that is what keeps random data from matching a short prefix.
 _PRE = rb"(?<![A-Za-z0-9+/_])"
 _END = rb"(?![A-Za-z0-9+/_])"
+# vendor formats: not after a `.` either (`video_box.ico-…`), and not a host name's first label
+_VENDOR_PRE = rb"(?<![A-Za-z0-9+/_.])"
+_VENDOR_END = rb"(?![A-Za-z0-9_-]|\.[A-Za-z0-9])"
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +81,34 @@ def _not_aws_example(secret: bytes) -> bool:
     return not secret.endswith(b"EXAMPLE")
 
 
+# Google API keys published as examples in firebase-android-sdk (gitleaks' gcp rule
+# allows the same list), by sha256 prefix: the repository holds no key-shaped strings.
+_GOOGLE_EXAMPLES = frozenset(
+    [
+        "f56e323494a6ffc2064e7a955908957d",
+        "2037abcaffb2b77785da716cf7ccff4f",
+        "3f370c9dd8225c63b5c77de1f785edc9",
+        "e4a5542bb7fd7b67e943c71ad29c34b5",
+        "a19f89ab3555eac10c40741f6df79ecf",
+        "0b476bdf9acf2123d547b5ae76f1e598",
+        "eb540d2b6ee2a0a47c5779bc8a014178",
+        "37f8f09bdf12c2f2eae4ead7273a62dd",
+        "8731261cb72d86267a32a532ebd3df42",
+        "49f777db995e8260da7ca9ffdf0c08d6",
+        "27a9a42931dff7eb2f8434e20a9bce97",
+        "dc0fcf046c61640cbd1e8b999ada3262",
+        "4c98242dcadc8b29005c6b4aad526552",
+        "ea9bb1082cf95663f5faca23b8b15ef2",
+        "3a8b61d0f636b007840c0d40ba12bcf4",
+        "a6c814bc555ae62c7bd8b58ec07bf559",
+    ]
+)
+
+
+def _not_google_example(secret: bytes) -> bool:
+    return hashlib.sha256(secret).hexdigest()[:32] not in _GOOGLE_EXAMPLES
+
+
 def _b64decode(text: bytes) -> bytes | None:
     try:
         return base64.b64decode(text + b"=" * (-len(text) % 4), altchars=b"-_")
@@ -100,7 +132,10 @@ def _is_basic_credential(secret: bytes) -> bool:
 _URI_PLACEHOLDERS = {
     b"password", b"passwd", b"pass", b"pwd", b"secret", b"pw", b"p", b"x", b"changeme",
     b"user", b"username", b"token", b"foo", b"bar", b"baz", b"qux", b"test", b"example",
+    b"world",
 }  # fmt: skip
+_URI_WORDY = re.compile(rb"pass|secret|token|example|invalid")
+_ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def _uri_password(secret: bytes) -> bool:
@@ -108,6 +143,8 @@ def _uri_password(secret: bytes) -> bool:
     low = password.lower()
     if low in _URI_PLACEHOLDERS or password == user or low.startswith((b"$", b"%", b"{")):
         return False
+    if _URI_WORDY.search(low) or _ENV_NAME.fullmatch(password):
+        return False  # `my-password`, `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
 
 
@@ -119,6 +156,13 @@ _PUTTY = _rx(rb"PuTTY-User-Key-File-\d+:")
 _PEM_HEADERS = _rx(rb"(?m)^[ \t\"']*(?:Proc-Type|DEK-Info|Comment|Version|Hash):[^\n\\]*")
 _NOT_B64 = _rx(rb"\\[nrt]|[^A-Za-z0-9+/=]")
 _KEY_SPAN = 32 * 1024  # a PEM block longer than this is not a key
+_PEM_ENCRYPTED = _rx(rb"ENCRYPTED")  # `BEGIN ENCRYPTED PRIVATE KEY`, `Proc-Type: 4,ENCRYPTED`
+# Stand-in words as words, not as letters inside the base64 (`…GpVOowE…` holds `fake`
+# when lower-cased): `FAKE PRIVATE KEY`, `not a real key`, `<your key>`, `...`.
+_PEM_STAND_IN = _rx(
+    rb"(?<![A-Za-z0-9+/])(?i:fake|dummy|example|sample|placeholder|redacted|your|insert"
+    rb"|not a real)(?![A-Za-z0-9+/=])|\.\.\.|<[^>\n]{1,40}>|(?i:xxxx)"
+)
 
 
 def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
@@ -143,7 +187,9 @@ def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if body_start < 0 or body_end <= body_start:
                 continue
             body = data[body_start:body_end]
-            if filters.is_placeholder(body, runs=False):
+            if _PEM_ENCRYPTED.search(m.group()) or _PEM_ENCRYPTED.search(body[:300]):
+                continue  # passphrase-protected: useless without the passphrase
+            if _PEM_STAND_IN.search(m.group()) or _PEM_STAND_IN.search(body):
                 continue
             b64 = _NOT_B64.sub(b"", _PEM_HEADERS.sub(b"", body))
             if len(b64) < 64 or filters.entropy(b64) < 4.5:
@@ -165,6 +211,30 @@ RULES: tuple[Rule, ...] = (
         finder=_private_keys,
         show=11,
         placeholders=False,
+    ),
+    Rule(
+        "private-key-der",
+        "private key as base64 DER (PKCS#1, PKCS#8, SEC1)",
+        (b"mii", b"mhcc", b"migh", b"mig2", b"mc4c"),
+        finder=keys.der_keys,
+        show=0,
+        placeholders=False,
+    ),
+    Rule(
+        "private-key-encoded-pem",
+        "PEM private key, base64-encoded",
+        (b"ls0tls1crudjti",),
+        finder=keys.encoded_pem_keys,
+        show=0,
+        placeholders=False,
+    ),
+    Rule(
+        "jwk-private-key",
+        "private or symmetric member of a JSON Web Key",
+        (b"kty",),
+        finder=keys.jwk_private_members,
+        entropy=3.0,
+        show=0,
     ),
     Rule(
         "age-secret-key",
@@ -215,11 +285,25 @@ RULES: tuple[Rule, ...] = (
         "gitlab-token",
         "GitLab token",
         _prefixed(
-            "glpat-", "gloas-", "gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-", "glsoat-"
+            "glpat-",
+            "gloas-",
+            "gldt-",
+            "glrt-",
+            "glcbt-",
+            "glptt-",
+            "glft-",
+            "glimt-",
+            "glsoat-",
+            "glagent-",
+            "glrtr-",
+            "glffct-",
+            "glwt-",
+            "gr1348941",
         ),
         _rx(
-            _PRE + rb"(?P<s>(?:glpat|gloas|gldt|glrt|glcbt|glptt|glft|glimt|glsoat)-"
-            rb"[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]{2,}){0,2})(?![A-Za-z0-9_-])"
+            _PRE + rb"(?P<s>(?:glpat|gloas|gldt|glrtr?|glcbt|glptt|glft|glimt|glsoat|glagent|glwt)-"
+            rb"[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]{2,}){0,2}|glffct-[A-Za-z0-9_-]{20}"
+            rb"|GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"
         ),
         entropy=3.0,
         show=6,
@@ -294,7 +378,8 @@ RULES: tuple[Rule, ...] = (
         "Slack token",
         _prefixed("xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
         _rx(
-            _PRE + rb"(?P<s>xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}"
+            _PRE + rb"(?P<s>(?:xoxe\.)?xox[bpe]-1-[A-Za-z0-9-]{40,}"
+            rb"|xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}"
             rb"|xapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-z0-9]{32,})(?![A-Za-z0-9_-])"
         ),
         entropy=3.0,
@@ -399,6 +484,7 @@ RULES: tuple[Rule, ...] = (
         (b"aiza",),
         _rx(_PRE + rb"(?P<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
         entropy=3.5,
+        check=_not_google_example,
     ),
     Rule(
         "sendgrid-key",
@@ -450,6 +536,17 @@ RULES: tuple[Rule, ...] = (
         entropy=4.0,
         show=0,
     ),
+    *(
+        Rule(
+            f.id,
+            f.description,
+            tuple(k.encode() for k in f.keywords),
+            _rx(_VENDOR_PRE + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
+            entropy=f.entropy,
+            show=f.show,
+        )
+        for f in vendors.FORMATS
+    ),
     Rule(
         "jwt",
         "JSON Web Token",
@@ -469,9 +566,45 @@ RULES: tuple[Rule, ...] = (
         _rx(
             rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
             rb"(?P<s>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}:[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
+            # documentation hosts (RFC 2606) hold no real accounts
+            rb"(?![\w.-]*(?:example\.(?:com|org|net)|\.example|\.test|\.invalid)(?![\w.-]))"
             rb"[A-Za-z0-9.\[\]_-]+"
         ),
         check=_uri_password,
+        show=0,
+    ),
+    Rule(
+        "cli-password",
+        "password given on a command line",
+        (b"--pass", b"--pwd"),
+        _rx(
+            rb"--(?:password|passwd|pass|passphrase|pwd)(?:=|[ \t]+)(?P<q>['\"]?)"
+            rb"(?P<s>[^\s'\"$`;|&<>]{4,128})(?P=q)(?![^\s;|&])"
+        ),
+        check=generic.looks_like_literal_password,
+        show=0,
+    ),
+    Rule(
+        "sql-password",
+        "password in an SQL statement",
+        (b"identified by", b"password '", b'password "'),
+        _rx(
+            rb"(?i:\b(?:user|role|login)\b[^\n;]{0,80}?\bidentified[ \t]+by|\bpassword)[ \t]+"
+            rb"(?P<q>['\"]?)"
+            rb"(?P<s>[^\s'\";$`,]{4,128})(?P=q)(?=[\s;'\"]|$)"
+        ),
+        check=generic.looks_like_literal_password,
+        show=0,
+    ),
+    Rule(
+        "curl-user-password",
+        "password in a curl -u / --user argument",
+        (b"curl",),
+        _rx(
+            rb"(?:[ \t]-u|--user)[ \t]*(?P<q>['\"]?)[^\s:'\"]*:"
+            rb"(?P<s>[^\s'\"]{3,128})(?P=q)(?=\s|$)"
+        ),
+        check=generic.looks_like_password,
         show=0,
     ),
     Rule(

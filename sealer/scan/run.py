@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sealer.scan import engine
+from sealer.scan.custom import Custom
 from sealer.scan.ignore import IgnoreFile
 from sealer.scan.sources import Item, is_audit_log, is_ignore_file
 
@@ -34,7 +35,9 @@ class Result:
     scanned: int = 0
 
 
-def scan_items(items: Iterable[Item], ignore: IgnoreFile | None) -> Result:
+def scan_items(
+    items: Iterable[Item], ignore: IgnoreFile | None, custom: Custom | None = None
+) -> Result:
     result = Result()
     for item in items:
         if is_audit_log(item.path):
@@ -48,9 +51,17 @@ def scan_items(items: Iterable[Item], ignore: IgnoreFile | None) -> Result:
             target.append((item.path, item.note or "not scanned"))
             continue
         result.scanned += 1
-        hits = engine.scan(item.data)
+        extra = custom.rules if custom is not None else ()
+        hits = engine.scan(item.data, extra)
+        if hits and custom is not None:
+            data = item.data
+            hits = [
+                h
+                for h in hits
+                if not custom.allows(h.rule.id, item.path, data, h.start, h.end, h.secret)
+            ]
         if hits and item.previous is not None:
-            before = {h.fingerprint for h in engine.scan(item.previous)}
+            before = {h.fingerprint for h in engine.scan(item.previous, extra)}
             hits = [h for h in hits if h.fingerprint not in before]
         lines = _LineIndex(item.data) if hits else None
         for hit in hits:

@@ -197,3 +197,36 @@ def test_output_file_is_private(tricky: Path, in_tmp: Path) -> None:
     assert (in_tmp / "out.env").stat().st_mode & 0o777 == 0o600
     replaced = (in_tmp / "out.env").read_text()  # replaced, never appended to
     assert "OLD=content" not in replaced and "db_port=5432\n" in replaced
+
+
+K8S_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: prod
+type: kubernetes.io/basic-auth
+data:
+  password: cGFzc3dvcmQ=
+stringData:
+  username: app
+"""
+
+
+def test_a_sealed_secret_exports_as_itself_and_round_trips(seal: Seal) -> None:
+    seal("db-secret.yaml", K8S_SECRET)
+    sealed = Path("db-secret.yaml").read_text()
+    assert "  name: db\n" in sealed  # sealed on data and stringData only
+    out = export("db-secret.yaml", "-f", "k8s-secret")
+    manifest = secret_manifest(out)
+    assert manifest == {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "prod"},
+        "type": "kubernetes.io/basic-auth",
+        "data": {"password": "cGFzc3dvcmQ=", "username": "YXBw"},  # sealer:allow (test data)
+    }
+    seal("again.yaml", out)  # what export wrote is a Secret sealer seals and exports unchanged
+    assert export("again.yaml", "-f", "k8s-secret") == out
+    renamed = secret_manifest(export("db-secret.yaml", "-f", "k8s-secret", "--name", "db2"))
+    assert renamed["metadata"] == {"name": "db2", "namespace": "prod"}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from sealer.review.textview import short_id
 from tests.gitfilter.gitrepo import GitRepo, new_repo
 from tests.gitfilter.objects import assert_no_plaintext
 from tests.helpers import AgeKey
@@ -34,11 +35,31 @@ def test_diff_log_and_show_show_plaintext_to_key_holders(repo: GitRepo) -> None:
     assert_no_plaintext(repo.path, ["old-pw-7d8e", "new-pw-9f0a", "wip-pw-1b2c"])
 
 
-def test_a_locked_clone_reads_sealed_diffs(repo: GitRepo, tmp_path: Path) -> None:
+def test_a_locked_clone_reads_which_values_and_recipients_changed(
+    repo: GitRepo, tmp_path: Path, age_key: AgeKey
+) -> None:
     locked = repo.clone(tmp_path / "locked", None)
-    log = locked.git("log", "-p")
+    stored = repo.stored("HEAD:secrets/db.env")
+    user = next(line for line in stored.splitlines() if line.startswith("USER="))
+    before, after = (
+        next(
+            line
+            for line in repo.stored(f"{rev}:secrets/db.env").splitlines()
+            if "PASSWORD=" in line
+        )
+        for rev in ("HEAD~1", "HEAD")
+    )
+    log = locked.git("log", "-p", "-1")
     assert log.returncode == 0
-    assert "+PASSWORD=ENC[AES256_GCM," in log.stdout
+    assert log.stdout.endswith(
+        "@@ -1,4 +1,4 @@\n"
+        f" USER={short_id(user[5:])}\n"
+        f"-PASSWORD={short_id(before[9:])}\n"
+        f"+PASSWORD={short_id(after[9:])}\n"
+        f" sops_recipients__list_0={age_key.recipient}\n"
+        " sops_unencrypted_suffix=_unencrypted\n"
+    )
+    assert "ENC[" not in log.stdout and "mac" not in log.stdout
     assert "old-pw-7d8e" not in log.stdout and "new-pw-9f0a" not in log.stdout
 
 

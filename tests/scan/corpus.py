@@ -278,6 +278,37 @@ def _private_key_item(f: Fakes) -> Item:
     return Item(text, True, "private-key")
 
 
+def _der_key(f: Fakes) -> str:
+    """A generated private key as one line of base64 DER (PKCS#8 or SEC1)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    fmt = f.r.choice(
+        [serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL]
+    )
+    der = key.private_bytes(serialization.Encoding.DER, fmt, serialization.NoEncryption())
+    return base64.b64encode(der).decode()
+
+
+def _keyish_items(f: Fakes) -> list[Item]:
+    """Private keys without PEM lines, a JSON Web Key, a GitLab session cookie."""
+    der = _der_key(f)
+    pem = base64.b64encode((_private_key(f) + "\n").encode()).decode()
+    d = f.b64(32, urlsafe=True).rstrip("=")
+    pw = f.s(12, B62)
+    return [
+        Item(f"mysql -h db --user=app --password={pw} -e 'select 1'", True, "cli-password"),
+        Item(f"ALTER USER app IDENTIFIED BY '{pw}';", True, "sql-password"),
+        Item(f"curl -sS -u deploy:{pw} https://ci.internal/api", True, "curl-user-password"),
+        Item(f'String signingKey = "{der}";', True, "private-key-der"),
+        Item(f"  tls.key: {pem}", True, "private-key-encoded-pem"),
+        Item(f'{{"kty": "EC", "crv": "P-256", "d": "{d}"}}', True, "jwk-private-key"),
+        Item(f"Cookie: _gitlab_session={f.s(32, '0123456789abcdefghijklmnopqrstuvwxyz')}", True,
+             "gitlab-session-cookie"),
+    ]  # fmt: skip
+
+
 def _uri_item(f: Fakes) -> Item:
     pw = f.uri_password()
     template = f.r.choice(
@@ -320,6 +351,8 @@ def positives(f: Fakes) -> list[tuple[str, Item]]:
         out.append((f.r.choice(["yaml", "python", "dotenv", "json"]), _uri_item(f)))
     for _ in range(12):
         out.append((f.r.choice(["markdown", "json", "yaml", "python"]), _private_key_item(f)))
+    for _ in range(6):
+        out.extend(("markdown", item) for item in _keyish_items(f))
     for _ in range(10):
         token = f.r.choice([f.aws_secret(), f.aws_secret()])
         out.append(("ini", Item(f"aws_secret_access_key = {token}", True, "aws-secret-access-key")))

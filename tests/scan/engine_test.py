@@ -83,3 +83,56 @@ def test_minified_single_line_finds_secrets_far_apart() -> None:
     a, b = f.github(), f.stripe()
     text = f'{filler};var k="{a}";{filler};var s="{b}";{filler}'
     assert found(text) == ["github-token", "stripe-key"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'a = "{token} sealer:allow"',
+        "a = '{token} # sealer:allow'",
+        'docker login --password "{token} gitleaks:allow"',
+        "{token} sealer:allow",
+        'x = f("{token}", "pragma: allowlist secret")',
+    ],
+)
+def test_a_marker_outside_a_comment_does_not_silence_the_line(line: str) -> None:
+    """Issue 20, item 8: the README promises markers "in a comment on the line"."""
+    token = Fakes(10).github()
+    assert found(line.format(token=token)) == ["github-token"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'a = "{token}"  // sealer:allow',
+        'a = "{token}"  /* gitleaks:allow */',
+        "a: {token}  # pragma: allowlist secret",
+        "key = {token} ; sealer:allow",
+        "select '{token}' -- sealer:allow",
+        "<x>{token}</x> <!-- sealer:allow -->",
+        'a = "it\\"s" + "{token}"  # sealer:allow',
+    ],
+)
+def test_a_marker_in_a_comment_after_strings_silences_the_line(line: str) -> None:
+    token = Fakes(11).github()
+    assert found(line.format(token=token)) == []
+
+
+def test_a_next_line_marker_inside_a_string_does_not_count() -> None:
+    token = Fakes(12).github()
+    assert found(f'a = "sealer:allow-next-line"\nb = "{token}"\n') == ["github-token"]
+    assert found(f' * sealer:allow-next-line\nb = "{token}"\n') == []
+
+
+def test_comment_start_ignores_openers_inside_strings() -> None:
+    assert engine.comment_start(b'url = "http://x/#a" # note') == 20
+    assert engine.comment_start(b"s = 'a // b'") is None
+    assert engine.comment_start(b"--flag value") is None
+    assert engine.comment_start(b"-- a comment") == 0
+
+
+def test_fingerprints_are_the_same_as_in_every_earlier_ignore_file() -> None:
+    """A vector: sha256(rule, NUL, secret), first 32 hex digits. Changing it would
+    turn every team's accepted findings back into failures."""
+    fp = engine.fingerprint("generic-secret", b"not-a-secret-0000")
+    assert fp == "generic-secret:2cea9826b4652049b05143f4c287abec"

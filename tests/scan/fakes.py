@@ -9,10 +9,13 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 import uuid
 import zlib
 from collections.abc import Callable
+
+from sealer.scan import vendors
 
 B62 = string.ascii_letters + string.digits
 URLSAFE = B62 + "-_"
@@ -197,6 +200,101 @@ class Fakes:
         return self.s(self.r.randint(10, 24), B62 + "-_~")
 
 
+def sample(pattern: str, r: random.Random) -> str:
+    """A random string the vendor pattern matches: literals, `\\.`-escapes, classes
+    `[…]` with ranges, `{n}`/`{n,m}`/`{n,}`/`?` and `(?:a|b)` groups; the first branch
+    of a top-level `|`. Enough for the patterns in sealer/scan/vendors.py; lookbehinds
+    are dropped."""
+    pattern = re.sub(r"\(\?<[=!][^)]*\)", "", pattern)
+    out, _ = _sample_seq(_branches(pattern)[0], r)
+    return out
+
+
+def _branches(p: str) -> list[str]:
+    depth, start, parts = 0, 0, []
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = p.index("]", i + 2)
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(p[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, p[start:]]
+
+
+def _sample_seq(p: str, r: random.Random) -> tuple[str, int]:
+    out = ""
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "(":
+            depth, j = 1, i + 1
+            while depth:
+                if p[j] == "\\":
+                    j += 1
+                elif p[j] == "[":
+                    j = p.index("]", j + 2)
+                elif p[j] in "()":
+                    depth += 1 if p[j] == "(" else -1
+                j += 1
+            inner = p[i + 1 : j - 1].removeprefix("?:")
+            atom: Callable[[], str] = lambda inner=inner: _sample_seq(  # noqa: E731
+                r.choice(_branches(inner)), r
+            )[0]
+            i = j
+        elif c == "[":
+            j = p.index("]", i + 2)
+            chars = _class_chars(p[i + 1 : j])
+            atom = lambda chars=chars: r.choice(chars)  # noqa: E731
+            i = j + 1
+        elif c == "\\":
+            lit = {"d": string.digits, "s": " "}.get(p[i + 1], p[i + 1])
+            atom = lambda lit=lit: r.choice(lit)  # noqa: E731
+            i += 2
+        else:
+            atom = lambda c=c: c  # noqa: E731
+            i += 1
+        lo, hi, i = _quantifier(p, i)
+        out += "".join(atom() for _ in range(r.randint(lo, hi)))
+    return out, i
+
+
+def _quantifier(p: str, i: int) -> tuple[int, int, int]:
+    if i < len(p) and p[i] == "?":
+        return 0, 1, i + 1
+    if i < len(p) and p[i] == "{":
+        j = p.index("}", i)
+        lo, _, hi = p[i + 1 : j].partition(",")
+        return int(lo), int(hi) if hi else (int(lo) if "," not in p[i:j] else int(lo) + 8), j + 1
+    return 1, 1, i
+
+
+def _class_chars(body: str) -> str:
+    chars = ""
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            chars += body[i + 1]
+            i += 2
+        elif i + 2 < len(body) and body[i + 1] == "-":
+            chars += "".join(chr(x) for x in range(ord(c), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            chars += c
+            i += 1
+    return chars
+
+
 def _base62(n: int) -> str:
     out = ""
     while n:
@@ -239,4 +337,9 @@ TOKENS: dict[str, Callable[[Fakes], str]] = {
     "databricks-token": Fakes.databricks,
     "azure-storage-key": Fakes.azure_storage,
     "jwt": Fakes.jwt,
+    **{
+        f.id: (lambda fakes, pattern=f.pattern: sample(pattern, fakes.r))
+        for f in vendors.FORMATS
+        if f.id not in ("gitlab-session-cookie",)
+    },
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from sealer.scan import engine
@@ -18,7 +20,9 @@ def rule_ids(text: str) -> list[str]:
 def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
     contextual = {
         "private-key", "aws-secret-access-key", "uri-credentials", "basic-auth",
-        "bearer-token", "generic-secret",
+        "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
+        "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
+        "curl-user-password",
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
     assert len(RULES) == len(BY_ID)
@@ -126,11 +130,200 @@ def test_generic_assignment_forms(line: str, found: bool) -> None:
         "your-password-here", "settings.DB_PASSWORD", "getPassword()",
         "/run/secrets/db", "./secrets/db.txt", "https://vault.internal/v1/db", "********",
         "123e4567-e89b-42d3-a456-426614174000", "$2b$12$" + "a" * 53, "sha256:" + "ab" * 32,
-        "inf-vsqt-01-secret-id", "my-db-creds-2", "tokenizationIdentifier", "s3cr3t-Pa55",
+        "inf-vsqt-01-secret-id", "tokenizationIdentifier", "s3cr3t-Pa55",
         "p@ssw0rd2024", "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
-        "None", "true", "12345678901234", "pw-alpha-7f3a", "tok-bravo-91c2",
+        "None", "true", "12345678901234", "DB_PASSWORD", "string", "String!", "0x02",
+        "required|min:8", "IAmSensitive",
     ],
 )  # fmt: skip
 def test_generic_rule_rejects_references_placeholders_and_word_values(value: str) -> None:
     assert rule_ids(f'password = "{value}"') == []
     assert rule_ids(f"password: {value}") == []
+
+
+@pytest.mark.parametrize("value", ["my-db-creds-2", "pw-alpha-7f3a", "tok-bravo-91c2"])
+def test_word_shaped_values_are_not_tokens(value: str) -> None:
+    assert rule_ids(f'api_token = "{value}"') == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "password: 'okdsvqqw394'",  # sealer:allow
+        "MSSQL_PASSWORD=MlrgpTwktl67",  # sealer:allow
+        'ben.password = "knmbegxsq"',  # sealer:allow
+        "    password: mysql",  # sealer:allow
+        'String dbPassword = "zhuam";',  # sealer:allow
+        "DB_PASS=alpha-7f3a-kilo",  # sealer:allow
+    ],
+)
+def test_a_literal_password_is_found_whatever_its_strength(line: str) -> None:
+    """Weak or not, a password written into a committed file has leaked."""
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "password = os.getenv('PGPASSWORD')",
+        "this.adminPassword = adminPassword;",
+        "password: connectionOptions.password,",
+        "keystore_password = _keystore_password",
+        "password_encryption = 'scram-sha-256'",
+        "passwordVariable: 'githubToken'",
+        "properties = ['username', 'password', 'hostname']",
+        "conn.setPassword('guest')",
+        'HTTPS_KEYSTORE_PASSWORD = "keystore-password"',
+        "pw=promiseWarning",
+        "MYSQL_PASSWORD= FILTER=integration npm test",
+    ],
+)
+def test_password_names_next_to_code_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def _pem(f: Fakes) -> str:
+    from tests.scan.corpus import _private_key
+
+    return _private_key(f)
+
+
+def test_passphrase_encrypted_private_keys_are_not_findings() -> None:
+    f = Fakes(20)
+    body = "\n".join(f.b64(48) for _ in range(8))
+    encrypted = (
+        "-----BEGIN ENCRYPTED " + f"PRIVATE KEY-----\n{body}\n-----END ENCRYPTED PRIVATE KEY-----"
+    )
+    legacy = (
+        "-----BEGIN RSA " + "PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+        f"DEK-Info: AES-128-CBC,{f.hex(32).upper()}\n\n{body}\n-----END RSA PRIVATE KEY-----"
+    )
+    assert rule_ids(encrypted) == []
+    assert rule_ids(legacy) == []
+
+
+def test_a_stand_in_word_inside_the_base64_does_not_drop_a_real_key() -> None:
+    """Lower-cased, random base64 holds words like `fake`; only whole words count."""
+    pem = _pem(Fakes(21))
+    lines = pem.split("\n")
+    lines[1] = lines[1][:10] + "FaKe" + lines[1][14:]
+    assert rule_ids("\n".join(lines)) == ["private-key"]
+    concatenated = "\n".join(f'"{line}\\n" +' for line in pem.split("\n"))
+    assert rule_ids(concatenated) == ["private-key"]
+    fake = pem.replace("BEGIN ", "BEGIN FAKE ")
+    assert rule_ids(fake) == []
+
+
+def test_private_keys_without_pem_lines() -> None:
+    from tests.scan.corpus import _der_key
+
+    f = Fakes(22)
+    der = _der_key(f)
+    assert rule_ids(f'privateKey = "{der}"') == ["private-key-der"]
+    wrapped = "\n".join("    " + der[i : i + 64] for i in range(0, len(der), 64))
+    assert rule_ids(f"<data>\n{wrapped}\n</data>") == ["private-key-der"]
+    encoded = base64.b64encode((_pem(f) + "\n").encode()).decode()
+    assert rule_ids(f"  tls.key: {encoded}") == ["private-key-encoded-pem"]
+
+
+def test_certificates_and_public_keys_in_base64_are_not_private_keys() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    assert rule_ids(f'publicKey = "{base64.b64encode(der * 3).decode()}"') == []
+
+
+def test_json_web_key_private_members() -> None:
+    f = Fakes(23)
+    d, k, n = (f.b64(32, urlsafe=True).rstrip("=") for _ in range(3))
+    assert rule_ids(f'{{"kty":"EC","crv":"P-256","x":"{n}","d":"{d}"}}') == ["jwk-private-key"]
+    assert rule_ids(f'{{\n  "kty": "oct",\n  "k": "{k}"\n}}') == ["jwk-private-key"]
+    assert rule_ids(f'{{"kty":"RSA","n":"{n}","e":"AQAB"}}') == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "xoxp-1-" + "Mi0yLTU0MzkxMjc0ODA5OC0xMDUyNTg2MzMyNzQxLTQyNzc4MzMxMzU5NTc",
+        "xoxe.xoxp-1-" + "Mi0yLTU0MzkxMjc0ODA5OC0xMDUyNTg2MzMyNzQxLTQyNzc4MzMxMzU5NTc",
+    ],
+)
+def test_slack_user_tokens_of_the_newer_shape(token: str) -> None:
+    assert rule_ids(f"token: {token}") == ["slack-token"]
+
+
+@pytest.mark.parametrize("prefix", ["glagent-", "glrtr-", "glwt-"])
+def test_gitlab_agent_runner_and_workspace_tokens(prefix: str) -> None:
+    assert rule_ids(prefix + Fakes(24).s(40, B62)) == ["gitlab-token"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "token: deprecatedJwtPgTypeIdentifier,",
+        'HashPassword("password", "aFr5Xq9LmZ2wP7vK")',
+        '"DeleteAccessKey": "iam:DeleteAccessKey",',
+        "url = 'http://john.doe:password123@example.com/'",
+        'db_password = "Пароль2024секрет"',
+        "# Example password: xudmec-4ambyj-tavric-mumpub",
+        "[![cov](https://codecov.io/gh/o/r/graph/badge.svg?token=JfdDyGVpT4)]",
+    ],
+)
+def test_false_alarms_found_on_real_repositories_stay_quiet(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def test_json_inside_a_string_is_read_like_json() -> None:
+    value = Fakes(25).random_token()
+    line = f'body = "{{\\"access_token\\":\\"{value}\\",\\"expires_in\\":3600}}"'
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("mysql --user=root --password=kQ7vRt2xW9 --host db", "cli-password"),  # sealer:allow
+        ("gpg -d --passphrase N1dkU3E7x3 -o out.txt in.gpg", "cli-password"),  # sealer:allow
+        ("CREATE USER app IDENTIFIED BY 'Wq8vLr2Tz';", "sql-password"),  # sealer:allow
+        ("CREATE ROLE pooluser WITH LOGIN PASSWORD 'pq4Lw8Xz'", "sql-password"),  # sealer:allow
+        ("curl -u deploy:h0pk1ns~21s https://api.internal", "curl-user-password"),  # sealer:allow
+    ],
+)
+def test_passwords_on_command_lines_and_in_sql(line: str, rule: str) -> None:
+    assert rule_ids(line) == [rule]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "dpl hackage --username user --password user",
+        "  --passphrase PHRASE      Passphrase as configured (type: string)",
+        "curl -u <user:password> https://test.com/endpoint",
+        "curl -u username:token https://api",
+        'NO_PWD="--no-password"',
+        "psql --password $DB_PASSWORD",
+        "use the --username and --password options instead of the URL",
+        "Symbols are identified by name and assumptions::",
+    ],
+)
+def test_command_line_placeholders_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
+    value = Fakes(26).random_token()
+    assert rule_ids(f'github_access_token: "{value}\\n"') == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [("    password: render", False), ("    password: admin", True), ("DB_PASS=build", False)],
+)
+def test_an_unquoted_bare_word_is_a_password_only_if_a_well_known_default(
+    line: str, found: bool
+) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
