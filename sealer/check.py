@@ -9,6 +9,13 @@ is checked the same way. A plaintext file must not be the twin of a sealed one
 (`secrets.dec.yaml` or `secrets.yaml.dec` next to `secrets.yaml`, `app.env`
 next to `app.enc.env`). With `staged`, content comes from git's index: what
 will be committed, not the working file (which git's filter may have decrypted).
+
+It is also a keyless drift gate: a covered sealed file must be sealed as its
+rule says (recipients by key group, threshold, selection rule,
+`mac_only_encrypted`; `policy.drift`), and a path whose version in HEAD (or
+`against`) is sealed must still be sealed, whatever the committed
+`.gitattributes` or rules say now (a rename counts as the same path). Rules
+files are never covered, not even by a rule whose `path_regex` matches them.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sealer import document, enc, envelope, fileio, formats, rules
+from sealer import document, enc, envelope, fileio, formats, policy, rules
 from sealer.errors import Exit, FormatError, NoKeyError, SealerError
 from sealer.metadata import Metadata
 from sealer.scan import sources
@@ -30,6 +37,19 @@ if TYPE_CHECKING:
 PLAIN_MARKS = ("dec", "decrypted", "plain", "plaintext", "cleartext", "unsealed", "unencrypted")
 SEALED_MARKS = ("enc", "encrypted", "sealed", "sops")
 _TEXT_FORMATS = ("yaml", "json", "dotenv", "ini")
+
+
+class DriftError(FormatError):
+    """A covered file that is sealed, but not as its creation rule says."""
+
+    def __init__(self, file: str, changes: list[str]):
+        super().__init__(
+            "not sealed as its creation rule says:\n" + "\n".join(f"  {c}" for c in changes),
+            hint=f"a key holder runs `sealer updatekeys {file}` (then `sealer rotate {file}` "
+            "if someone should lose access); if the rule is what is wrong, fix the rule",
+            file=file,
+        )
+        self.changes = changes
 
 
 @dataclass(frozen=True)
@@ -102,16 +122,19 @@ class Content:
         blob = self.index().get(os.path.normpath(path))
         return blob is not None and blob in self._by_clean
 
+    def blob(self, oid: str) -> bytes | None:
+        if oid in self._fetched:
+            return self._fetched[oid]
+        if self._blobs is None:
+            self._blobs = sources.Blobs()
+        return self._blobs.read(oid)[0]
+
     def read(self, path: str) -> bytes | None:
         """The content, or None if there is no such file (in the index when staged)."""
         if self.staged:
             blob = self.index().get(os.path.normpath(path))
-            if blob is not None and blob in self._fetched:
-                return self._fetched[blob]
             if blob is not None:
-                if self._blobs is None:
-                    self._blobs = sources.Blobs()
-                return self._blobs.read(blob)[0]
+                return self.blob(blob)
         elif self.stored is not None:
             blob = self.stored.blob_of(path)
             if blob is not None and blob in self._fetched:
@@ -150,11 +173,48 @@ def files_to_check(paths: Sequence[str], staged: bool) -> list[str]:
     return out
 
 
+def sealed_before(rev: str, staged: bool) -> dict[str, tuple[str, str]]:
+    """Changed paths (relative to cwd) -> (their path, blob id) in `rev`: renames followed.
+
+    One `git diff --raw` against `rev`; empty when `rev` does not exist (a first commit).
+    """
+    top = sources.require_repo()
+    if sources.git("rev-parse", "-q", "--verify", f"{rev}^{{tree}}", cwd=top, check=False) == b"":
+        return {}
+    out = sources.git(
+        "diff", *(["--cached"] if staged else []), "--raw", "-z", "-M", "--no-abbrev",
+        "--diff-filter=ACMRT", rev, "--", cwd=top,
+    )  # fmt: skip
+    fields = out.split(b"\0")
+    found: dict[str, tuple[str, str]] = {}
+    i = 0
+    while i < len(fields) and fields[i].startswith(b":"):
+        parts = fields[i].split()
+        names = 2 if parts[4][:1] in (b"R", b"C") else 1
+        old, new = fields[i + 1], fields[i + names]
+        i += 1 + names
+        if parts[4][:1] == b"A" or parts[0] in (b":160000", b":120000"):
+            continue
+        path = os.path.relpath(os.path.join(top, new.decode("utf-8", "surrogateescape")))
+        found[path] = (old.decode("utf-8", "surrogateescape"), parts[2].decode())
+    return found
+
+
 class Checker:
-    def __init__(self, content: Content, *, structure_only: bool, config: Path | None):
+    def __init__(
+        self,
+        content: Content,
+        *,
+        structure_only: bool,
+        config: Path | None,
+        before: dict[str, tuple[str, str]] | None = None,
+        against: str = "HEAD",
+    ):
         self.content = content
         self.structure_only = structure_only
         self.config = config
+        self.before = before or {}
+        self.against = against
         self._keyring: Keyring | None = None
         self._rules_for_dir: dict[str, Path | None] = {}
         self._rules: dict[Path, rules.Rules] = {}
@@ -187,13 +247,28 @@ class Checker:
         """Content is read only where it matters: covered files, text formats, twins."""
         if not self.content.exists(path):
             raise _io_error(path, None)
-        if self.content.sealed_by_clean(path):
-            # sealed, MAC fresh: clean wrote it; a key would only verify it again
-            return "sealed by sealer's git filter (not opened again)"
         fmt_name = formats.name_for_path(path)
+        if self.content.sealed_by_clean(path):
+            # sealed, MAC fresh: clean wrote it; a key would only verify it again. The
+            # rules may have changed since, so a covered one is still held to its rule.
+            if self.covered(path):
+                fmt, own = formats.get(fmt_name), self._read(path)
+                self._drift(path, document.read_metadata(fmt, own, file=path)[1], fmt, own)
+            return "sealed by sealer's git filter (not opened again)"
         if self.covered(path):
-            return self._sealed(path, self._read(path), fmt_name)
+            return self._sealed(path, self._read(path), fmt_name, covered=True)
         text = None
+        earlier = self.before.get(os.path.normpath(path))
+        if earlier is not None:
+            text = self._read(path)
+            if not _is_sealed(fmt_name, text) and self._was_sealed(*earlier):
+                raise FormatError(
+                    f"{self.against}:{earlier[0]} is sealed, but this version is not",
+                    hint="a path sealed before stays sealed, whatever .gitattributes or the "
+                    "rules say now: restore the rule (and `sealer git install`) and `git add` "
+                    "it again, or `git rm --cached` it",
+                    file=path,
+                )
         if fmt_name in _TEXT_FORMATS:
             text = self._read(path)
             if "sops" in text and _is_sealed(fmt_name, text):
@@ -208,14 +283,22 @@ class Checker:
             file=path,
         )
 
+    def _was_sealed(self, old_path: str, blob: str) -> bool:
+        data = self.content.blob(blob)
+        return data is not None and _is_sealed(formats.name_for_path(old_path), fileio.decode(data))
+
     def reads(self, path: str) -> bool:
-        """Whether checking `path` opens its content (a covered or text file clean did not seal)."""
-        if self.content.sealed_by_clean(path):
-            return False
-        return formats.name_for_path(path) in _TEXT_FORMATS or self.covered(path)
+        """Whether checking `path` reads its content (covered, or text clean did not seal)."""
+        if self.covered(path):
+            return True  # clean's own output too: its metadata against the rule
+        return formats.name_for_path(path) in _TEXT_FORMATS and not self.content.sealed_by_clean(
+            path
+        )
 
     def covered(self, path: str) -> bool:
-        """Whether a creation rule with a path_regex matches `path` (remembered per path)."""
+        """Whether a creation rule with a path_regex matches `path` (never a rules file)."""
+        if rules.is_rules_file(path):
+            return False
         found = self._covered.get(path)
         if found is None:
             found = self._covered[path] = self._match(path)
@@ -250,9 +333,11 @@ class Checker:
             self._rules_for_dir[directory] = rules.find(Path(directory))
         return self._rules_for_dir[directory]
 
-    def _sealed(self, path: str, text: str, fmt_name: str) -> str:
+    def _sealed(self, path: str, text: str, fmt_name: str, covered: bool = False) -> str:
         fmt = formats.get(fmt_name)
         parsed, meta = document.read_metadata(fmt, text, file=path)
+        if covered:
+            self._drift(path, meta, fmt, text)
         if not self.structure_only:
             try:
                 document.open_text(fmt, text, self.keyring(), file=path)
@@ -264,6 +349,12 @@ class Checker:
                 return "sealed; MAC verified"
         check_structure(parsed, meta, path)
         return "sealed; structure intact (no key to verify the MAC)"
+
+    def _drift(self, path: str, meta: Metadata, fmt: formats.Format, text: str) -> None:
+        """Keyless: a covered file's recipients, groups, threshold and selection are its rule's."""
+        changes = policy.drift(meta, path, self.config, fmt=fmt, plaintext=text)
+        if changes:
+            raise DriftError(path, changes)
 
     def keyring(self) -> Keyring:
         from sealer.datakey import Keyring
@@ -348,11 +439,18 @@ def run(
     staged: bool,
     structure_only: bool = False,
     config: Path | None = None,
+    against: str | None = None,
 ) -> Report:
+    """Check `paths`; a path sealed in `against` (with `staged`: HEAD) must still be sealed."""
     report = Report()
     content = Content(staged)
     try:
-        checker = Checker(content, structure_only=structure_only, config=config)
+        rev = against or ("HEAD" if staged else None)
+        before = sealed_before(rev, staged) if rev else None
+        checker = Checker(
+            content, structure_only=structure_only, config=config, before=before,
+            against=rev or "HEAD",
+        )  # fmt: skip
         files = files_to_check(paths, staged)
         if staged:
             content.prefetch([p for p in files if checker.reads(p)])
@@ -363,3 +461,19 @@ def run(
     finally:
         content.close()
     return report
+
+
+def as_json(report: Report) -> dict[str, object]:
+    """The report for `sealer check --json`: one entry per file with a problem or a note."""
+    files: list[dict[str, object]] = []
+    for problem in report.problems:
+        e = problem.error
+        entry: dict[str, object] = {
+            "path": problem.path, "ok": False, "exit_code": int(e.exit_code),
+            "error": e.message, "hint": e.hint,
+        }  # fmt: skip
+        if isinstance(e, DriftError):
+            entry["drift"] = e.changes
+        files.append(entry)
+    files += [{"path": path, "ok": True, "checked": note} for path, note in report.notes]
+    return {"ok": not report.problems, "exit_code": report.exit_code, "files": files}

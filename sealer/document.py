@@ -142,8 +142,12 @@ def seal_text(
     policy: Policy | None = None,
     previous: Opened | None = None,
     file: str | None = None,
+    key: bytes | None = None,
 ) -> str:
-    """Seal `plaintext` for `policy`, or against `previous` (same key and recipients)."""
+    """Seal `plaintext` for `policy`, or against `previous` (same key and recipients).
+
+    `key` is the new data key for `policy` (default: a fresh one).
+    """
     try:
         parsed = fmt.parse(plaintext)
         if parsed.metadata is not None:
@@ -154,16 +158,16 @@ def seal_text(
         if previous is not None:
             return _reseal(fmt, parsed, previous)
         assert policy is not None
-        return _seal_new(fmt, parsed, policy)
+        return _seal_new(fmt, parsed, policy, key)
     except SealerError as e:
         if file:
             e.with_file(file)
         raise
 
 
-def _seal_new(fmt: Format, parsed: Parsed, policy: Policy) -> str:
+def _seal_new(fmt: Format, parsed: Parsed, policy: Policy, key: bytes | None = None) -> str:
     policy = policy._replace(selection=k8s.selection_for(policy, parsed.docs))
-    key = datakey.new_data_key()
+    key = key or datakey.new_data_key()
     groups = datakey.wrap(key, policy.groups, policy.shamir_threshold)
     result = envelope.seal_tree(
         parsed.docs, key, policy.selection, policy.mac_only_encrypted, stash=None

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sealer import document, fileio
+from sealer import document, fileio, policy
 from sealer.datakey import Keyring
 from sealer.errors import SealerError
 from sealer.filelock import replace_if_unchanged
@@ -78,8 +78,13 @@ def edit(
     new_policy: Callable[[], document.Policy],
     ignore_mac: bool = False,
     interactive: bool | None = None,
+    config: str | None = None,
 ) -> bool:
-    """Edit a sealed file (or create one); True if it was written."""
+    """Edit a sealed file (or create one); True if it was written.
+
+    Re-sealing goes through `policy.reseal`: the file as committed may name
+    other recipients than its rule (`config`, else the rules file found).
+    """
     interactive = sys.stdin.isatty() if interactive is None else interactive
     exists = os.path.exists(path)
     original = fileio.read(path) if exists else None
@@ -107,7 +112,7 @@ def edit(
                 return False
             try:
                 if opened is not None:
-                    sealed = document.seal_text(fmt, edited, previous=opened, file=path)
+                    sealed = policy.reseal(fmt, edited, opened, path, strict=False, config=config)
                 else:
                     sealed = document.seal_text(fmt, edited, policy=new_policy(), file=path)
             except SealerError as e:

@@ -2,7 +2,9 @@
 
 Re-sealing is against the opened file, so only the changed value (and
 `lastmodified`/`mac`) change in the sealed bytes; setting a value to what it
-already is changes nothing at all.
+already is changes nothing at all. The opened file is committed content, so
+`policy.reseal` seals afresh when it differs from its rule or when this clone
+did not make its data key.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sealer import document, fileio
+from sealer import document, fileio, policy
 from sealer.datakey import Keyring
 from sealer.errors import Exit, SealerError
 from sealer.filelock import locked
@@ -60,7 +62,7 @@ def change(path: str, fmt: Format, keyring: Keyring, edit: Any) -> bool:
             raise e.with_file(path) from None
         if new_plain == opened.plaintext:
             return False
-        sealed = document.seal_text(fmt, new_plain, previous=opened, file=path)
+        sealed = policy.reseal(fmt, new_plain, opened, path, strict=False)
         if sealed == text:
             return False
         fileio.write_atomic(path, fileio.encode(sealed))

@@ -17,30 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sealer import datakey, document, envelope, fileio, formats, recipients, rules
+from sealer import datakey, document, envelope, fileio, formats, policy, recipients, rules
 from sealer.audit import git
 from sealer.audit import log as audit_log
 from sealer.errors import ConfigError, FileError, FormatError, SealerError
 from sealer.filelock import replace_if_unchanged
-from sealer.metadata import Metadata, Stanza
+from sealer.metadata import Metadata
+from sealer.policy import stanza_fingerprint
 from sealer.scan.sources import batch_read
+from sealer.trust import Trust
 
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 
 Groups = tuple[tuple[str, ...], ...]
-
-
-def stanza_fingerprint(stanza: Stanza) -> str:
-    """How the log names a recipient: `recipients.stanza_id` (age: the `age1…` string).
-
-    A key type sealer does not know is named by its list and its fields except
-    the wrapped key, so it still compares equal across versions of a file.
-    """
-    if recipients.for_stanza(stanza) is not None:
-        return recipients.stanza_id(stanza)
-    keep = sorted((k, str(v)) for k, v in stanza.fields.items() if k not in ("enc", "created_at"))
-    return stanza.type + ":" + ",".join(f"{k}={v}" for k, v in keep)
 
 
 def fingerprints(meta: Metadata) -> Groups:
@@ -171,26 +161,56 @@ def plan(
     opened = document.open_text(target.fmt, target.text, keyring, file=target.name)
     meta = opened.meta
     warnings: list[str] = []
+    wanted = None
     if use_rules and not edits:
-        policy = rules.policy_for(target.path, config)
-        groups: Sequence[Sequence[Recipient]] = policy.groups
-        threshold = policy.shamir_threshold
+        wanted = rules.policy_for(target.path, config)
+        groups: Sequence[Sequence[Recipient]] = wanted.groups
+        threshold = wanted.shamir_threshold
     else:
         groups, warnings = _edit(current_recipients(meta, target.name), edits, target.name)
         threshold = meta.shamir_threshold
     before = fingerprints(meta)
-    if not rotate and _same(before, groups, threshold, meta):
+    if wanted is not None:
+        selection = policy.selection_for(wanted, target.fmt, opened.plaintext)
+        wanted = wanted._replace(selection=selection)
+        same = not policy.differences(policy.of_metadata(meta), policy.of_policy(wanted))
+    else:
+        same = _same(before, groups, threshold, meta)
+    if not rotate and same:
         return Plan(
             target, before, before, False, audit_log.data_key_id(opened.key), None, tuple(warnings)
+        )
+    old_threshold = meta.threshold if len(meta.groups) > 1 else 1
+    new_threshold = (threshold or len(groups)) if len(groups) > 1 else 1
+    if not rotate and new_threshold != old_threshold:
+        rotate = True  # the old shares, kept in git history, would still open the old key
+        warnings.append(
+            f"the Shamir threshold changes ({old_threshold} -> {new_threshold}): "
+            "sealed with a new data key, as the old key shares would still open the old one"
         )
     key = datakey.new_data_key() if rotate else opened.key
     if rotate:
         opened = document.Opened(opened.plaintext, meta, key, envelope.Stash(key), mac_hex="")
+        Trust.near(str(target.path)).add(key)  # made here: later re-seals may reuse it
+    if wanted is not None:  # the rule's selection too: it decides which values are sealed
+        opened = opened._replace(
+            meta=meta.with_(
+                selection=wanted.selection, mac_only_encrypted=wanted.mac_only_encrypted
+            ),
+            mac_hex="" if _selection_changes(meta, wanted) else opened.mac_hex,
+        )
     rekeyed = document.rekeyed(opened, groups, threshold if len(groups) > 1 else 0)
     new_text = document.seal_text(target.fmt, opened.plaintext, previous=rekeyed, file=target.name)
     after = fingerprints(rekeyed.meta)
     return Plan(
         target, before, after, rotate, audit_log.data_key_id(key), new_text, tuple(warnings)
+    )
+
+
+def _selection_changes(meta: Metadata, wanted: document.Policy) -> bool:
+    return (meta.selection, meta.mac_only_encrypted) != (
+        wanted.selection,
+        wanted.mac_only_encrypted,
     )
 
 

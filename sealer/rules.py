@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from sealer.recipients import Recipient
 
 NAMES = (".sealer.yaml", ".sops.yaml")
+# Top-level keys of a rules file: the one sealer acts on, and sops' others, which
+# it accepts but ignores (with a warning). A near miss of either is an error.
+TOP_KEYS = ("creation_rules",)
+SOPS_ONLY_TOP_KEYS = ("destination_rules", "stores")
 _RULE_KEYS = {
     "path_regex", "key_groups", "shamir_threshold", "mac_only_encrypted", "aws_profile",
     *RULES,
@@ -70,7 +74,26 @@ def path_text(path: str | os.PathLike[str]) -> str:
     return head + "/".join(p for p in text.split("/") if p not in ("", ".")) or "."
 
 
+# path -> ((inode, size, mtime), Rules): a long-running git filter reads each rules
+# file once, and again only when it changes
+_loaded: dict[str, tuple[tuple[int, int, int], Rules]] = {}
+
+
 def load(path: str | os.PathLike[str]) -> Rules:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _load(path)  # says why it cannot be read
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    found = _loaded.get(os.fspath(path))
+    if found is not None and found[0] == stamp:
+        return found[1]
+    loaded = _load(path)
+    _loaded[os.fspath(path)] = (stamp, loaded)
+    return loaded
+
+
+def _load(path: str | os.PathLike[str]) -> Rules:
     from sealer.formats import yaml as yaml_format
     from sealer.formats import yamldata
     from sealer.tree import to_python
@@ -89,10 +112,42 @@ def load(path: str | os.PathLike[str]) -> Rules:
         except FormatError as e:
             raise ConfigError(f"{path}: {e.message}", hint=e.hint) from None
         data = to_python(parsed.docs[0]) if parsed.docs else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the rules file must be a mapping with creation_rules")
+    _check_top_keys(path, data)
     rules = data.get("creation_rules") or []
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise ConfigError(f"{path}: creation_rules must be a list of mappings")
     return Rules(path, rules, data)
+
+
+def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    """sops' keys sealer does not act on warn; a misspelt known key is an error.
+
+    Any other top-level key is left alone: it is the usual home of YAML anchors
+    (`team: &team {age: …}`) that rules merge in.
+    """
+    import sys
+
+    for key in data:
+        if key in TOP_KEYS:
+            continue
+        if key in SOPS_ONLY_TOP_KEYS:
+            print(
+                f"sealer: warning: {path}: {key} is a sops setting sealer does not act on; "
+                "it is ignored (only creation_rules choose who files are sealed for)",
+                file=sys.stderr,
+            )
+            continue
+        from difflib import get_close_matches
+
+        near = get_close_matches(str(key), (*TOP_KEYS, *SOPS_ONLY_TOP_KEYS), n=1, cutoff=0.75)
+        if near:
+            raise ConfigError(
+                f"{path}: unknown key {key!r} in the rules file (did you mean {near[0]}?)",
+                hint="the keys sealer reads are creation_rules (and sops' destination_rules "
+                'and stores, which it ignores); see README "Rules"',
+            )
 
 
 def policy_for(
@@ -100,27 +155,59 @@ def policy_for(
 ) -> Policy:
     """The sealing policy for `file`, from the governing rules file."""
     file = path_text(file)  # as a Path shows it, in messages too (`./x.yaml` is `x.yaml`)
-    path = config or find_file(os.path.dirname(file) or ".")
+    path, rules, i = governing(file, config)
     if path is None:
         raise ConfigError(
             "no recipients: no .sealer.yaml or .sops.yaml governs this file",
             hint="pass --age RECIPIENT, or add a creation rule (see README)",
             file=str(file),
         )
-    rules = load(path)
-    rel = relative_to_rules(file, path)
-    for i, rule in enumerate(rules.rules):
-        if path_matches(rules, i, rel) is False:
-            continue
-        from sealer.log import debug
+    if rules is None or i is None:
+        raise no_rule_error(file, path)
+    from sealer.log import debug
 
-        debug(f"{file}: rules {path}, creation_rules[{i}]")
-        return policy_from_rule(rule, where=f"{path}: creation_rules[{i}]")
-    raise ConfigError(
+    debug(f"{file}: rules {path}, creation_rules[{i}]")
+    return policy_from_rule(rules.rules[i], where=f"{path}: creation_rules[{i}]")
+
+
+def no_rule_error(file: str, path: str | os.PathLike[str]) -> ConfigError:
+    if is_rules_file(file):
+        return ConfigError(
+            "a rules file is never sealed (not even when its own path_regex matches it)",
+            hint="keep .sealer.yaml/.sops.yaml in plaintext: it holds public keys only",
+            file=file,
+        )
+    return ConfigError(
         f"no creation rule in {path} matches this file",
         hint="add a rule whose path_regex matches it, or pass --age",
-        file=str(file),
+        file=file,
     )
+
+
+def is_rules_file(file: str | os.PathLike[str]) -> bool:
+    return os.path.basename(os.fspath(file)) in NAMES
+
+
+def governing(
+    file: str | os.PathLike[str], config: str | os.PathLike[str] | None = None
+) -> tuple[str | os.PathLike[str] | None, Rules | None, int | None]:
+    """(rules file, its rules, index of the rule) that govern `file`; None where there is none.
+
+    A rules file is never governed by its own rules (or any others): a rule
+    such as `path_regex: .*\\.yaml$` must not make `.sealer.yaml` a secret.
+    """
+    file = path_text(file)
+    path = config or find_file(os.path.dirname(file) or ".")
+    if path is None:
+        return None, None, None
+    if is_rules_file(file):
+        return path, None, None
+    rules = load(path)
+    rel = relative_to_rules(file, path)
+    for i in range(len(rules.rules)):
+        if path_matches(rules, i, rel) is not False:
+            return path, rules, i
+    return path, rules, None
 
 
 def relative_to_rules(file: str | os.PathLike[str], rules_path: str | os.PathLike[str]) -> str:

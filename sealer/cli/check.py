@@ -10,9 +10,21 @@ import click
 @click.option("--staged", is_flag=True, help="Check the index versions (what will be committed).")
 @click.option("--structure-only", is_flag=True, help="Do not load keys; check structure only.")
 @click.option("--config", metavar="PATH", help="Rules file to use instead of searching.")
+@click.option(
+    "--against",
+    metavar="REV",
+    help="A path sealed in REV must still be sealed (default with --staged: HEAD).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what was checked for every file.")
 def check(
-    paths: tuple[str, ...], staged: bool, structure_only: bool, config: str | None, verbose: bool
+    paths: tuple[str, ...],
+    staged: bool,
+    structure_only: bool,
+    config: str | None,
+    against: str | None,
+    as_json: bool,
+    verbose: bool,
 ) -> int:
     """Check that files which rules say must be sealed are sealed and intact.
 
@@ -22,6 +34,12 @@ def check(
     structure is checked (recipients, MAC, every selected value an ENC[…]
     value). A plaintext twin of a sealed file (secrets.dec.yaml next to
     secrets.yaml) is refused.
+
+    A covered sealed file must be sealed as its rule says: the same recipients
+    in the same key groups, threshold, selection rule and mac_only_encrypted
+    (checked without a key; the difference is printed). A path sealed in REV
+    (--against; with --staged, HEAD) must still be sealed, whatever
+    .gitattributes or the rules say now. Rules files are never covered.
 
     PATHs are files or directories; without any, the current directory (with
     --staged: the staged changes). --staged reads git's index, not the working
@@ -36,8 +54,14 @@ def check(
 
     config_path: Path | None = rules_path(config)
     result = checking.run(
-        list(paths), staged=staged, structure_only=structure_only, config=config_path
-    )
+        list(paths), staged=staged, structure_only=structure_only, config=config_path,
+        against=against,
+    )  # fmt: skip
+    if as_json:
+        import json
+
+        click.echo(json.dumps(checking.as_json(result), indent=2))
+        return result.exit_code
     if verbose:
         for path, note in result.notes:
             click.echo(f"sealer: {path}: {note}", err=True)

@@ -46,7 +46,11 @@ def edit(
         return rules.policy_for(Path(file), rules_path(config))
 
     keyring = Keyring(decryption_order.split(",") if decryption_order else None)
-    written = editor.edit(file, fmt, keyring, new_policy=policy, ignore_mac=ignore_mac)
+    config_path = rules_path(config)
+    written = editor.edit(
+        file, fmt, keyring, new_policy=policy, ignore_mac=ignore_mac,
+        config=None if config_path is None else str(config_path),
+    )  # fmt: skip
     if not written:
         click.echo(f"sealer: {file}: no changes", err=True)
     return 0

@@ -7,7 +7,9 @@ MAC fail authentication is an error: git then refuses to check it out.
 
 clean: plaintext -> sealed, against the previous sealed version of the path
 (index, else "ours" during a merge, else HEAD) so that every unchanged value
-keeps its ciphertext and an unchanged file gives back the identical blob.
+keeps its ciphertext and an unchanged file gives back the identical blob. That
+version is committed content, so `policy.reseal` first compares it with the
+rule for the path and trusts its data key only if this clone made it.
 Clean is a function of its input and the repository only: git runs it zero or
 more times, on content that need not be the working-tree file, so the file
 named by the path is never opened. Sealed input passes through once every
@@ -20,12 +22,10 @@ so renames keep working.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sealer import datakey, document, enc, envelope, fileio, formats, metadata, rules
+from sealer import datakey, document, enc, envelope, fileio, formats, metadata, policy
 from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Parsed
 from sealer.gitfilter import conflict
@@ -39,8 +39,7 @@ if TYPE_CHECKING:
 Warn = Callable[[str], None]
 
 
-def warn_stderr(message: str) -> None:
-    print(f"sealer: warning: {message}", file=sys.stderr, flush=True)
+warn_stderr = policy.warn_stderr
 
 
 class CachingKeyring(datakey.Keyring):
@@ -219,19 +218,29 @@ class Filter:
         if enc.PREFIX not in text:  # plaintext: perhaps exactly the previous version's
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
-                return self._sealed_here(fileio.encode(crlf(self.previous_text, was_crlf)))
+                return self._unchanged(
+                    fmt, previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
+                )
         parsed = document.parse(fmt, text, path)
         if parsed.metadata is not None:
             check_sealed(fmt, parsed, path)
             return data
         if previous is None:
             previous = self.previous(fmt, path)
-        if previous is not None:
-            sealed = document.seal_text(fmt, text, previous=previous, file=path)
-        else:
-            policy = rules.policy_for(Path(path))
-            sealed = document.seal_text(fmt, text, policy=policy, file=path)
+        sealed = policy.reseal(fmt, text, previous, path, warn=self.warn)
         return self._sealed_here(fileio.encode(crlf(sealed, was_crlf)))
+
+    def _unchanged(self, fmt: Format, previous: document.Opened, path: str, data: bytes) -> bytes:
+        """The previous blob as it is: nothing new is sealed (see policy.py).
+
+        It is listed for the hook only when it is sealed as its rule says, so
+        that `sealer check --staged` still opens and reports a drifted one.
+        """
+        try:
+            drifted = bool(policy.drift(previous.meta, path, fmt=fmt, plaintext=previous.plaintext))
+        except SealerError:
+            drifted = True  # a rules file that does not load: let the check say so
+        return data if drifted else self._sealed_here(data)
 
     def _sealed_here(self, data: bytes) -> bytes:
         """Clean's own output (MAC fresh or just verified): listed for the hook."""

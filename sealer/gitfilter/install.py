@@ -15,6 +15,8 @@ Config is repository-local and lives in sections named after sealer's
 drivers (`filter.sealer`, `diff.sealer`, `merge.sealer`), plus
 `sealer.gitinstall` as the mark; `diff.sealer.cachetextconv` is never set
 (it would store plaintext as git notes) and is removed if found.
+`rerere.enabled` is set to false (rerere would keep conflict plaintext in
+`.git/rr-cache`); uninstall leaves it so.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ OWN_FILES = [*rules.NAMES, "/.gitattributes", "/.sealer/**"]
 PRE_COMMIT = f"""#!/bin/sh
 {HOOK_MARK}; `sealer git uninstall` removes it.
 # Re-seals staged files whose MAC a partial `git add -p` left stale, then refuses
-# a commit in which a file that the rules cover is staged without being sealed.
+# a commit in which a file that the rules cover is staged without being sealed
+# (or sealed otherwise than its rule says), or a path sealed in HEAD is not.
 {{sealer}} git reseal-staged || exit $?
 exec {{sealer}} check --staged
 """
@@ -296,6 +299,28 @@ def _unset(root: Path, key: str) -> bool:
     return proc.returncode == 0
 
 
+def _no_rerere(root: Path) -> list[str]:
+    """Turn rerere off here: it copies both sides of a conflict, in plaintext, into .git.
+
+    rerere reads the conflicted working-tree file, which smudge shows as
+    plaintext, and keeps it in `rr-cache/*/preimage` and `postimage`. A global
+    `rerere.enabled=true`, or an existing rr-cache directory, would turn it on.
+    """
+    _set(root, "rerere.enabled", "false")
+    said = [
+        "git config: rerere.enabled=false (rerere would keep the plaintext of both sides "
+        "of a conflict in .git/rr-cache)"
+    ]
+    cache = Path(fileio.decode(run(["rev-parse", "--git-path", "rr-cache"], root)).strip())
+    cache = cache if cache.is_absolute() else root / cache
+    if cache.is_dir() and any(cache.iterdir()):
+        said.append(
+            f"warning: {cache} holds earlier conflict resolutions, which may include "
+            f"plaintext: remove it with `rm -r {cache}`"
+        )
+    return said
+
+
 def _hook_path(root: Path) -> Path:
     out = fileio.decode(run(["rev-parse", "--git-path", "hooks/pre-commit"], root)).strip()
     return Path(out) if Path(out).is_absolute() else root / out
@@ -381,6 +406,7 @@ def install(extra: list[str], checkout: bool = True, hook: bool = True) -> list[
     if _unset(root, "diff.sealer.cachetextconv"):
         said.append("warning: removed diff.sealer.cachetextconv (it stores plaintext as notes)")
     said.append("git config: filter.sealer (process, required), diff.sealer, merge.sealer")
+    said += _no_rerere(root)
     if hook:
         said.append(_install_hook(root, command))
     covered = [f for f, v in _filter_attr(root, tracked).items() if v == "sealer"]

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sealer import document, fileio, rules
+from sealer import document, fileio, policy
 from sealer.envelope import Stash, show_path
 from sealer.errors import SealerError
 from sealer.formats import splice
 from sealer.gitfilter import conflict
-from sealer.gitfilter.filter import Filter, format_for, lf
+from sealer.gitfilter.filter import Filter, Warn, format_for, lf
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 
 if TYPE_CHECKING:
@@ -292,6 +292,7 @@ def merge_texts(fmt: Format, base: str | None, ours: str, theirs: str) -> Outcom
 class _Version:
     plaintext: str
     opened: document.Opened | None
+    sealed: str = ""  # the stored text (LF line ends)
 
 
 def _open_version(filt: Filter, fmt: Format, path: str, data: bytes, label: str) -> _Version:
@@ -302,7 +303,7 @@ def _open_version(filt: Filter, fmt: Format, path: str, data: bytes, label: str)
     if parsed.metadata is None:
         return _Version(text, None)
     opened = filt.open_sealed(fmt, parsed, f"{path} ({label})")
-    return _Version(opened.plaintext, opened)
+    return _Version(opened.plaintext, opened, text)
 
 
 def _previous(ours: _Version, theirs: _Version) -> document.Opened | None:
@@ -318,11 +319,16 @@ def _previous(ours: _Version, theirs: _Version) -> document.Opened | None:
     return first._replace(stash=Stash(first.key, entries))
 
 
-def _seal(fmt: Format, text: str, ours: _Version, theirs: _Version, path: str) -> str:
-    previous = _previous(ours, theirs)
-    if previous is not None:
-        return document.seal_text(fmt, text, previous=previous, file=path)
-    return document.seal_text(fmt, text, policy=rules.policy_for(Path(path)), file=path)
+def _seal(fmt: Format, text: str, ours: _Version, theirs: _Version, path: str, warn: Warn) -> str:
+    """The merged text sealed: `policy.reseal` against ours (both sides are committed content).
+
+    A result equal to one side is that side's blob as it is: it is in the
+    repository already, so nothing new becomes readable (see policy.py).
+    """
+    for side in (ours, theirs):
+        if side.opened is not None and side.opened.mac_hex and side.plaintext == text:
+            return side.sealed
+    return policy.reseal(fmt, text, _previous(ours, theirs), path, warn=warn)
 
 
 def merge_files(base: str, ours: str, theirs: str, path: str, marker_size: int) -> int:
@@ -338,9 +344,11 @@ def merge_files(base: str, ours: str, theirs: str, path: str, marker_size: int) 
         origin = _open_version(filt, fmt, path, base_data, "base").plaintext if base_data else None
         outcome = merge_texts(fmt, origin, mine.plaintext, other.plaintext)
         if outcome.merged is not None:
-            result = _seal(fmt, outcome.merged, mine, other, path)
+            result = _seal(fmt, outcome.merged, mine, other, path, filt.warn)
         else:
-            sealed = [_seal(fmt, t, mine, other, path) for t in (outcome.ours, outcome.theirs)]
+            sealed = [
+                _seal(fmt, t, mine, other, path, filt.warn) for t in (outcome.ours, outcome.theirs)
+            ]
             result = conflict.render(sealed[0], sealed[1], marker_size)
     except (SealerError, OSError) as e:
         message = e.message if isinstance(e, SealerError) else str(e)

@@ -19,10 +19,11 @@ construction and are not opened at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from sealer import document, fileio
+from sealer import document, fileio, policy
 from sealer.audit.git import git_dir, run, toplevel
 from sealer.errors import ConfigError, IntegrityError, SealerError
 from sealer.gitfilter import cleaned
@@ -95,7 +96,7 @@ def reseal_staged() -> list[str]:
         for path in todo:
             mode, oid = staged.entries[path]
             data = contents.get(oid)
-            sealed = None if data is None else _resealed(filt, path, data)
+            sealed = None if data is None else _resealed(filt, root, path, data)
             if sealed is not None:
                 updates.append(f"{mode} {_write_blob(root, sealed)}\t{path}")
                 said.append(f"{path}: re-sealed the staged version (its MAC was stale)")
@@ -107,8 +108,12 @@ def reseal_staged() -> list[str]:
     return said
 
 
-def _resealed(filt: Filter, path: str, data: bytes) -> str | None:
-    """The file sealed again with a fresh MAC, or None: it verifies, or it is not ours to fix."""
+def _resealed(filt: Filter, root: Path, path: str, data: bytes) -> str | None:
+    """The file sealed again with a fresh MAC, or None: it verifies, or it is not ours to fix.
+
+    The staged blob is committed content like any other: `policy.reseal` seals it
+    afresh if it differs from its rule or its data key was not made in this clone.
+    """
     text = fileio.decode(data)
     fmt = format_for(path)
     try:
@@ -123,7 +128,8 @@ def _resealed(filt: Filter, path: str, data: bytes) -> str | None:
     except SealerError:
         return None  # no key, damaged values, not parseable: `sealer check` reports it
     fresh = opened._replace(mac_hex="")  # an empty MAC makes seal_text write a new one
-    return document.seal_text(fmt, opened.plaintext, previous=fresh, file=path)
+    here = os.path.relpath(root / path)  # rules are found from the file's directory
+    return policy.reseal(fmt, opened.plaintext, fresh, here, warn=filt.warn)
 
 
 def _write_blob(root: Path, text: str) -> str:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sealer import document, formats, recipients
+from sealer import datakey, document, formats, recipients
 from sealer.errors import ConfigError, FormatError, IntegrityError
 from sealer.gitfilter.filter import Filter
+from sealer.trust import Trust
 from tests.gitfilter.gitrepo import RULES
 from tests.helpers import AgeKey, make_age_key, run
 
@@ -38,11 +39,14 @@ def repo(tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch) -> Pa
 
 
 def seal(name: str, text: str, key: AgeKey) -> bytes:
+    """`text` sealed for `key` with a data key this clone made (see sealer/trust.py)."""
     fmt = formats.get(formats.name_for_path(name))
     policy = document.Policy(
         groups=((recipients.key_type("age").parse_recipients(key.recipient)[0],),)
     )
-    return document.seal_text(fmt, text, policy=policy).encode()
+    data_key = datakey.new_data_key()
+    Trust.near(name).add(data_key)
+    return document.seal_text(fmt, text, policy=policy, key=data_key).encode()
 
 
 def stage(path: str, data: bytes, stage_no: int = 0) -> str:
