@@ -11,12 +11,12 @@ recorded in the audit trail like every other re-key.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sealer import datakey, document, rekey
 from sealer.audit import log as audit_log
 from sealer.errors import ConfigError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.recipients import Recipient
 

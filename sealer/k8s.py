@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode
+from typing import TYPE_CHECKING
 
 from sealer.errors import FormatError
 from sealer.selection import Selection
 from sealer.tree import Mapping, Scalar
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.document import Policy
     from sealer.tree import Node

@@ -35,6 +35,7 @@ a file outside any rule keep its recipients, as sops does.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from sealer import datakey, document, recipients, rules
 from sealer.document import Opened, Policy
@@ -44,7 +45,6 @@ from sealer.records import Record
 from sealer.selection import Selection
 from sealer.trust import Trust
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 

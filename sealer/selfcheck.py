@@ -19,11 +19,12 @@ crash log (types and frames only, never a value) and writes nothing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sealer.errors import SealerError
 from sealer.tree import CommentNode, Mapping, Node, Scalar, Sequence
 from sealer.values import Comment, Raw, Value
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.formats import Format, Parsed
 

@@ -15,8 +15,8 @@ only when a key service is named (client.py, server.py, proto.py).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from sealer.metadata import Stanza
     from sealer.recipients import Identity, KeyType, Recipient

@@ -14,13 +14,13 @@ file names a plugin recipient: an age-only decrypt never comes here.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sealer.errors import ConfigError, NotMine, SealerError
 from sealer.metadata import Stanza
 from sealer.recipients import HARDWARE, ask_terminal, shown, split_list
 from sealer.recipients.age import is_plugin_recipient
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import ClassVar
 
