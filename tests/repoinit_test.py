@@ -161,3 +161,43 @@ def test_audit_without_a_signing_key_stops_before_writing_anything(
     assert out.returncode == 5
     assert out.stderr.startswith("sealer: error: no SSH key to sign the audit entry with\n")
     assert _snapshot(repo, isolated_env) == before
+
+
+def _prompt(name: str) -> str:
+    """The question `sealer init` asks on a terminal for one layout, with click's default hint."""
+    regex, what = repoinit.LAYOUTS[name]
+    hint = "[Y/n]" if name in repoinit.DEFAULT_LAYOUTS else "[y/N]"
+    return f"Seal {what} ({regex})? {hint}: "
+
+
+def test_on_a_terminal_init_asks_for_each_layout_and_writes_the_chosen_ones(repo: Path) -> None:
+    import sys
+
+    from tests.recipients.terminal import on_terminal
+
+    answers = {"secrets-dir": "n", "enc": "n", "env": "y", "k8s": "y"}
+    status, shown = on_terminal(
+        [sys.executable, "-m", "sealer", "init", "--no-hooks"],
+        [(_prompt(name).encode(), answer.encode()) for name, answer in answers.items()],
+        cwd=str(repo),
+        timeout=180,
+    )
+    assert status == 0, shown
+    # each question, in order, as the terminal showed it (the helper marks answered ones <…>),
+    # followed by the answer the terminal echoed
+    transcript = "".join(f"<{_prompt(name)}>{answer}\r\n" for name, answer in answers.items())
+    assert shown.startswith(transcript), shown
+    assert "sealer: wrote .sealer.yaml: env, k8s sealed for 1 recipient(s)\r\n" in shown
+    recipient = shown.rstrip("\r\n").rsplit("\r\n", 1)[-1]
+    assert recipient.startswith("age1")
+    assert (repo / ".sealer.yaml").read_text() == repoinit.rules_text([recipient], ["env", "k8s"])
+
+
+def test_without_a_terminal_init_asks_nothing_and_uses_the_default_layouts(repo: Path) -> None:
+    out = sealer("init", "--no-hooks", cwd=repo, input="", check=True)  # stdin: an empty pipe
+    recipient = out.stdout.strip()
+    assert "Seal " not in out.stderr and "?" not in out.stderr
+    assert "sealer: wrote .sealer.yaml: secrets-dir, enc sealed for 1 recipient(s)\n" in out.stderr
+    assert (repo / ".sealer.yaml").read_text() == repoinit.rules_text(
+        [recipient], ["secrets-dir", "enc"]
+    )
