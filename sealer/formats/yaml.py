@@ -713,9 +713,14 @@ class _Parser:
             data = prev[1]
             while data.flow and data.parent is not None:
                 data = data.parent
-            above = text[: _bol(text, run[0][0])]
-            data_line = above.rstrip(" \t\r\n")
-            first_empty = above[len(data_line) :].count("\n") <= 1  # right below the data
+            # the last line of data above the run, found without copying the text above
+            # (a copy per run made files with many comments quadratic)
+            bol = _bol(text, run[0][0])
+            end = bol
+            while end > 0 and text[end - 1] in " \t\r\n":
+                end -= 1
+            first_empty = text.count("\n", end, bol) <= 1  # right below the data
+            data_line = text[text.rfind("\n", 0, end) + 1 : end]
             value_below = data_line.split(" #", 1)[0].rstrip().endswith(":")
             right_below = first_empty and not value_below
             piece: list[int] = []

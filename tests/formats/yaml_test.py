@@ -418,6 +418,9 @@ def test_an_error_after_a_byte_order_mark_names_the_right_line() -> None:
         "a:\n  l:\n    - n: 1\n      w:\n        s: x\n\n    # c1\n    # c2\n",
         "k:\n  a: 1\n  # c1\n\n  # c2\n",
         "a:\n  b: 1\n# c1\n  # c2\n",
+        # the run after `env:` is judged by that line alone, not by an inline
+        # comment on an earlier line (which once made it a foot of the wrong data)
+        "steps:\n  - uses: x  # v1\n    env:\n      # a1\n      # a2\n\n      # a3\n      a: 1\n",
     ],
 )
 def test_comments_are_sealed_under_the_path_sops_reads_them_with(
