@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import AgeKey, isolate, make_age_key
+from tests.recipients.hsm import Token, make_token
 from tests.recipients.keys import MotoServer
 
 
@@ -54,3 +55,16 @@ def aws(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     return moto
+
+
+@pytest.fixture(scope="session")
+def token(tmp_path_factory: pytest.TempPathFactory) -> Token:
+    return make_token(tmp_path_factory.mktemp("softhsm"))
+
+
+@pytest.fixture
+def hsm(token: Token, monkeypatch: pytest.MonkeyPatch) -> Token:
+    """The SoftHSM2 token, configured (SOFTHSM2_CONF, PIN) for this test's subprocesses."""
+    for name, value in token.env.items():
+        monkeypatch.setenv(name, value)
+    return token

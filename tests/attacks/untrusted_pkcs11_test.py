@@ -12,19 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.attacks.hostile import PLAIN, marking_library, sealer_in
-from tests.recipients.hsm import MODULE, Token, make_token
-
-
-@pytest.fixture(scope="module")
-def token(tmp_path_factory: pytest.TempPathFactory) -> Token:
-    return make_token(tmp_path_factory.mktemp("softhsm"))
-
-
-@pytest.fixture
-def hsm(token: Token, monkeypatch: pytest.MonkeyPatch) -> Token:
-    for name, value in token.env.items():
-        monkeypatch.setenv(name, value)
-    return token
+from tests.recipients.hsm import MODULE, Token
 
 
 def sealed_for_token(hsm: Token, directory: Path, key: str, query: str) -> Path:

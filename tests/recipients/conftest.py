@@ -1,4 +1,5 @@
-"""Fixtures for the recipient tests: real moto_server, SoftHSM2 token, GnuPG home, SSH keys.
+"""Fixtures for the recipient tests: GnuPG home, SSH keys (moto_server and the SoftHSM2
+token are in tests/conftest.py, which the attack tests share).
 
 Services are started once per test session (per xdist worker) and bound to
 127.0.0.1; every test gets fresh keys on them.
@@ -11,21 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.recipients.hsm import Token, make_token
 from tests.recipients.keys import GpgHome, SshKey, make_gpg_home, make_ssh_key
-
-
-@pytest.fixture(scope="session")
-def token(tmp_path_factory: pytest.TempPathFactory) -> Token:
-    return make_token(tmp_path_factory.mktemp("softhsm"))
-
-
-@pytest.fixture
-def hsm(token: Token, monkeypatch: pytest.MonkeyPatch) -> Token:
-    """The SoftHSM2 token, configured (SOFTHSM2_CONF, PIN) for this test's subprocesses."""
-    for name, value in token.env.items():
-        monkeypatch.setenv(name, value)
-    return token
 
 
 @pytest.fixture(scope="session")
