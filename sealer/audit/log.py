@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -331,7 +331,15 @@ def tail(path: Path) -> tuple[int, str]:
 
 
 class Writer:
-    """Appends signed entries to a log file, one `write` + fsync per entry."""
+    """Appends signed entries to a log file: each batch with one `write` and one fsync.
+
+    Durability: when `write` or `write_all` returns, its lines are on disk
+    (fsync). Callers change what the lines record (stage a blob, write a file)
+    only after that, so a crash can leave lines whose change was never made,
+    never a change without its line. A batch is one fsync, not one
+    per line: re-keying 10,000 files spent most of its time waiting for 10,000
+    fsyncs, and a batch's changes are staged only once the whole batch is on disk.
+    """
 
     def __init__(self, path: Path, actor: Actor, base: str | None):
         self.path, self.actor, self.base = path, actor, base
@@ -341,19 +349,36 @@ class Writer:
         """The next line, signed but not yet written (so a failure to sign changes nothing)."""
         return build(fields, self.actor, self.seq, self.prev, self.base)
 
+    def sign_all(self, entries: Iterable[dict[str, Any]]) -> list[bytes]:
+        """The next lines, chained to each other, signed but not yet written."""
+        lines: list[bytes] = []
+        seq, prev = self.seq, self.prev
+        for fields in entries:
+            line = build(fields, self.actor, seq, prev, self.base)
+            lines.append(line)
+            seq, prev = seq + 1, line_hash(line)
+        return lines
+
     def write(self, line: bytes) -> None:
+        self.write_all([line])
+
+    def write_all(self, lines: Sequence[bytes]) -> None:
+        """Append lines from `sign`/`sign_all` (in order), then one fsync."""
+        if not lines:
+            return
+        data = memoryview(b"".join(line + b"\n" for line in lines))
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                os.write(fd, line + b"\n")
+                while data:
+                    data = data[os.write(fd, data) :]
                 os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as e:
             raise FileError(f"{self.path}: cannot append: {e.strerror}") from None
-        self.seq += 1
-        self.prev = line_hash(line)
+        self.seq += len(lines)
+        self.prev = line_hash(lines[-1])
 
     def append(self, entries: Iterable[dict[str, Any]]) -> None:
-        for fields in entries:
-            self.write(self.sign(fields))
+        self.write_all(self.sign_all(entries))

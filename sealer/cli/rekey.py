@@ -154,18 +154,14 @@ def _run(
         for problem in meanwhile:
             report(problem)
         failed.extend(meanwhile)
-        logged: list[tuple[rekey.Plan, str]] = []
-        try:
-            for p, blob in stored:
-                if writer:
-                    writer.write(writer.sign(p.entry()))
-                logged.append((p, blob))
-                if len(found) < PROGRESS_FROM:
-                    click.echo(f"sealer: {p.target.name}: {p.summary()}", err=True)
-        finally:
-            batch.stage(logged)  # what has its log line, and nothing else
-        changed += len(logged)
-        staged_index |= bool(logged)
+        if writer:  # every line signed, then written with one fsync, then staged
+            writer.write_all(writer.sign_all(p.entry() for p, _ in stored))
+        batch.stage(stored)  # only once their log lines are on disk
+        if len(found) < PROGRESS_FROM:
+            for p, _ in stored:
+                click.echo(f"sealer: {p.target.name}: {p.summary()}", err=True)
+        changed += len(stored)
+        staged_index |= bool(stored)
     if staged_index and writer and root is not None:
         from sealer.audit import LOG, git
 

@@ -71,6 +71,22 @@ def test_entries_chain_by_hash_and_carry_every_field_of_the_schema(
     assert check_log(data, allowed(("alice@example.invalid", alice))) == []
 
 
+def test_a_batch_signed_ahead_is_written_at_once_and_later_entries_chain_on(
+    tmp_path: Path, alice: SshKey
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    w = Writer(path, actor(alice), "0" * 40)
+    lines = w.sign_all(rekey_fields(i) for i in range(3))
+    assert not path.exists()  # signing writes nothing
+    w.write_all(lines)
+    w.write(w.sign(rekey_fields(3)))
+    data = path.read_bytes()
+    assert split_lines(data)[:3] == lines
+    assert [json.loads(x)["seq"] for x in split_lines(data)] == [0, 1, 2, 3]
+    assert Writer(path, actor(alice), None).seq == 4
+    assert check_log(data, allowed(("alice@example.invalid", alice))) == []
+
+
 def test_the_data_key_id_is_a_domain_separated_hash_never_the_key() -> None:
     key = bytes(range(32))
     assert data_key_id(key) == data_key_id(key) != data_key_id(bytes(32))
