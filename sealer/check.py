@@ -79,7 +79,9 @@ class Content:
         self._blobs: sources.Blobs | None = None
         self._index: dict[str, str] | None = None
         self._fetched: dict[str, bytes] = {}
-        self._by_clean: set[str] | None = None
+        self._by_clean: dict[str, set[str]] | None = None  # blob id -> its rule stamps
+        self._top: str | None = None
+        self._cwd_in_repo: str | None = None
         # working-tree check: files sealer's git filter keeps sealed (plaintext here)
         self.stored: sources.SealedInGit | None = None
 
@@ -94,10 +96,21 @@ class Content:
     def from_git(self, path: str) -> bool:
         return self.stored is not None and self.stored.blob_of(path) is not None
 
+    def top(self) -> str:
+        if self._top is None:
+            self._top = sources.require_repo()
+        return self._top
+
+    def repo_path(self, path: str) -> str:
+        """`path` (relative to cwd) as the repository names it."""
+        if self._cwd_in_repo is None:
+            self._cwd_in_repo = os.path.relpath(os.getcwd(), self.top())
+        return os.path.normpath(os.path.join(self._cwd_in_repo, path)).replace(os.sep, "/")
+
     def index(self) -> dict[str, str]:
         """Path (relative to cwd, normalised) -> blob id of every index entry."""
         if self._index is None:
-            top = sources.require_repo()
+            top = self.top()
             entries = sources.index_entries(["."], cwd=top)
             self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
         return self._index
@@ -111,16 +124,20 @@ class Content:
 
     def sealed_by_clean(self, path: str) -> bool:
         """Staged, and a blob that sealer's clean filter sealed itself (see cleaned.py)."""
+        return self.clean_stamps(path) is not None
+
+    def clean_stamps(self, path: str) -> set[str] | None:
+        """The rule stamps listed with the staged blob of `path`; None: it is not listed."""
         if not self.staged:
-            return False
+            return None
         if self._by_clean is None:
             from sealer.audit.git import git_dir
             from sealer.gitfilter import cleaned
 
-            top = Path(sources.require_repo())
-            self._by_clean = cleaned.load(cleaned.record_path(str(git_dir(top))))
+            top = Path(self.top())
+            self._by_clean = cleaned.stamps(cleaned.record_path(str(git_dir(top))))
         blob = self.index().get(os.path.normpath(path))
-        return blob is not None and blob in self._by_clean
+        return None if blob is None else self._by_clean.get(blob)
 
     def blob(self, oid: str) -> bytes | None:
         if oid in self._fetched:
@@ -220,6 +237,7 @@ class Checker:
         self._rules: dict[Path, rules.Rules] = {}
         self._covered: dict[str, bool] = {}
         self._rel_dirs: dict[tuple[str, Path], str] = {}
+        self._stamps: dict[str, bool] = {}
 
     def check(self, path: str, report: Report) -> None:
         if sources.is_audit_log(path):
@@ -250,8 +268,9 @@ class Checker:
         fmt_name = formats.name_for_path(path)
         if self.content.sealed_by_clean(path):
             # sealed, MAC fresh: clean wrote it; a key would only verify it again. The
-            # rules may have changed since, so a covered one is still held to its rule.
-            if self.covered(path):
+            # rules may have changed since, so a covered one is still held to its rule
+            # (unless it was sealed for a rule of the same shape: its stamp, cleaned.py).
+            if self.covered(path) and not self._stamped(path):
                 fmt, own = formats.get(fmt_name), self._read(path)
                 self._drift(path, document.read_metadata(fmt, own, file=path)[1], fmt, own)
             return "sealed by sealer's git filter (not opened again)"
@@ -289,8 +308,8 @@ class Checker:
 
     def reads(self, path: str) -> bool:
         """Whether checking `path` reads its content (covered, or text clean did not seal)."""
-        if self.covered(path):
-            return True  # clean's own output too: its metadata against the rule
+        if self.covered(path):  # clean's own output too: its metadata against the rule
+            return not (self.content.sealed_by_clean(path) and self._stamped(path))
         return formats.name_for_path(path) in _TEXT_FORMATS and not self.content.sealed_by_clean(
             path
         )
@@ -308,11 +327,39 @@ class Checker:
         rules_path = self._rules_path(path)
         if rules_path is None:
             return False
-        if rules_path not in self._rules:
-            self._rules[rules_path] = rules.load(rules_path)
-        loaded = self._rules[rules_path]
+        loaded = self._loaded(rules_path)
         rel = self._relative(path, rules_path)
         return any(rules.path_matches(loaded, i, rel) for i in range(len(loaded.rules)))
+
+    def _loaded(self, rules_path: Path) -> rules.Rules:
+        if rules_path not in self._rules:
+            self._rules[rules_path] = rules.load(rules_path)
+        return self._rules[rules_path]
+
+    def _stamped(self, path: str) -> bool:
+        """Whether the staged blob was sealed for the rule that governs `path` now."""
+        found = self._stamps.get(path)
+        if found is None:
+            found = self._stamps[path] = self._stamp_matches(path)
+        return found
+
+    def _stamp_matches(self, path: str) -> bool:
+        """`rules.governing` and `policy.wanted`, with this checker's per-directory
+        caches; any doubt (a rule that does not load) means False: the full check."""
+        listed = self.content.clean_stamps(path)
+        rules_path = self._rules_path(path)
+        if not listed or rules_path is None:
+            return False
+        try:
+            loaded = self._loaded(rules_path)
+            rel = self._relative(path, rules_path)
+            for i in range(len(loaded.rules)):
+                if rules.path_matches(loaded, i, rel) is not False:
+                    rule = policy.of_rule(rules_path, loaded, i)
+                    return policy.stamp(self.content.repo_path(path), rule) in listed
+        except SealerError:
+            return False
+        return False
 
     def _relative(self, path: str, rules_path: Path) -> str:
         """`rules.relative_to_rules`, resolving each directory once (not every file's path)."""

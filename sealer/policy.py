@@ -153,12 +153,32 @@ def wanted(file: str, config: str | os.PathLike[str] | None = None) -> Policy | 
     path, loaded, i = rules.governing(file, config)
     if loaded is None or i is None:
         return None
+    return of_rule(path, loaded, i)
+
+
+def of_rule(path: str | os.PathLike[str] | None, loaded: rules.Rules, i: int) -> Policy:
+    """The policy of creation rule `i` of the rules file at `path`."""
     cached = _policies.get((id(loaded), i))
     if cached is not None and cached[0] is loaded:
         return cached[1]
     policy = rules.policy_from_rule(loaded.rules[i], where=f"{path}: creation_rules[{i}]")
     _policies[(id(loaded), i)] = (loaded, policy)
     return policy
+
+
+def stamp(file: str, wanted: Policy) -> str:
+    """A name for "sealed as `wanted` says, at repository path `file`".
+
+    Clean and updatekeys list it with each blob they seal for a rule
+    (gitfilter/cleaned.py). While the rule for the path keeps this shape, the
+    blob cannot drift from it (its shape is a function of the blob and the
+    rule's shape), so the hook need not read the blob to check.
+    """
+    import hashlib
+    import json
+
+    text = json.dumps([file, of_policy(wanted), wanted.selection_chosen])
+    return hashlib.sha256(b"sealer rule stamp v1\x00" + text.encode()).hexdigest()[:32]
 
 
 def drift(

@@ -76,6 +76,8 @@ class Plan:
     data_key_id: str
     new_text: str | None  # None: already as wanted, nothing to write
     warnings: tuple[str, ...] = ()
+    plaintext: str = ""  # what new_text opens to
+    stamp: str = ""  # new_text is sealed as the rule says: its `policy.stamp`
 
     @property
     def added(self) -> list[str]:
@@ -161,9 +163,9 @@ def plan(
     opened = document.open_text(target.fmt, target.text, keyring, file=target.name)
     meta = opened.meta
     warnings: list[str] = []
-    wanted = None
+    wanted = rule = None
     if use_rules and not edits:
-        wanted = rules.policy_for(target.path, config)
+        wanted = rule = rules.policy_for(target.path, config)
         groups: Sequence[Sequence[Recipient]] = wanted.groups
         threshold = wanted.shamir_threshold
     else:
@@ -203,8 +205,9 @@ def plan(
     new_text = document.seal_text(target.fmt, opened.plaintext, previous=rekeyed, file=target.name)
     after = fingerprints(rekeyed.meta)
     return Plan(
-        target, before, after, rotate, audit_log.data_key_id(key), new_text, tuple(warnings)
-    )
+        target, before, after, rotate, audit_log.data_key_id(key), new_text, tuple(warnings),
+        opened.plaintext, policy.stamp(target.name, rule) if rule is not None else "",
+    )  # fmt: skip
 
 
 def _selection_changes(meta: Metadata, wanted: document.Policy) -> bool:
@@ -286,12 +289,35 @@ class IndexWrites:
         return list(zip(ready, git.write_blobs(self.root, texts), strict=True)), failed
 
     def stage(self, stored: Sequence[tuple[Plan, str]]) -> None:
-        """Stage the blobs, and list them for the pre-commit hook (sealed here, MAC fresh)."""
+        """Stage the blobs, and list them for the pre-commit hook (sealed here, MAC fresh).
+
+        The staged entries carry no stat data, so the next git command has clean
+        compare every working file with its new blob: each working file that holds
+        its blob's plaintext is listed in the clone's plaintext digests, so that
+        clean recognises it without opening the blob (gitfilter/digests.py).
+        """
         if stored:
             from sealer.gitfilter import cleaned
+            from sealer.gitfilter.digests import Digests
 
             git.stage(self.root, [(p.target.mode, blob, p.target.name) for p, blob in stored])
-            cleaned.add(cleaned.record_path(str(git.git_dir(self.root))), [b for _, b in stored])
+            git_dir = str(git.git_dir(self.root))
+            cleaned.add(cleaned.record_path(git_dir), [f"{b} {p.stamp}".strip() for p, b in stored])
+            Digests(git_dir).remember(
+                (blob, data) for p, blob in stored if (data := _holds_plaintext(p)) is not None
+            )
+
+
+def _holds_plaintext(p: Plan) -> bytes | None:
+    """The working file's bytes, if they are the plaintext `p.new_text` opens to."""
+    from sealer.gitfilter.filter import lf
+
+    try:
+        with open(p.target.path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return data if lf(fileio.decode(data), p.target.fmt)[0] == p.plaintext else None
 
 
 def _changed_meanwhile(name: str) -> FileError:

@@ -10,6 +10,11 @@ other way (`git add -p` applies hunks to the blob without clean,
 `git update-index`, a tool that writes the index itself). Input that was
 already sealed passes through clean unverified and is never listed.
 
+A line may also carry a rule stamp (`policy.stamp`: the path and the shape of
+the creation rule the blob was sealed for): while the rule for that path has
+the same shape, the hook does not read the blob to compare its metadata with
+the rule either.
+
 The list is local to the clone (never committed) and only ever makes the hook
 skip work it would otherwise do; a lost or stale line costs time, not safety.
 The hook keeps only the lines of blobs still staged, so it stays small.
@@ -57,16 +62,23 @@ class Recorder:
             self._where = (base / NAME, lines[1])
         return self._where
 
-    def record(self, data: bytes) -> None:
+    def object_id(self, data: bytes) -> str | None:
+        """The id git gives a blob of `data` here; None outside a repository."""
+        where = None if self._failed else self._locate()
+        return None if where is None else object_id(data, where[1])
+
+    def record(self, data: bytes, stamp: str | None = None) -> None:
         if self._failed:
             return
         where = self._locate()
-        if where is not None and not add(where[0], [object_id(data, where[1])]):
+        line = object_id(data, where[1]) + (f" {stamp}" if stamp else "") if where else ""
+        if where is not None and not add(where[0], [line]):
             self._failed = True  # the hook then opens the file: slower, never less safe
 
 
 def add(path: Path, oids: Iterable[str]) -> bool:
-    """Append blob ids (clean's one line per write stays whole with concurrent adds)."""
+    """Append lines: a blob id, perhaps a space and its rule stamp (one write per line
+    stays whole with concurrent adds)."""
     lines = memoryview("".join(f"{oid}\n" for oid in oids).encode())
     try:
         path.parent.mkdir(exist_ok=True)
@@ -85,17 +97,32 @@ def record_path(git_common_dir: str) -> Path:
     return Path(git_common_dir) / NAME
 
 
-def load(path: Path) -> set[str]:
+def _lines(path: Path) -> list[list[str]]:
     try:
         text = path.read_text("ascii", "replace")
     except OSError:
-        return set()
-    return {line for line in text.split("\n") if line}
+        return []
+    return [fields for line in text.split("\n") if (fields := line.split())]
+
+
+def load(path: Path) -> set[str]:
+    """The blob ids listed."""
+    return {fields[0] for fields in _lines(path)}
+
+
+def stamps(path: Path) -> dict[str, set[str]]:
+    """Blob id -> the rule stamps listed with it."""
+    found: dict[str, set[str]] = {}
+    for fields in _lines(path):
+        found.setdefault(fields[0], set()).update(fields[1:2])
+    return found
 
 
 def keep_only(path: Path, wanted: Iterable[str]) -> None:
-    """Rewrite the list with only `wanted` (atomically; a failure leaves it as it was)."""
-    lines = "".join(f"{oid}\n" for oid in sorted(wanted))
+    """Rewrite the list with only the lines of the blobs `wanted` (atomically; a failure
+    leaves it as it was)."""
+    keep = set(wanted)
+    lines = "".join(sorted({" ".join(f) + "\n" for f in _lines(path) if f[0] in keep}))
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cleaned.")
         with os.fdopen(fd, "w") as f:

@@ -30,6 +30,7 @@ from sealer.errors import FormatError, IntegrityError, NoKeyError, SealerError
 from sealer.formats import Parsed
 from sealer.gitfilter import conflict
 from sealer.gitfilter.cleaned import Recorder
+from sealer.gitfilter.digests import Digests
 from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 
@@ -94,6 +95,10 @@ class Filter:
         self.locked = 0
         self.last_locked: str | None = None
         self.previous_text = ""
+        self.previous_oid = ""
+        # keyed digests of what blobs opened to here: clean's cheap re-check (digests.py)
+        self.digests = Digests.near(self.repo.cwd)
+        self._found: tuple[str, tuple[str, str, bytes] | None] | None = None
         # (path, sha256 of what smudge wrote) -> the blob it came from. Within one
         # git command the index on disk can lag behind git's own (a rebase checks
         # out a commit, then merges, before writing it), so clean first asks
@@ -117,16 +122,20 @@ class Filter:
             return data
         if parsed.metadata is None:
             return data  # not sealed (e.g. history from before sealing)
+        verified = True
         try:
             opened = self._open(fmt, parsed, path)
         except IntegrityError as e:
             opened = self._staged_with_stale_mac(fmt, parsed, path, blob, e)
+            verified = False
         if opened is None:
             return data
         for warning in opened.warnings:
             self.warn(f"{path}: {warning}")
         plain = fileio.encode(crlf(opened.plaintext, was_crlf))
         self.smudged[(path, hashlib.sha256(plain).digest())] = data
+        if verified and blob is not None and lf(fileio.decode(plain), fmt)[0] == opened.plaintext:
+            self.digests.remember([(blob, plain)])  # what clean compares with: see clean
         return plain
 
     def _staged_with_stale_mac(
@@ -202,6 +211,7 @@ class Filter:
     # -- clean ------------------------------------------------------------------
 
     def clean(self, path: str, data: bytes) -> bytes:
+        self._found = None  # the index may have changed since the last request
         own = self.smudged.get((path, hashlib.sha256(data).digest()))
         if own is not None:
             return own
@@ -216,8 +226,12 @@ class Filter:
             )
         previous: document.Opened | None = None
         if enc.PREFIX not in text:  # plaintext: perhaps exactly the previous version's
+            known = self._known_previous(fmt, path, data, was_crlf)
+            if known is not None:
+                return known
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
+                self.digests.remember([(self.previous_oid, data)])
                 return self._unchanged(
                     fmt, previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
                 )
@@ -227,8 +241,30 @@ class Filter:
             return data
         if previous is None:
             previous = self.previous(fmt, path)
-        sealed = policy.reseal(fmt, text, previous, path, warn=self.warn)
-        return self._sealed_here(fileio.encode(crlf(sealed, was_crlf)))
+        sealed = fileio.encode(crlf(policy.reseal(fmt, text, previous, path, warn=self.warn),
+                                    was_crlf))  # fmt: skip
+        oid = self.cleaned.object_id(sealed)
+        if oid is not None:  # the self-check opened it to `text`, MAC verified
+            self.digests.remember([(oid, data)])
+        return self._sealed_here(sealed, path)
+
+    def _known_previous(self, fmt: Format, path: str, data: bytes, was_crlf: bool) -> bytes | None:
+        """What clean gives back for `data` equal to the previous version's plaintext,
+        when this clone saw that blob open to exactly `data` (digests.py): no key needed.
+
+        The same bytes as the path below that opens the blob and compares.
+        """
+        found = self._previous_object(path)
+        if found is None or not self.digests.knows(found[1], data):
+            return None
+        text, _ = lf(fileio.decode(found[2]), fmt)
+        return fileio.encode(crlf(text, was_crlf))
+
+    def _previous_object(self, path: str) -> tuple[str, str, bytes] | None:
+        """`repo.previous_object`, read once for the clean of one file."""
+        if self._found is None or self._found[0] != path:
+            self._found = (path, self.repo.previous_object(path))
+        return self._found[1]
 
     def _unchanged(self, fmt: Format, previous: document.Opened, path: str, data: bytes) -> bytes:
         """The previous blob as it is: nothing new is sealed (see policy.py).
@@ -240,11 +276,16 @@ class Filter:
             drifted = bool(policy.drift(previous.meta, path, fmt=fmt, plaintext=previous.plaintext))
         except SealerError:
             drifted = True  # a rules file that does not load: let the check say so
-        return data if drifted else self._sealed_here(data)
+        return data if drifted else self._sealed_here(data, path)
 
-    def _sealed_here(self, data: bytes) -> bytes:
-        """Clean's own output (MAC fresh or just verified): listed for the hook."""
-        self.cleaned.record(data)
+    def _sealed_here(self, data: bytes, path: str) -> bytes:
+        """Clean's own output (MAC fresh or just verified, sealed as the rule for `path`
+        says): listed for the hook, with the rule's stamp."""
+        try:
+            rule = policy.wanted(path)
+        except SealerError:
+            rule = None
+        self.cleaned.record(data, policy.stamp(path, rule) if rule is not None else None)
         return data
 
     def previous(self, fmt: Format, path: str) -> document.Opened | None:
@@ -253,10 +294,11 @@ class Filter:
         Its stored text is left in `previous_text`: a clean of content equal to
         its plaintext (a racily clean file after a checkout) returns it as is.
         """
-        found = self.repo.previous(path)
+        found = self._previous_object(path)
+        self._found = None  # the next clean reads the index afresh
         if found is None:
             return None
-        spec, data = found
+        spec, self.previous_oid, data = found
         text, _ = lf(fileio.decode(data), fmt)
         self.previous_text = text
         try:

@@ -50,9 +50,9 @@ PRE_COMMIT = f"""#!/bin/sh
 {HOOK_MARK}; `sealer git uninstall` removes it.
 # Re-seals staged files whose MAC a partial `git add -p` left stale, then refuses
 # a commit in which a file that the rules cover is staged without being sealed
-# (or sealed otherwise than its rule says), or a path sealed in HEAD is not.
-{{sealer}} git reseal-staged || exit $?
-exec {{sealer}} check --staged
+# (or sealed otherwise than its rule says), or a path sealed in HEAD is not:
+# `sealer git reseal-staged` and `sealer check --staged`, in one process.
+exec {{sealer}} git pre-commit
 """
 
 

@@ -69,11 +69,16 @@ class Repo:
 
     def previous(self, path: str) -> tuple[str, bytes] | None:
         """The first of index, ours, HEAD that holds `path`: (which, content)."""
+        found = self.previous_object(path)
+        return None if found is None else (found[0], found[2])
+
+    def previous_object(self, path: str) -> tuple[str, str, bytes] | None:
+        """`previous`, with the blob's id: (which, object id, content)."""
         for pattern in PREVIOUS:
             spec = pattern.format(path)
-            data = self.blob(spec)
-            if data is not None:
-                return spec, data
+            found = self.object(spec)
+            if found is not None:
+                return spec, found[0], found[1]
         return None
 
     def fds(self) -> list[int]:

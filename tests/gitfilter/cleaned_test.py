@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sealer import policy
 from sealer.gitfilter.cleaned import object_id
-from tests.gitfilter.gitrepo import GitRepo, new_repo
-from tests.helpers import AgeKey
+from tests.gitfilter.gitrepo import RULES, GitRepo, new_repo
+from tests.helpers import AgeKey, make_age_key
 
 APP = "db:\n  password: hunter2\n  port: 5432\n"
 
 
 def listed(repo: GitRepo) -> set[str]:
     path = repo.path / ".git" / "sealer" / "cleaned"
-    return set(path.read_text().split()) if path.exists() else set()
+    return {line.split()[0] for line in path.read_text().splitlines()} if path.exists() else set()
 
 
 def staged_blob(repo: GitRepo, path: str) -> str:
@@ -59,3 +60,60 @@ def test_a_blob_staged_past_clean_is_opened_and_a_bad_one_refused(
     # a value that fails authentication is not re-sealed: check reports it, the blob stays
     assert repo.sealer("git", "reseal-staged").stdout == ""
     assert staged_blob(repo, "secrets/app.yaml") == blob
+
+
+def lines(repo: GitRepo) -> list[list[str]]:
+    return [line.split() for line in (repo.path / ".git/sealer/cleaned").read_text().splitlines()]
+
+
+def test_clean_lists_its_blobs_with_the_stamp_of_the_rule_it_sealed_for(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    repo = new_repo(tmp_path / "r", age_key)
+    repo.write("secrets/app.yaml", APP)
+    repo.git("add", "secrets/app.yaml")
+    rule = policy.wanted(str(repo.path / "secrets/app.yaml"))
+    assert rule is not None
+    assert lines(repo) == [[staged_blob(repo, "secrets/app.yaml"),
+                            policy.stamp("secrets/app.yaml", rule)]]  # fmt: skip
+
+
+def test_a_rule_changed_after_git_add_still_holds_the_staged_blob_to_it(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    repo = new_repo(tmp_path / "r", age_key)
+    repo.write("secrets/app.yaml", APP)
+    repo.git("add", "secrets/app.yaml")
+    assert repo.sealer("git", "pre-commit").returncode == 0
+    other = make_age_key(tmp_path / "other")
+    repo.write(".sealer.yaml", RULES.format(regex="secrets/.*",
+                                            recipient=f"{age_key.recipient},{other.recipient}"))  # fmt: skip
+    check = repo.sealer("check", "--staged", check=False)
+    assert check.returncode == 4
+    assert f"recipient {other.recipient}: in the rule, not in the file" in check.stderr
+
+
+def test_only_a_stamp_of_the_current_rule_spares_the_hook_reading_the_blob(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    """The list is trusted local state (SECURITY.md): a line with the rule's stamp is taken
+    at its word, a line with another stamp (or none) is checked against the rule."""
+    repo = new_repo(tmp_path / "r", age_key)
+    other = make_age_key(tmp_path / "other")
+    repo.write("elsewhere/app.yaml", APP)
+    sealed = repo.sealer("encrypt", "--age", other.recipient, "elsewhere/app.yaml", check=True)
+    blob = repo.git("hash-object", "-w", "--no-filters", "--stdin", input=sealed.stdout)
+    oid = blob.stdout.strip()
+    repo.git("update-index", "--add", "--cacheinfo", f"100644,{oid},secrets/app.yaml")
+    rule = policy.wanted(str(repo.path / "secrets/app.yaml"))
+    assert rule is not None
+    record = repo.path / ".git/sealer/cleaned"
+    record.parent.mkdir(exist_ok=True)
+    for line, code in [
+        (oid, 4),
+        (f"{oid} {policy.stamp('secrets/other.yaml', rule)}", 4),
+        (f"{oid} {policy.stamp('secrets/app.yaml', rule)}", 0),
+    ]:
+        record.write_text(line + "\n")
+        check = repo.sealer("check", "--staged", check=False)
+        assert check.returncode == code, (line, check.stderr)
