@@ -82,6 +82,7 @@ class Content:
         self._by_clean: dict[str, set[str]] | None = None  # blob id -> its rule stamps
         self._top: str | None = None
         self._cwd_in_repo: str | None = None
+        self._listings: dict[str, set[str] | frozenset[str]] = {}
         # working-tree check: files sealer's git filter keeps sealed (plaintext here)
         self.stored: sources.SealedInGit | None = None
 
@@ -112,7 +113,10 @@ class Content:
         if self._index is None:
             top = self.top()
             entries = sources.index_entries(["."], cwd=top)
-            self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
+            if os.path.samefile(top, "."):  # the hook's case: names are already relative
+                self._index = {os.path.normpath(p): b for p, b in entries}
+            else:
+                self._index = {os.path.relpath(os.path.join(top, p)): b for p, b in entries}
         return self._index
 
     def prefetch(self, paths: Sequence[str]) -> None:
@@ -166,7 +170,18 @@ class Content:
     def exists(self, path: str) -> bool:
         if self.staged and os.path.normpath(path) in self.index():
             return True
-        return os.path.isfile(path)
+        directory, name = os.path.split(path)
+        return name in self._listing(directory) and os.path.isfile(path)
+
+    def _listing(self, directory: str) -> set[str] | frozenset[str]:
+        """The names in `directory`, listed once (a twin check asks about ten names a file)."""
+        found = self._listings.get(directory)
+        if found is None:
+            try:
+                found = self._listings[directory] = set(os.listdir(directory or "."))
+            except OSError:
+                found = self._listings[directory] = frozenset()
+        return found
 
     def close(self) -> None:
         if self._blobs is not None:

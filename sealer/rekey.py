@@ -344,7 +344,8 @@ class _Index:
 
     def __init__(self, root: Path, files: Sequence[Path]):
         self.entries = git.index_map(root)
-        self.names = {f: f.resolve().relative_to(root).as_posix() for f in files}
+        # `files` are `root / name` for names git listed: no symlink to resolve
+        self.names = {f: f.relative_to(root).as_posix() for f in files}
         oids = [e[1] for n in self.names.values() if (e := self.entries.get(n)) is not None]
         self.blobs = batch_read(oids, cwd=str(root))
 
