@@ -81,7 +81,7 @@ def add(path: Path, oids: Iterable[str]) -> bool:
     stays whole with concurrent adds)."""
     lines = memoryview("".join(f"{oid}\n" for oid in oids).encode())
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             while lines:
