@@ -46,7 +46,7 @@ import secrets
 import tempfile
 from collections.abc import Iterable
 
-from sealer.trust import common_git_dir
+from sealer.git import common_git_dir
 
 NAME = os.path.join("sealer", "plaintext-digests")
 KEY_NAME = os.path.join("sealer", "plaintext-digest-key")
