@@ -71,20 +71,24 @@ class Steps(dict[str, tuple[float, float]]):
 
 
 def sealed_text(i: int) -> str:
-    """Eight values of the kinds a service's secrets file holds."""
+    """Eight values of the kinds a service's secrets file holds.
+
+    Random values carry a letter prefix: 24 hex digits that happen to be all
+    decimal (once in about 75,000) are a YAML integer too large to seal.
+    """
     rnd = secrets.token_hex
     return (
         f"# service {i}\n"
         "database:\n"
         f"  host: db{i}.internal\n"
         f"  user: svc{i}\n"
-        f"  password: {rnd(12)}\n"
+        f"  password: pw_{rnd(12)}\n"
         "api:\n"
         f"  token: tok_{rnd(16)}\n"
         f"  url: https://api{i}.example\n"
         f"replicas: {i % 7 + 1}\n"
         "debug: false\n"
-        f"signing_key: {rnd(24)}\n"
+        f"signing_key: sk_{rnd(24)}\n"
     )
 
 
