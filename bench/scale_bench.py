@@ -74,7 +74,7 @@ def sealed_text(i: int) -> str:
     """Eight values of the kinds a service's secrets file holds.
 
     Random values carry a letter prefix: 24 hex digits that happen to be all
-    decimal (once in about 75,000) are a YAML integer too large to seal.
+    decimal (once in about 80,000) are a YAML integer too large to seal.
     """
     rnd = secrets.token_hex
     return (
