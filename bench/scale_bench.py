@@ -238,6 +238,11 @@ def main() -> int:
             "GIT_COMMITTER_NAME": "bench",
             "GIT_COMMITTER_EMAIL": "bench@example.invalid",
             "SEALER_PRIVATE_DIR": str(work / "home"),
+            # no background `git gc --auto` after the big commit: it packs and prunes
+            # loose objects while the clone is copying them
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "gc.auto",
+            "GIT_CONFIG_VALUE_0": "0",
         }
         try:
             results[files] = run(files, work, env, files <= args.git_crypt_max)
