@@ -89,10 +89,15 @@ class _Keywords:
         """rule index -> sorted positions of its keywords."""
         found: dict[int, list[int]] = {}
         serves = self.serves
-        for m in self._automaton().finditer(lower):
+        rx = self._automaton()
+        m = rx.search(lower)
+        while m is not None:
             at = m.start()
             for rule, offset in serves[m.group()]:
                 found.setdefault(rule, []).append(at + offset)
+            # on from the next byte, not the match's end: keywords overlap
+            # (`spa` and `password` in `syspassword`)
+            m = rx.search(lower, at + 1)
         for positions in found.values():
             if len(positions) > 1:
                 positions.sort()

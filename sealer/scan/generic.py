@@ -29,12 +29,16 @@ _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
 _PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
 # what people write where there is no password to leak
+# What people write where there is no password: the thing's own name, an absence, a
+# type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
+# Weak passwords (`hello`, `test`, `welcome1`) are not here:
+# a literal password is a leak whatever its strength.
 _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
-    mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
-    incorrect test testing foo bar baz qux foobar abcd xyz valid short long correct good bad
-    right hello world user username token phrase key""".split()
+    int bool boolean bytes object any number foo bar baz qux foobar abcd xyz user username
+    token phrase key test testing valid invalid correct incorrect wrong right good bad short
+    long nope""".split()
 )
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
@@ -59,6 +63,9 @@ _DEFAULT_PASSWORDS = frozenset(
 # `setPassword("…")`, `set_password('…')`: the argument of a setter is assigned
 _SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
+# `vault:secret/data/db#password`, `arn:aws:secretsmanager:…:secret:prod/db`: where it is kept
+_SCHEME_PATH = re.compile(rb"[a-z][a-z0-9+.-]{1,20}:[^/\s]*/")
+_ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
 # Words that make a "secret-sounding" name describe something else.
@@ -74,6 +81,9 @@ _NOT_SECRET_WORDS = frozenset(
     attrs attr attribute attributes options option delete update create next continuation
     pagination page cursor marker verification""".split()
 )
+# Before a password word these say whose password it is (`DB_SCHEMA_PASSWORD`,
+# `keyStorePassword`, `keyManagerPassword`), not that it is something else.
+_WHICH_ONE = frozenset(b"schema store manager provider location host url uri endpoint".split())
 _LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
 _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
@@ -83,8 +93,9 @@ _ASSIGN = re.compile(
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
-    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/]|\\(?![\"']))|,|\(|>))"
-    rb"[ \t]*(?P<vq>\\?[\"'`]?)"
+    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
+    rb"|:(?![:/]|\\(?![\"']))|,|\(|>))"
+    rb"[ \t]*(?:@(?=\"))?(?P<vq>\\?[\"'`]?)"  # `@"…"`: an Objective-C string
 )
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
 _MAX_VALUE = 300
@@ -108,6 +119,9 @@ _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|$)")
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
+_NAME_SEPARATORS = re.compile(rb"[-_. ]|(?<=[a-z])(?=[A-Z])")  # and camelCase joins
+# `$VAR`, `${VAR}`, `$(cmd)`; not `p@$$w0rd` (`$$` is a literal dollar in compose files)
+_VARIABLE = re.compile(rb"(?<!\$)\$[{(A-Za-z_]")
 _UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
 _START_REFERENCE = (
     b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
@@ -154,7 +168,9 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
     name = ident.strip(b"\"'.-_").lower().replace(b"_", b"").replace(b"-", b"")
     flat = value.lower().replace(b"_", b"").replace(b"-", b"")
     if len(name) >= 4 and name in flat:
-        return True
+        # the name, numbered or among other words; not `password = "mypassword1"`,
+        # where one run of characters is a password someone chose
+        return flat.rstrip(b"0123456789") == name or not value.isalnum()
     last = _WORD_SPLIT.findall(ident)[-1].lower() if _WORD_SPLIT.search(ident) else b""
     return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
@@ -168,6 +184,8 @@ def _is_secret_name(ident: bytes) -> bool:
         return False
     if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False
+    if _PASSWORD_WORD.search(words[-1]):  # `dbSchemaPassword`: which password it is
+        return not any(w in _NOT_SECRET_WORDS and w not in _WHICH_ONE for w in words)
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
@@ -201,8 +219,11 @@ def _value_after(
         return None  # `a:secret:b` (ARNs, URNs), not a `key: value` mapping
     if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
         return None
-    if op in (b",", b"(") and not quote:
+    if op in (b",", b"(", b"==", b"===") and not quote:
         return None
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
+        return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
     if op == b"," and not key_quoted:
         return None
     if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
@@ -232,13 +253,17 @@ def _value_after(
         if (
             password
             and op in (b"=", b":")
-            and looks_like_password(value)
-            and not _WORDY.search(value.lower().translate(_UNLEET))
+            and is_literal_password(value)
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
-            and not _SNAKE_NAME.fullmatch(value)
-            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
-            and _ends_line(data, vs + len(value))
+            and (
+                _setting_line(data, start - len(kq), m)
+                or (
+                    not _SNAKE_NAME.fullmatch(value)
+                    and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
+                )
+            )
+            and _ends_setting(data, start - len(kq), vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
@@ -247,17 +272,72 @@ def _value_after(
         password
         and quote
         and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
-        and looks_like_password(value)
-        and not _WORDY.search(value.lower().translate(_UNLEET))  # `my-db-password`: a stand-in
+        and is_literal_password(value)
     ):
         return None
     return Candidate(vs, vs + len(value), value)
+
+
+def is_literal_password(value: bytes) -> bool:
+    """`looks_like_password`, and not the name of one (`my-db-password`, `YOUR_TOKEN`)."""
+    return looks_like_password(value) and not names_a_secret(value)
+
+
+def names_a_secret(value: bytes) -> bool:
+    """`db_password`, `my-db-password`, `client_key_passphrase`, `yourpassword`: the
+    name of a setting, or words addressed to the reader, where a value would go.
+
+    Words joined by separators with a secret word among them name something; one
+    run of characters (`correctpassword`, `s0meth1ngs3cr3t`, `Passw0rd`) is a password
+    someone chose, however much it says so.
+    """
+    low = value.lower().translate(_UNLEET)
+    if low.startswith(b"your"):
+        return True
+    parts = [p.lower() for p in _NAME_SEPARATORS.split(value.translate(_UNLEET)) if p]
+    return (
+        len(parts) > 1 and all(p.isalnum() for p in parts) and any(_WORDY.search(p) for p in parts)
+    )
+
+
+# where a setting's line starts: indentation, a list dash, `export`, `-e`, a comment mark
+_LINE_HEAD = re.compile(rb"[ \t]*(?:(?:#|//|;)[ \t]*)?(?:-[ \t]+|export[ \t]+|-e[ \t]+)?[\"']?\Z")
+
+
+def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
+    """`POSTGRES_PASSWORD=gitea`, `  password: hello`: a setting on a line of its own
+    in a config file, .env file or compose list, where a bare word is the value itself.
+
+    In code a bare word after `=` is a variable (`password = line`), so `=` counts
+    only as .env and properties files write it, with nothing between name and value.
+    """
+    line_start = data.rfind(b"\n", 0, key_start) + 1
+    if not _LINE_HEAD.match(data, line_start, key_start):
+        return False
+    if m["op"] == b"=":
+        return m.start("op") == m.end("kq") and m.end() == m.end("op")
+    return m["op"] == b":"
+
+
+def _ends_setting(data: bytes, key_start: int, i: int) -> bool:
+    """The value ends its line, the string the whole setting is quoted in
+    (`- "DB_PASSWD=gitea"`, `-e "SA_PASSWORD=…"`), or a connection string's pair
+    (`User=sa;Password=…;`)."""
+    if _ends_line(data, i):
+        return True
+    after = data[i : i + 1]
+    before = data[key_start - 1 : key_start]
+    if before == b";" and after in (b";", b'"', b"'"):
+        return True
+    return after in (b'"', b"'") and before == after
 
 
 def _ends_line(data: bytes, i: int) -> bool:
     """Only blanks, or a comment, follow: the value is the whole right-hand side."""
     line = data[i : i + 200].split(b"\n", 1)[0]
     rest = line.strip()
+    if rest == b"\\":
+        return True  # a shell line continued: `-e DB_PASSWORD=… \`
     return not rest or (line[:1] in (b" ", b"\t") and rest.startswith((b"#", b"//", b";")))
 
 
@@ -302,7 +382,8 @@ def looks_like_password(value: bytes) -> bool:
         (value.isdigit() and n < 6)
         or _HEX_NUMBER.fullmatch(value)
         or _JENKINS_SECRET.match(value)
-        or any(c in value for c in b"|()${}<>")
+        or any(c in value for c in b"|(){}<>")
+        or _VARIABLE.search(value)
         or b"://" in value
         or _ENV_NAME.fullmatch(value)
         or _DOTTED_NAME.fullmatch(value)
@@ -311,6 +392,7 @@ def looks_like_password(value: bytes) -> bool:
         or filters.is_uuid(value)
         or _TIMESTAMP.match(value)
         or _VERSION.fullmatch(value)
+        or _SCHEME_PATH.match(value)
         or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
     )
 

@@ -131,7 +131,7 @@ def test_generic_assignment_forms(line: str, found: bool) -> None:
         "/run/secrets/db", "./secrets/db.txt", "https://vault.internal/v1/db", "********",
         "123e4567-e89b-42d3-a456-426614174000", "$2b$12$" + "a" * 53, "sha256:" + "ab" * 32,
         "inf-vsqt-01-secret-id", "tokenizationIdentifier", "s3cr3t-Pa55",
-        "p@ssw0rd2024", "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
+        "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
         "None", "true", "12345678901234", "DB_PASSWORD", "string", "String!", "0x02",
         "required|min:8", "IAmSensitive",
     ],
@@ -155,6 +155,19 @@ def test_word_shaped_values_are_not_tokens(value: str) -> None:
         "    password: mysql",  # sealer:allow
         'String dbPassword = "zhuam";',  # sealer:allow
         "DB_PASS=alpha-7f3a-kilo",  # sealer:allow
+        'password = "p@ssw0rd2024"',  # sealer:allow
+        "SMTP_PASSWORD=tangerine",  # sealer:allow
+        "    password: hello",  # sealer:allow
+        "  - POSTGRES_PASSWORD=orchard",  # sealer:allow
+        '  - "WLS_PW=kumquat1"',  # sealer:allow
+        "  -e DB_PASSWORD=Kq7tangerine \\",  # sealer:allow
+        '    assert cfg.sudo.password == "zebrafish"',  # sealer:allow
+        'NSString *password = @"quokka42";',  # sealer:allow
+        'conn = "Server=db;User=sa;Password=Wombat7!;"',  # sealer:allow
+        'db_password = "correcthorsepassword"',  # sealer:allow
+        "    DB_SCHEMA_PASSWORD=Mango1",  # sealer:allow
+        "keyStorePassword: 'plum2'",  # sealer:allow
+        "password: 'p@$$w0rd'",  # sealer:allow
     ],
 )
 def test_a_literal_password_is_found_whatever_its_strength(line: str) -> None:
@@ -321,9 +334,35 @@ def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
 
 @pytest.mark.parametrize(
     ("line", "found"),
-    [("    password: render", False), ("    password: admin", True), ("DB_PASS=build", False)],
+    [
+        ("    password: render", True),  # a YAML setting of its own: the word is the value
+        ("DB_PASS=build", True),  # an .env line: likewise
+        ("    password: admin", True),
+        ("  password = line", False),  # `=` with blanks around it: a variable in code
+        ("    password: render,", False),  # an object member in code: a variable
+        ("call(password=render)", False),
+        ("x = 1; password=render", False),  # not on a line of its own
+    ],
 )
-def test_an_unquoted_bare_word_is_a_password_only_if_a_well_known_default(
+def test_an_unquoted_bare_word_is_a_password_in_a_setting_of_its_own(
     line: str, found: bool
 ) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'password = "my-db-password"',  # words joined: the name of a setting
+        'password = "harbor_db_password"',
+        "password = 'yourRedisPassword'",  # addressed to the reader
+        "password = 'newPassword'",  # camelCase with the secret word: a field's name
+        'passphrase = "passphrase2"',  # the name, numbered
+        "admin.password=vault:secret/data/admin_password#value",  # where it is kept
+        "if ($auth['password'] === 'bearer') {",  # a mode compared, not a password
+        'if password == "zebrafish":',
+        'password: "wrong"',  # what a test checks, not a password
+    ],
+)
+def test_values_that_name_or_describe_a_password_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
