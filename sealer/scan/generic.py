@@ -65,6 +65,10 @@ _SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 # `vault:secret/data/db#password`, `arn:aws:secretsmanager:…:secret:prod/db`: where it is kept
 _SCHEME_PATH = re.compile(rb"[a-z][a-z0-9+.-]{1,20}:[^/\s]*/")
+_DOC_VALUE = re.compile(rb"[^\s:,;/()\[\]{}<>\"'`]{4,128}")
+_DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",")
+# `setopt(CURLOPT_PASSWORD, "…")`, `put(DB_PASSWORD, "…")`: a constant names the setting
+_CONSTANT_ARGUMENT = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+,")
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -126,8 +130,8 @@ _UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
 _START_REFERENCE = (
     b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
 )  # fmt: skip
-# %(name)s, %VAR%, %s; YAML aliases, anchors and tags; @VAR@ substitutions
-_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w+@")
+# %(name)s, %VAR%, %s; @VAR@ substitutions; a YAML alias, anchor or tag (only first)
+_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za-z]+)|@\w+@")
 
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
@@ -216,6 +220,8 @@ def _value_after(
         and not quote
         and data[m.start("op") + 1 : m.start("op") + 2] not in (b" ", b"\t")
     ):
+        if password:
+            return _document_pair(data, start, m.end())
         return None  # `a:secret:b` (ARNs, URNs), not a `key: value` mapping
     if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
         return None
@@ -224,8 +230,8 @@ def _value_after(
     line_start = data.rfind(b"\n", 0, start) + 1
     if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
         return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
-    if op == b"," and not key_quoted:
-        return None
+    if op == b"," and not (key_quoted or (password and _CONSTANT_ARGUMENT.match(data, start))):
+        return None  # `f(password, "…")`: a variable, then another argument
     if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
         return None  # `HashPassword("password", "…")`: the argument is checked, not kept
     vs = m.end()
@@ -330,6 +336,30 @@ def _ends_setting(data: bytes, key_start: int, i: int) -> bool:
     if before == b";" and after in (b";", b'"', b"'"):
         return True
     return after in (b'"', b"'") and before == after
+
+
+def _document_pair(data: bytes, start: int, vs: int) -> Candidate | None:
+    """`pw:IhqSb1Gg`, `Username:admin Password:Rq8#tz` in notes and tickets: the
+    password word, a colon, the value, then a blank, `)`, `,` or the line's end.
+
+    Not `a:password:b` (an ARN, a URN, a key path) and not a word or a name
+    (`password:password`, `password:str`): only a value no prose would hold,
+    with a digit or a sign in it.
+    """
+    if data[start - 1 : start] == b":":
+        return None
+    u = _DOC_VALUE.match(data, vs)
+    if u is None:
+        return None
+    value = u.group()
+    if (
+        not is_literal_password(value)
+        or value.isalpha()
+        or _SNAKE_NAME.fullmatch(value)
+        or data[u.end() : u.end() + 1] not in _DOC_VALUE_END
+    ):
+        return None
+    return Candidate(vs, u.end(), value)
 
 
 def _ends_line(data: bytes, i: int) -> bool:

@@ -134,17 +134,28 @@ _URI_PLACEHOLDERS = {
     b"user", b"username", b"token", b"foo", b"bar", b"baz", b"qux", b"test", b"example",
     b"world",
 }  # fmt: skip
-_URI_WORDY = re.compile(rb"pass|secret|token|example|invalid")
+_URI_STAND_IN = re.compile(rb"example|invalid")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def _uri_password(secret: bytes) -> bool:
-    user, _, password = secret.partition(b":")
+    """The password of `scheme://user:password@host`, unless it is a stand-in.
+
+    A password equal to the user (`postgres:postgres`, `guest:guest`) is a
+    default credential, and a default that works is a leak like any other
+    (the rule's regex leaves out only defaults on a loopback host); one
+    run of characters that says "password" (`mysecretpassword`) is a password
+    someone chose. Stand-ins: `password`, `pass`, `x`, `***`, `$VAR`, `%s`,
+    `{password}`, the name of a setting (`db_password`, `MY_GITHUB_TOKEN`).
+    """
+    _, _, password = secret.partition(b":")
     low = password.lower()
-    if low in _URI_PLACEHOLDERS or password == user or low.startswith((b"$", b"%", b"{")):
+    if low in _URI_PLACEHOLDERS or low.startswith((b"$", b"%", b"{")):
         return False
-    if _URI_WORDY.search(low) or _ENV_NAME.fullmatch(password):
-        return False  # `my-password`, `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
+    if _URI_STAND_IN.search(low) or _ENV_NAME.fullmatch(password):
+        return False  # `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
+    if generic.names_a_secret(password) or filters.is_placeholder(password, runs=False):
+        return False  # `my-password`, `your_token`, `changeme`
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
 
 
@@ -565,7 +576,10 @@ RULES: tuple[Rule, ...] = (
         (b"://",),
         _rx(
             rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
-            rb"(?P<s>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}:[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
+            rb"(?P<s>(?P<u>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}):"
+            # a default (the user's own name) on this machine opens nothing elsewhere
+            rb"(?!(?P=u)@(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-]))"
+            rb"[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
             # documentation hosts (RFC 2606) hold no real accounts
             rb"(?![\w.-]*(?:example\.(?:com|org|net)|\.example|\.test|\.invalid)(?![\w.-]))"
             rb"[A-Za-z0-9.\[\]_-]+"

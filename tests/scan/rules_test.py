@@ -60,7 +60,10 @@ def test_rule_ignores_its_format_inside_a_longer_base64_run(rule: str) -> None:
         "-----BEGIN RSA " + "PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PUBLIC KEY-----\n" + "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" * 3 + "\n-----END",
         "DATABASE_URL=postgres://user:password@localhost/app",
-        "DATABASE_URL=postgres://postgres:postgres@localhost/app",
+        "DATABASE_URL=postgres://app:db_password@localhost/app",
+        "DATABASE_URL=postgres://app:your-password@localhost/app",
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/test",  # loopback default
+        "amqp://guest:guest@127.0.0.1:5672/",
         "redis://:${REDIS_PASSWORD}@redis:6379",
         "Authorization: Bearer <token>",
         "Authorization: Bearer $ACCESS_TOKEN",
@@ -366,3 +369,50 @@ def test_an_unquoted_bare_word_is_a_password_in_a_setting_of_its_own(
 )
 def test_values_that_name_or_describe_a_password_are_not_findings(line: str) -> None:
     assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "DATABASE_URL=postgres://postgres:postgres@db:5432/app",  # sealer:allow
+        'amqp_url = "amqp://guest:guest@broker:5672/"',  # sealer:allow
+        "REDIS_URL=redis://:mysecretpassword@cache:6379/0",  # sealer:allow
+    ],
+)
+def test_default_credentials_in_a_url_are_findings(line: str) -> None:
+    """A default that works is a leak like any other; one run of characters that
+    says "password" is still a password someone chose."""
+    assert rule_ids(line) == ["uri-credentials"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Server login pw:Tq7vX2zR",  # sealer:allow
+        "Username:deploy Password:Lm4#pQ9w",  # sealer:allow
+        "ssh ops@10.0.0.9 (pwd:Zr8!kW3e)",  # sealer:allow
+        "user:ops,password:Hy6@Nc2v",  # sealer:allow
+    ],
+)
+def test_document_style_pairs_are_found(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "arn:aws:iam::123456789012:password:Tq7vX2zR",  # a chain of colons: a path
+        "ObjC call withPassword:password error:&err",  # a variable
+        "def f(password:str) -> None: ...",  # a type
+        "ID/PW:admin/Tq7vX2zR",  # the ID, then the password: not read as one value
+        "password:placeholder_value",
+    ],
+)
+def test_colon_pairs_that_are_not_passwords_are_quiet(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def test_a_constant_naming_the_setting_makes_the_next_argument_its_value() -> None:
+    line = 'curl_easy_setopt(curl, CURLOPT_PASSWORD, "Kv8tRw2mQz");'  # sealer:allow
+    assert rule_ids(line) == ["generic-secret"]
+    assert rule_ids('log(password, "Kv8tRw2mQz")') == []  # a variable, then another argument
