@@ -20,7 +20,10 @@ from sealer.scan.candidate import Candidate
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _IDENT_MAP = bytes(0x61 if c in _IDENT else 0x20 for c in range(256))  # ident: a, other: space
 _MAX_IDENT = 64
-_STEMS = rb"api|access|private|signing|master|encryption|auth|app|hmac|session|consumer|webhook"
+_STEMS = (
+    rb"api|access|private|signing|master|encryption|auth|app|hmac|session|consumer|webhook"
+    rb"|aes|mac|cipher|crypto|wrapped|certificate|shared"  # what a symmetric key is named
+)
 _KEY_STEM = re.compile(rb"(?i:" + _STEMS + rb")[_.-]?\Z")
 _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
@@ -69,6 +72,7 @@ _DOC_VALUE = re.compile(rb"[^\s:,;/()\[\]{}<>\"'`]{4,128}")
 _DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",")
 # `setopt(CURLOPT_PASSWORD, "…")`, `put(DB_PASSWORD, "…")`: a constant names the setting
 _CONSTANT_ARGUMENT = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+,")
+_COLOUR = re.compile(rb"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?")  # `Token: "#d8dee9"`
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -131,7 +135,7 @@ _START_REFERENCE = (
     b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
 )  # fmt: skip
 # %(name)s, %VAR%, %s; @VAR@ substitutions; a YAML alias, anchor or tag (only first)
-_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za-z]+)|@\w+@")
+_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%[\w.]+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za-z]+)|@\w+@")
 
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
@@ -139,8 +143,11 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         return  # a Bitnami SealedSecret manifest: its values are ciphertext
     done: set[int] = set()
     for i in positions:
-        if data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(data, max(0, i - 12), i):
-            continue  # `cache_key`, `keyboard`: only api/access/private/… keys are secret names
+        # `cache_key`, `keyboard`: only api/access/private/… keys are secret names; any
+        # other `key` (`aes_key`, `keyValue`) counts only when its value is key material
+        plain_key = data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(
+            data, max(0, i - 12), i
+        )
         before = data[max(0, i - _MAX_IDENT) : i].translate(_IDENT_MAP)
         start = i - len(before) + before.rfind(b" ") + 1
         if start in done:
@@ -149,13 +156,58 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
         end = i + (after.find(b" ") if b" " in after else len(after))
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
-        if m is None or not _is_secret_name(data[start:end]):
+        if m is None:
             continue
-        if _describes(data, start):
+        name = data[start:end]
+        secret_name = _is_secret_name(name)
+        if plain_key and not secret_name:  # `keystore_password` is read as a password
+            if not _is_key_name(name) or _describes(data, start):
+                continue
+            found = _value_after(data, start, m)
+            if found is not None and _key_material(found.secret):
+                yield found
             continue
-        found = _value_after(data, start, m, _is_password_name(data[start:end]))
-        if found is not None and not _echoes_name(data[start:end], found.secret):
+        if not secret_name or _describes(data, start):
+            continue
+        found = _value_after(data, start, m, _is_password_name(name), _names_literal(name))
+        if found is not None and not _echoes_name(name, found.secret):
             yield found
+
+
+_B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
+
+
+def _is_key_name(ident: bytes) -> bool:
+    """`key`, `aesKey`, `keyValue`, `$key`, `wrapped_key`: `key` a word of the name
+    (not `keyboard`, `monkey`), and nothing saying it is something else (`key_id`,
+    `cache_key_prefix`)."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident.strip(b".-_"))]
+    if b"key" not in words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+        return False
+    return not any(w in _NOT_SECRET_WORDS or w in _NOT_KEY_WORDS for w in words)
+
+
+# keys that are not cryptographic: map and cache keys, keyboard and sort keys
+_NOT_KEY_WORDS = frozenset(
+    b"cache map dict sort primary foreign partition row hash lookup index group public publishable"
+    b" site verify verification".split()
+)
+
+
+def _key_material(value: bytes) -> bool:
+    """What a key is written as: base64 with its `+`, `/` or `=` padding
+    (`e/ACMnCbFqab+v/cCIv3gA==`), or 32 characters or more of mixed case and
+    digits. Not hex: a `key` of hex digits is as often a digest or an id."""
+    if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
+        return False
+    if any(c in value for c in b"+/=") and not value.isalnum():
+        return True
+    return (
+        len(value) >= 32
+        and any(c.isupper() for c in value.decode("ascii"))
+        and any(c.islower() for c in value.decode("ascii"))
+        and any(c.isdigit() for c in value.decode("ascii"))
+    )
 
 
 def _describes(data: bytes, start: int) -> bool:
@@ -193,6 +245,26 @@ def _is_secret_name(ident: bytes) -> bool:
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
+def _chosen_secret(value: bytes) -> bool:
+    """A literal for a secret or token that is not a word or a name: `ji4brixbiub3`,
+    `v1.1f699f1069f60`; not `unicorn`, `from_secret: docker_username`, `new-cluster`,
+    `keyboardCat`. (For passwords, words count too: people choose them as passwords;
+    a `token` is as often a lexer's, a placeholder's or a cluster's name.)"""
+    return not (
+        _bare_word(value)
+        or _SNAKE_NAME.fullmatch(value)
+        or _word_like(value.lower())
+        or _CAMEL.fullmatch(value)
+    )
+
+
+def _names_literal(ident: bytes) -> bool:
+    """`client_secret`, `CookieSecret`, `csrf-token`: a name for a secret or token itself
+    (a literal assigned to it is one), not `secret_name` or `token_type`."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return bool(words) and words[-1] in (b"secret", b"token")
+
+
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
@@ -200,7 +272,7 @@ def _is_password_name(ident: bytes) -> bool:
 
 
 def _value_after(
-    data: bytes, start: int, m: re.Match[bytes], password: bool = False
+    data: bytes, start: int, m: re.Match[bytes], password: bool = False, literal: bool = False
 ) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
@@ -275,7 +347,7 @@ def _value_after(
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
     if not looks_random(value) and not (
-        password
+        (password or (literal and _chosen_secret(value)))
         and quote
         and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
         and is_literal_password(value)
@@ -402,7 +474,7 @@ def looks_like_password(value: bytes) -> bool:
         return False  # words in another script: a label or message, not a password
     low = value.lower()
     if (
-        low.rstrip(b"!?") in _STAND_INS
+        _stand_in(low)
         or _SAYS_PASSWORD.search(low)
         or low.strip(b"_-.*#x") == b""
         or filters.is_placeholder(value)
@@ -423,8 +495,30 @@ def looks_like_password(value: bytes) -> bool:
         or _TIMESTAMP.match(value)
         or _VERSION.fullmatch(value)
         or _SCHEME_PATH.match(value)
+        or _COLOUR.fullmatch(value)
         or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
     )
+
+
+def _stand_in(low: bytes) -> bool:
+    """`password`, `none`, `string`; `s3cret`, `t0k3n2`, `topsecret`: the word "secret"
+    or "token" however spelled, numbered or stressed; `hunter2`, the Internet's joke
+    password, as much a stand-in as `foo`.
+
+    Not `Passw0rd`, `password1`, `mypassword`: spelled out as a password they are
+    the passwords people set most, and a weak password is still a leak.
+    """
+    word = low.rstrip(b"!?")
+    if word in _STAND_INS:
+        return True
+    plain = word.rstrip(b"0123456789").translate(_UNLEET)
+    for louder in (b"", b"top", b"super", b"very", b"my", b"so"):
+        if plain.startswith(louder) and plain[len(louder) :] in _SPELLED_STAND_INS:
+            return True
+    return plain == b"hunter"
+
+
+_SPELLED_STAND_INS = frozenset([b"secret", b"token", b"key", b"phrase"])
 
 
 def _plausible_unquoted(value: bytes, after: bytes) -> bool:

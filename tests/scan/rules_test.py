@@ -416,3 +416,54 @@ def test_a_constant_naming_the_setting_makes_the_next_argument_its_value() -> No
     line = 'curl_easy_setopt(curl, CURLOPT_PASSWORD, "Kv8tRw2mQz");'  # sealer:allow
     assert rule_ids(line) == ["generic-secret"]
     assert rule_ids('log(password, "Kv8tRw2mQz")') == []  # a variable, then another argument
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("'x-csrf-token': 'qe7brixbiub3'", True),  # sealer:allow
+        ('opts.ClientSecret = "v2.9f611f1069f60q"', True),  # sealer:allow
+        ("token: 'unicorn'", False),  # a word: a test's label as often as a token
+        ("api_key: { from_secret: 'docker_username' }", False),  # the name of a stored secret
+        ('ETCD_INITIAL_CLUSTER_TOKEN="etcd-cluster-01"', False),  # words and a number
+        ('replace(file: f, token: "%DB.USER%", value: user)', False),  # a substitution
+        ('Token:              "#d8dee9",', False),  # a colour in a style table
+    ],
+)
+def test_a_literal_secret_or_token_is_found_unless_a_word_or_a_name(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('String keyValue = "qZzmzoURXI3Vk0vdsPkcFw==";', True),  # sealer:allow
+        ('aesKey = "e/QCMnCbFqab+v/cCIv3gA=="', True),  # sealer:allow
+        ('MACKey:      "WmtzanB3ZW9peFhtdm42NzUzNG0=",', True),  # sealer:allow
+        ("kubeadm_certificate_key: 3998c58db6497dd17d909394e62d515368c06ec6", True),  # sealer:allow
+        ('"key": "f305778e838a5aba424b941a4452dab4"', False),  # hex: a digest or an id
+        ('cache_key = "q4t7wRzC9FJaNdRgUjXn2r5u8xA1D3kL"', False),  # a cache's key
+        ("keyboard = 'e/QCMnCbFqab+v/cCIv3gA=='", False),
+        ('key = "sort-order"', False),
+    ],
+)
+def test_a_key_is_found_when_its_value_is_key_material(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("s3cret", False),  # the word "secret", spelled in digits
+        ("t0k3n2", False),
+        ("topsecret", False),
+        ("hunter2", False),  # the Internet's joke password: a stand-in
+        ("Passw0rd", True),  # sealer:allow - spelled as a password, the one people set most
+        ("password1", True),  # sealer:allow
+        ("mypassword", True),  # sealer:allow
+    ],
+)
+def test_spelled_stand_ins_are_quiet_but_common_passwords_are_found(
+    value: str, found: bool
+) -> None:
+    assert (rule_ids(f'db_password = "{value}"') == ["generic-secret"]) is found
