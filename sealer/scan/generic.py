@@ -73,6 +73,13 @@ _DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",")
 # `setopt(CURLOPT_PASSWORD, "…")`, `put(DB_PASSWORD, "…")`: a constant names the setting
 _CONSTANT_ARGUMENT = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+,")
 _COLOUR = re.compile(rb"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?")  # `Token: "#d8dee9"`
+# `hex.DecodeString("…")`, `base64Decode("…")`, `[]byte("…")`, `bytes.fromhex('…')`,
+# `Buffer.from("…", "base64")`: a literal passed through a decoding call
+_DECODED = re.compile(
+    rb"(?:\[\]byte|[A-Za-z_][\w.]{0,40}?(?i:decode\w*|fromhex|unhexlify|b64decode|buffer\.from))"
+    rb"[ \t]*\([ \t]*(?P<q>[\"'])"
+)
+_SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -259,10 +266,34 @@ def _chosen_secret(value: bytes) -> bool:
 
 
 def _names_literal(ident: bytes) -> bool:
-    """`client_secret`, `CookieSecret`, `csrf-token`: a name for a secret or token itself
-    (a literal assigned to it is one), not `secret_name` or `token_type`."""
+    """`client_secret`, `CookieSecret`, `csrf-token`, `api_key`, `AccessKey`: a name
+    for a secret, token or API key itself (a literal assigned to it is one), not
+    `secret_name` or `token_type` (the last word decides)."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    return bool(words) and words[-1] in (b"secret", b"token")
+    if not words:
+        return False
+    last = words[-1]
+    if last in (b"secret", b"token"):
+        return True
+    if last == b"key":
+        return len(words) > 1 and _KEY_STEM.search(words[-2]) is not None
+    return last.endswith(b"key") and _SECRET_NAME.fullmatch(last) is not None  # `apikey`
+
+
+# what says a token or key is a credential rather than a request's or change's id
+_CREDENTIAL_WORDS = frozenset(
+    b"""api auth access bearer session refresh client app application secret private
+    personal account user service bot deploy admin master integration webhook shared
+    signing""".split()
+)
+
+
+def _credential_uuid_name(ident: bytes) -> bool:
+    """Whether a UUID assigned to this name is a credential: `token`, `api_token`,
+    `client_secret`, `heroku_api_key`. Not `ClientRequestToken`, `ChangeToken`,
+    `LifecycleActionToken`: idempotency and change tokens are UUIDs too."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return len(words) == 1 or words[-2] in _CREDENTIAL_WORDS
 
 
 def _is_password_name(ident: bytes) -> bool:
@@ -279,6 +310,11 @@ def _value_after(
     kq = m["kq"]
     if kq == b"\\" or quote == b"\\":
         return None
+    vs = m.end()
+    if not quote and op in (b"=", b":=", b":", b"=>"):
+        wrapped = _DECODED.match(data, vs)
+        if wrapped is not None:  # `secret = hex.DecodeString("…")`: the literal, decoded
+            quote, vs = wrapped["q"], wrapped.end()
     if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
     if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
@@ -292,8 +328,8 @@ def _value_after(
         and not quote
         and data[m.start("op") + 1 : m.start("op") + 2] not in (b" ", b"\t")
     ):
-        if password:
-            return _document_pair(data, start, m.end())
+        if password or literal:
+            return _document_pair(data, start, m.end(), password)
         return None  # `a:secret:b` (ARNs, URNs), not a `key: value` mapping
     if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
         return None
@@ -302,11 +338,14 @@ def _value_after(
     line_start = data.rfind(b"\n", 0, start) + 1
     if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
         return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
-    if op == b"," and not (key_quoted or (password and _CONSTANT_ARGUMENT.match(data, start))):
+    if op == b"," and not (
+        key_quoted
+        or (password and _CONSTANT_ARGUMENT.match(data, start))
+        or _SYMBOL.match(data, max(0, start - 2), start)
+    ):
         return None  # `f(password, "…")`: a variable, then another argument
     if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
         return None  # `HashPassword("password", "…")`: the argument is checked, not kept
-    vs = m.end()
     if quote:
         line_end = data.find(b"\n", vs, vs + _MAX_VALUE)
         close = data.find(quote, vs, line_end if line_end >= 0 else vs + _MAX_VALUE)
@@ -346,6 +385,14 @@ def _value_after(
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
+    if (
+        literal
+        and quote
+        and filters.is_uuid(value)
+        and _credential_uuid_name(data[start : m.start()])
+        and not filters.is_placeholder(value)
+    ):
+        return Candidate(vs, vs + len(value), value)  # npm, Heroku, codecov tokens are UUIDs
     if not looks_random(value) and not (
         (password or (literal and _chosen_secret(value)))
         and quote
@@ -410,13 +457,13 @@ def _ends_setting(data: bytes, key_start: int, i: int) -> bool:
     return after in (b'"', b"'") and before == after
 
 
-def _document_pair(data: bytes, start: int, vs: int) -> Candidate | None:
-    """`pw:IhqSb1Gg`, `Username:admin Password:Rq8#tz` in notes and tickets: the
-    password word, a colon, the value, then a blank, `)`, `,` or the line's end.
+def _document_pair(data: bytes, start: int, vs: int, password: bool) -> Candidate | None:
+    """`pw:IhqSb1Gg`, `Username:admin Password:Rq8#tz`, `token:AIhq5Xyb1Gga` in notes
+    and tickets: the name, a colon, the value, then a blank, `)`, `,` or the line's end.
 
     Not `a:password:b` (an ARN, a URN, a key path) and not a word or a name
     (`password:password`, `password:str`): only a value no prose would hold,
-    with a digit or a sign in it.
+    with a digit or a sign in it; for a secret or token, one that looks random.
     """
     if data[start - 1 : start] == b":":
         return None
@@ -429,6 +476,7 @@ def _document_pair(data: bytes, start: int, vs: int) -> Candidate | None:
         or value.isalpha()
         or _SNAKE_NAME.fullmatch(value)
         or data[u.end() : u.end() + 1] not in _DOC_VALUE_END
+        or not (password or looks_random(value))
     ):
         return None
     return Candidate(vs, u.end(), value)
@@ -496,6 +544,7 @@ def looks_like_password(value: bytes) -> bool:
         or _VERSION.fullmatch(value)
         or _SCHEME_PATH.match(value)
         or _COLOUR.fullmatch(value)
+        or _PERCENT_WORDS.search(value)
         or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
     )
 
