@@ -3,10 +3,17 @@
 `DB_PASSWORD=…`, `"client_secret": "…"`, `api_key = '…'`, `setPassword("…")`,
 `<password>…</password>`. Anchored at the keyword: the identifier around it is
 read, then the assignment and the value right after it, so the cost is per
-keyword occurrence, not per byte. The value must look random (entropy, mixed
-character classes) and not like the usual stand-ins: references (`${VAR}`,
-`{{ x }}`, `process.env.X`), paths, URLs, hashes with their scheme prefix,
-UUIDs, identifiers and word sequences.
+keyword occurrence, not per byte.
+
+What the value must be depends on the name:
+- a password (`db_password`, `PGPASSWD`, `smtp_pw`): any literal, however weak,
+  that is not a stand-in, reference, identifier, type name, path or name of a
+  setting (`looks_like_password`, `names_a_secret`);
+- a secret, token or API key (`client_secret`, `csrf-token`, `api_key`): a value
+  that looks random, or a literal that is not a word or a name (`_chosen_secret`);
+- any other key (`aesKey`, `keyValue`): key material (`_key_material`).
+Stand-ins everywhere: references (`${VAR}`, `{{ x }}`, `process.env.X`), paths,
+URLs, hashes with their scheme prefix, identifiers and word sequences.
 """
 
 from __future__ import annotations
@@ -419,7 +426,7 @@ def names_a_secret(value: bytes) -> bool:
     low = value.lower().translate(_UNLEET)
     if low.startswith(b"your"):
         return True
-    parts = [p.lower() for p in _NAME_SEPARATORS.split(value.translate(_UNLEET)) if p]
+    parts = [p.lower().translate(_UNLEET) for p in _NAME_SEPARATORS.split(value) if p]
     return (
         len(parts) > 1 and all(p.isalnum() for p in parts) and any(_WORDY.search(p) for p in parts)
     )
