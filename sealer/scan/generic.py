@@ -609,6 +609,7 @@ def looks_random(value: bytes) -> bool:
         or _JENKINS_SECRET.match(value)
         or b"://" in value
         or b"${" in value
+        or b"#{" in value  # Ruby and CoffeeScript interpolation
         or _HASH_PREFIX.match(value)
         or _FILE_EXT.search(value)
         or _CAMEL.fullmatch(value)
