@@ -218,9 +218,9 @@ def _key_material(value: bytes) -> bool:
         return True
     return (
         len(value) >= 32
-        and any(c.isupper() for c in value.decode("ascii"))
-        and any(c.islower() for c in value.decode("ascii"))
-        and any(c.isdigit() for c in value.decode("ascii"))
+        and any(65 <= c <= 90 for c in value)  # upper case
+        and any(97 <= c <= 122 for c in value)  # lower case
+        and any(48 <= c <= 57 for c in value)  # digits
     )
 
 
