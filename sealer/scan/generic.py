@@ -87,6 +87,7 @@ _DECODED = re.compile(
     rb"[ \t]*\([ \t]*(?P<q>[\"'])"
 )
 _SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
+_FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
@@ -116,7 +117,9 @@ _ASSIGN = re.compile(
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
     rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
-    rb"|:(?![:/]|\\(?![\"']))|,|\(|>))"
+    rb"|:(?![:/]|\\(?![\"']))|,|\(|>"
+    # `getenv("DB_PASSWORD") or "…"`, `process.env.SECRET || '…'`: the fallback is the value
+    rb"|\)?[ \t]*(?:\|\||\?\?|or)(?=[ \t]+[\"'])))"
     rb"[ \t]*(?:@(?=\"))?(?P<vq>\\?[\"'`]?)"  # `@"…"`: an Objective-C string
 )
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
@@ -322,6 +325,7 @@ def _value_after(
         wrapped = _DECODED.match(data, vs)
         if wrapped is not None:  # `secret = hex.DecodeString("…")`: the literal, decoded
             quote, vs = wrapped["q"], wrapped.end()
+    line_start = data.rfind(b"\n", 0, start) + 1
     if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
     if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
@@ -342,7 +346,18 @@ def _value_after(
         return None
     if op in (b",", b"(", b"==", b"===") and not quote:
         return None
-    line_start = data.rfind(b"\n", 0, start) + 1
+    if (
+        op
+        and op.lstrip(b") \t") in (b"||", b"??", b"or")
+        and not (
+            quote
+            and (
+                _FALLBACK_FROM.search(data, max(line_start, start - len(kq) - 40), start - len(kq))
+                or b"env." in data[start : m.start()].lower()
+            )
+        )
+    ):
+        return None  # `a || "…"` is a value only as an environment variable's fallback
     if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
         return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
     if op == b"," and not (

@@ -497,3 +497,22 @@ def test_secrets_in_notes_uuids_decoding_calls_and_ruby_symbols(line: str) -> No
 )
 def test_words_ids_and_zero_uuids_are_not_secrets(line: str) -> None:
     assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('DB_PASSWORD = os.environ.get("DB_PASSWORD") or "Kq7vRt2x"', True),  # sealer:allow
+        ("const s = process.env.JWT_SECRET || 'Qv81ZtLw0pXe4n';", True),  # sealer:allow
+        ('PASSWORD = getenv("PASSWORD") ?? "welcome1"', True),  # sealer:allow
+        ('x = token || "Kq7vRt2xW9abc"', False),  # not an environment variable's fallback
+        ('if password or "Kq7vRt2x":', False),
+    ],
+)
+def test_an_environment_variables_fallback_is_its_value(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+def test_a_type_annotation_before_a_key_value_is_read() -> None:
+    line = 'keyValue: str = "qZzmzoURXI3Vk0vdsPkcFw=="'  # sealer:allow
+    assert rule_ids(line) == ["generic-secret"]
