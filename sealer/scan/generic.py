@@ -292,16 +292,16 @@ def _names_literal(ident: bytes) -> bool:
 
 # what says a token or key is a credential rather than a request's or change's id
 _CREDENTIAL_WORDS = frozenset(
-    b"""api auth access bearer session refresh client app application secret private
-    personal account user service bot deploy admin master integration webhook shared
-    signing""".split()
+    b"""api auth access bearer session refresh secret private personal account user
+    service bot deploy admin master integration webhook shared signing""".split()
 )
 
 
 def _credential_uuid_name(ident: bytes) -> bool:
     """Whether a UUID assigned to this name is a credential: `token`, `api_token`,
-    `client_secret`, `heroku_api_key`. Not `ClientRequestToken`, `ChangeToken`,
-    `LifecycleActionToken`: idempotency and change tokens are UUIDs too."""
+    `access_token`, `heroku_api_key`. Not `ClientRequestToken`, `ClientToken`,
+    `ChangeToken`, `LifecycleActionToken`: idempotency and change tokens are UUIDs
+    too, and so are application (client) ids."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
     return len(words) == 1 or words[-2] in _CREDENTIAL_WORDS
 
@@ -409,7 +409,9 @@ def _value_after(
             return None
     if (
         literal
-        and quote
+        and (
+            quote or (_setting_line(data, start - len(kq), m) and _ends_line(data, vs + len(value)))
+        )
         and filters.is_uuid(value)
         and _credential_uuid_name(data[start : m.start()])
         and not filters.is_placeholder(value)

@@ -473,7 +473,8 @@ def test_spelled_stand_ins_are_quiet_but_common_passwords_are_found(
     "line",
     [
         "token:Qw7hq5Xyb1Gga9Q2",  # sealer:allow - a note: name, colon, value
-        "client_secret = 'b92bd80d-375d-4d85-8ba5-0c923e482262'",  # sealer:allow - a UUID token
+        "api_token = 'b92bd80d-375d-4d85-8ba5-0c923e482262'",  # sealer:allow - a UUID token
+        "  access_token: b92bd80d-375d-4d85-8ba5-0c923e482262",  # sealer:allow - in YAML
         '    aesKeyBytes := hex.DecodeString("d11c6cbbd9efe7fed5bc0db220b09665")',  # sealer:allow
         'byte[] keyBytes = base64Decode("qZzmzoURXI3Vk0vdsPkcFw==");',  # sealer:allow
         "property_set(:auth0, :secret, 'QpbeSdCoaKSmQGSeokz5qcUATClRW5u08Q')",  # sealer:allow
@@ -489,6 +490,7 @@ def test_secrets_in_notes_uuids_decoding_calls_and_ruby_symbols(line: str) -> No
         "token:unicorn",  # a word
         "request_id = 'b92bd80d-375d-4d85-8ba5-0c923e482262'",  # an id, not a token
         '"ClientRequestToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',  # an idempotency token
+        '"ClientToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',
         "secret:00000000-0000-0000-0000-000000000000",
         'oauth_consumer_key="Travis%20Deploy"',  # words, URL-encoded
         "set(:twitter, :callback_url, 'http://example.org/cb')",
