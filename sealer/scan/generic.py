@@ -292,18 +292,19 @@ def _names_literal(ident: bytes) -> bool:
 
 # what says a token or key is a credential rather than a request's or change's id
 _CREDENTIAL_WORDS = frozenset(
-    b"""api auth access bearer session refresh secret private personal account user
-    service bot deploy admin master integration webhook shared signing""".split()
+    b"""api auth access bearer session refresh secret private personal service bot deploy
+    admin master integration webhook shared signing""".split()
 )
 
 
 def _credential_uuid_name(ident: bytes) -> bool:
-    """Whether a UUID assigned to this name is a credential: `token`, `api_token`,
-    `access_token`, `heroku_api_key`. Not `ClientRequestToken`, `ClientToken`,
+    """Whether a UUID assigned to this name is a credential: `api_token`,
+    `access_token`, `heroku_api_key`. Not a bare `token` or `secret` (in code as
+    often a test's or a record's id), nor `ClientRequestToken`, `ClientToken`,
     `ChangeToken`, `LifecycleActionToken`: idempotency and change tokens are UUIDs
     too, and so are application (client) ids."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    return len(words) == 1 or words[-2] in _CREDENTIAL_WORDS
+    return len(words) > 1 and words[-2] in _CREDENTIAL_WORDS
 
 
 def _is_password_name(ident: bytes) -> bool:
@@ -395,12 +396,11 @@ def _value_after(
             and is_literal_password(value)
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
+            and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
             and (
-                _setting_line(data, start - len(kq), m)
-                or (
-                    not _SNAKE_NAME.fullmatch(value)
-                    and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
-                )
+                not _bare_word(value)
+                or value.lower() in _DEFAULT_PASSWORDS
+                or _setting_line(data, start - len(kq), m)
             )
             and _ends_setting(data, start - len(kq), vs + len(value))
         ):

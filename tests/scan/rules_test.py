@@ -345,6 +345,7 @@ def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
         ("    password: render,", False),  # an object member in code: a variable
         ("call(password=render)", False),
         ("x = 1; password=render", False),  # not on a line of its own
+        ("  password: vault_db_password", False),  # a snake_case name: a reference by name
     ],
 )
 def test_an_unquoted_bare_word_is_a_password_in_a_setting_of_its_own(
@@ -492,6 +493,7 @@ def test_secrets_in_notes_uuids_decoding_calls_and_ruby_symbols(line: str) -> No
         '"ClientRequestToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',  # an idempotency token
         '"ClientToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',
         "secret:00000000-0000-0000-0000-000000000000",
+        '    token = "c4dfd703-ef0d-419d-a691-b961d21b62d9"',  # a bare token: often a record's id
         'oauth_consumer_key="Travis%20Deploy"',  # words, URL-encoded
         "set(:twitter, :callback_url, 'http://example.org/cb')",
         'api_token = "Kq7#{rand(100000)}Zq81Xv"',  # Ruby interpolation: built at run time
