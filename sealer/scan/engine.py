@@ -74,6 +74,16 @@ class _Keywords:
             w: [(i, w.find(k)) for i, r in enumerate(rules) for k in r.keywords if k in w]
             for w in words
         }
+        # A match hides keywords that start inside it and run past its end (`sk` in
+        # `sk_live_` hides `k_live_`): keyword -> offsets inside it where one may start.
+        self.overlaps: dict[bytes, tuple[int, ...]] = {
+            w: tuple(
+                j
+                for j in range(1, len(w))
+                if any(k.startswith(w[j:]) and len(k) > len(w) - j for k in words)
+            )
+            for w in words
+        }
         self._rx: Any = None
 
     def _automaton(self) -> Any:
@@ -88,11 +98,17 @@ class _Keywords:
     def locate(self, lower: bytes) -> dict[int, list[int]]:
         """rule index -> sorted positions of its keywords."""
         found: dict[int, list[int]] = {}
-        serves = self.serves
-        for m in self._automaton().finditer(lower):
-            at = m.start()
-            for rule, offset in serves[m.group()]:
+        serves, overlaps = self.serves, self.overlaps
+        rx = self._automaton()
+        for m in rx.finditer(lower):
+            at, word = m.start(), m.group()
+            for rule, offset in serves[word]:
                 found.setdefault(rule, []).append(at + offset)
+            for j in overlaps[word]:
+                hidden = rx.match(lower, at + j)
+                if hidden is not None and hidden.end() > m.end():
+                    for rule, offset in serves[hidden.group()]:
+                        found.setdefault(rule, []).append(at + j + offset)
         for positions in found.values():
             if len(positions) > 1:
                 positions.sort()

@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.scan.fakes import B62, TOKENS, Fakes
+from sealer.scan import vendors
+from tests.scan.fakes import B62, TOKENS, Fakes, sample
 
 
 @dataclass
@@ -375,6 +376,27 @@ def positives(f: Fakes) -> list[tuple[str, Item]]:
         out.append(
             ("python", Item(f'    "Authorization": "Basic {f.basic_auth()}",', True, "basic-auth"))
         )
+    for n in vendors.NAMED:
+        for _ in range(2):
+            name = f.r.choice(n.names).replace("-", "_")
+            value = sample(n.pattern, f.r)
+            line = f.r.choice(
+                [
+                    '{N}_API_KEY = "{v}"',
+                    "{n}_token: {v}",
+                    '    "{n}Secret": "{v}",',
+                    "export {N}_TOKEN={v}",
+                ]
+            ).format(n=name, N=name.upper(), v=value)
+            out.append(
+                ("dotenv" if line.startswith("export") else "python", Item(line, True, n.id))
+            )
+    for _ in range(6):
+        header = f.r.choice(["Authorization: Token", "X-Api-Key:", "PRIVATE-TOKEN:"])
+        line = f'curl -H "{header} {f.random_token()}" https://api.internal.test/v1/items'
+        out.append(("markdown", Item(line, True, "authorization-header")))
+        npmrc = f"//registry.npmjs.org/:_authToken={f.uuid()}"
+        out.append(("ini", Item(npmrc, True, "npm-auth-token")))
     return out
 
 
