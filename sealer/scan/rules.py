@@ -59,6 +59,7 @@ class Rule:
     finder: Finder | None = None  # replaces regex matching (multi-line, generic rules)
     show: int = 4  # leading characters a report may show (a known prefix)
     placeholders: bool = True  # reject `xxxx`, `your-…`, `<…>` and the like
+    runs: bool = True  # …and runs like `aaaaaa` (not where the format holds them)
 
     def candidates(self, data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if self.finder is not None:
@@ -68,7 +69,7 @@ class Rule:
         for c in found:
             if self.entropy and filters.entropy(c.secret) < self.entropy:
                 continue
-            if self.placeholders and filters.is_placeholder(c.secret):
+            if self.placeholders and filters.is_placeholder(c.secret, runs=self.runs):
                 continue
             if self.check is not None and not self.check(c.secret):
                 continue
@@ -274,9 +275,7 @@ def _named_finder(named: vendors.Named) -> Finder:
     def find(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         for start, end in line_windows(data, positions):
             for m in rx.finditer(data, start, end):
-                if _NAMES_NO_SECRET.search(m["t"].rstrip()) is not None:
-                    continue
-                if not filters.is_placeholder(m["s"], runs=named.runs):
+                if _NAMES_NO_SECRET.search(m["t"].rstrip()) is None:
                     yield Candidate(m.start("s"), m.end("s"), m["s"])
 
     return find
@@ -307,7 +306,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "private-key-encoded-pem",
         "PEM private key, base64-encoded",
-        (b"ls0tls1crudjti",),
+        (b"ls0tls1crudjti", b"qmfnief0dhjpynv0zxm"),
         finder=keys.encoded_pem_keys,
         show=0,
         placeholders=False,
@@ -468,7 +467,7 @@ RULES: tuple[Rule, ...] = (
         _prefixed("xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
         _rx(
             _URL_PRE + rb"(?P<s>(?:xoxe\.)?xox[bpe]-1-[A-Za-z0-9-]{40,}"
-            rb"|xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}"
+            rb"|xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}|xox[ar]-\d-[A-Za-z0-9-]{20,}"
             rb"|xapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-z0-9]{32,})(?![A-Za-z0-9_-])"
         ),
         entropy=3.0,
@@ -633,6 +632,7 @@ RULES: tuple[Rule, ...] = (
             _rx(_vendor_pre(f.pattern) + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
             entropy=f.entropy,
             show=f.show,
+            runs=f.runs,
         )
         for f in vendors.FORMATS
     ),
@@ -644,7 +644,7 @@ RULES: tuple[Rule, ...] = (
             finder=_named_finder(n),
             entropy=n.entropy,
             show=0,
-            placeholders=False,  # the finder's own, which knows the format's runs
+            runs=n.runs,
         )
         for n in vendors.NAMED
     ),

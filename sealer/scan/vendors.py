@@ -24,6 +24,7 @@ class Format(NamedTuple):
     pattern: str  # the secret; bytes regex source
     entropy: float = 3.0
     show: int = 4  # characters a report may show: the fixed prefix
+    runs: bool = True  # reject runs like `aaaaaa` (not where the format holds them)
 
 
 B62 = "A-Za-z0-9"
@@ -79,7 +80,8 @@ FORMATS: tuple[Format, ...] = (
     Format("flutterwave-key", "Flutterwave secret or encryption key", ("flwseck", "flwseck_test"),
            r"FLWSECK(?:_TEST)?-[a-h0-9]{32}-X|FLWSECK(?:_TEST)?[a-h0-9]{12}", 3.0, 8),
     Format("flyio-token", "Fly.io access token", ("flyv1 fm", "fo1_"),
-           r"FlyV1 fm[12][ar]?_[A-Za-z0-9+/=,_-]{100,}|fo1_[A-Za-z0-9_-]{43}", 4.0, 9),
+           r"FlyV1 fm[12][ar]?_[A-Za-z0-9+/=,_-]{100,}|fo1_[A-Za-z0-9_-]{43}", 4.0, 9,
+           runs=False),  # msgpack inside: zero bytes are `AAAA` runs
     Format("frameio-token", "Frame.io API token", ("fio-u-",),
            r"fio-u-[A-Za-z0-9_=-]{64}", 3.5, 6),
     Format("gitlab-session-cookie", "GitLab session cookie", ("_gitlab_session=",),
@@ -150,7 +152,7 @@ FORMATS: tuple[Format, ...] = (
     Format("sonarqube-token", "SonarQube token", ("squ_", "sqp_", "sqa_"),
            r"sq[upa]_[a-f0-9]{40}", 3.0, 4),
     Format("sourcegraph-token", "Sourcegraph access token", ("sgp_",),
-           r"sgp_(?:[a-f0-9]{16}|local)_[a-f0-9]{40}", 3.0, 4),
+           r"sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}", 3.0, 4),
     Format("stripe-webhook-secret", "Stripe webhook signing secret", ("whsec_",),
            rf"whsec_[{B62}]{{32,}}", 3.5, 6),
     Format("supabase-token", "Supabase personal access token", ("sbp_",),

@@ -376,6 +376,16 @@ def positives(f: Fakes) -> list[tuple[str, Item]]:
         out.append(
             ("python", Item(f'    "Authorization": "Basic {f.basic_auth()}",', True, "basic-auth"))
         )
+    # seeded from f's state without drawing from it (a tuple of ints hashes the same
+    # in every run), so the items after these stay as they were
+    out.extend(_named_and_header_items(Fakes(hash(f.r.getstate()))))
+    return out
+
+
+def _named_and_header_items(f: Fakes) -> list[tuple[str, Item]]:
+    """Vendor secrets named by their variable, other header schemes, `.npmrc` tokens
+    (their own random stream: adding them leaves the other items as they were)."""
+    out: list[tuple[str, Item]] = []
     for n in vendors.NAMED:
         for _ in range(2):
             name = f.r.choice(n.names).replace("-", "_")

@@ -413,3 +413,36 @@ def test_new_relic_license_keys_end_in_nral() -> None:
     assert rule_ids(f"license_key: {f.hex(36)}NRAL\n") == ["new-relic-license-key"]
     assert rule_ids(f"license_key: eu01x{f.hex(31)}NRAL\n") == ["new-relic-license-key"]
     assert "new-relic-license-key" not in rule_ids(f"checksum: {f.hex(40)}NRALX\n")
+
+
+def test_pkcs12_pem_output_base64_encoded_holds_a_private_key() -> None:
+    # what `openssl pkcs12 -nodes` prints: `Bag Attributes` headers, a certificate, the key
+    f = Fakes(23)
+    bags = "Bag Attributes\n    friendlyName: push\nsubject=/CN=push\n"
+    cert = "-----BEGIN CERTIFICATE-----\n" + f.b64(600) + "\n-----END CERTIFICATE-----\n"
+    with_key = base64.b64encode((bags + cert + bags + _pem(f) + "\n").encode()).decode()
+    assert rule_ids(f"const bundle = `{with_key}`\n") == ["private-key-encoded-pem"]
+    only_cert = base64.b64encode((bags + cert).encode()).decode()
+    assert rule_ids(f"const bundle = `{only_cert}`\n") == []
+
+
+def test_tokens_whose_format_holds_runs_of_one_character() -> None:
+    # Fly.io tokens are msgpack: zero bytes make `AAAAAAAA` in the base64
+    f = Fakes(24)
+    fly = "FlyV1 fm2_lJPE" + "C" + "A" * 10 + f.s(160, B62 + "+/")
+    assert rule_ids(f'FLY_API_TOKEN="{fly}"\n') == ["flyio-token"]
+    # …where elsewhere such a run marks a stand-in
+    assert rule_ids(f'FIGMA="figd_{"A" * 40}"\n') == []
+
+
+def test_sourcegraph_tokens_in_upper_and_lower_case_hex() -> None:
+    f = Fakes(25)
+    hexes = f.hex(40).upper()[:20] + f.hex(40)[20:]
+    assert rule_ids(f"sgp_{hexes}\n") == ["sourcegraph-token"]
+    assert rule_ids(f"sgp_local_{hexes}\n") == ["sourcegraph-token"]
+
+
+def test_legacy_slack_workspace_tokens() -> None:
+    f = Fakes(26)
+    token = f"xoxa-2-{f.digits(12)}-{f.digits(12)}-{f.hex(32)}"
+    assert rule_ids(f'slack = "{token}"\n') == ["slack-token"]
