@@ -75,15 +75,14 @@ class _Keywords:
             for w in words
         }
         # A match hides keywords that start inside it and run past its end (`sk` in
-        # `sk_live_` hides `k_live_`): keyword -> offsets inside it where one may start.
-        self.overlaps: dict[bytes, tuple[int, ...]] = {
-            w: tuple(
-                j
-                for j in range(1, len(w))
-                if any(k.startswith(w[j:]) and len(k) > len(w) - j for k in words)
-            )
-            for w in words
-        }
+        # `sk_live_` hides `k_live_`). keyword -> [(offset j inside it, the rest of each
+        # keyword that starts with keyword[j:], past the match's end)]
+        self.overlaps: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        for w in words:
+            for j in range(1, len(w)):
+                rests = tuple(k[len(w) - j :] for k in words if k.startswith(w[j:]) and k != w[j:])
+                if rests:
+                    self.overlaps.setdefault(w, []).append((j, rests))
         self._rx: Any = None
 
     def _automaton(self) -> Any:
@@ -99,16 +98,18 @@ class _Keywords:
         """rule index -> sorted positions of its keywords."""
         found: dict[int, list[int]] = {}
         serves, overlaps = self.serves, self.overlaps
-        rx = self._automaton()
-        for m in rx.finditer(lower):
-            at, word = m.start(), m.group()
+        for m in self._automaton().finditer(lower):
+            at, end = m.span()
+            word = lower[at:end]
             for rule, offset in serves[word]:
                 found.setdefault(rule, []).append(at + offset)
-            for j in overlaps[word]:
-                hidden = rx.match(lower, at + j)
-                if hidden is not None and hidden.end() > m.end():
-                    for rule, offset in serves[hidden.group()]:
-                        found.setdefault(rule, []).append(at + j + offset)
+            for j, rests in overlaps.get(word, ()):
+                if lower.startswith(rests, end):  # rare: find which keyword
+                    for rest in rests:
+                        if lower.startswith(rest, end):
+                            hidden = word[j:] + rest
+                            for rule, offset in serves[hidden]:
+                                found.setdefault(rule, []).append(at + j + offset)
         for positions in found.values():
             if len(positions) > 1:
                 positions.sort()

@@ -129,7 +129,8 @@ def jwk_private_members(data: bytes, positions: list[int]) -> Iterator[Candidate
     found near a `kty` member, in the same object."""
     seen: set[int] = set()
     for i in positions:
-        lo = max(0, data.rfind(b"{", max(0, i - _JWK_SPAN), i))
+        # the object around it, or (YAML) the span before it: not the file's start
+        lo = max(data.rfind(b"{", max(0, i - _JWK_SPAN), i), i - _JWK_SPAN, 0)
         hi = data.find(b"}", i, i + _JWK_SPAN)
         hi = hi if hi >= 0 else min(len(data), i + _JWK_SPAN)
         for m in _JWK_MEMBER.finditer(data, lo, hi):

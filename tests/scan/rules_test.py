@@ -446,3 +446,11 @@ def test_legacy_slack_workspace_tokens() -> None:
     f = Fakes(26)
     token = f"xoxa-2-{f.digits(12)}-{f.digits(12)}-{f.hex(32)}"
     assert rule_ids(f'slack = "{token}"\n') == ["slack-token"]
+
+
+def test_a_json_web_key_in_yaml_far_down_a_file_is_found() -> None:
+    # the member search is bounded to the object (or the span before `kty`), not the
+    # file from its start: `kty` inside a long base64 run used to rescan the whole file
+    k = Fakes(27).b64(32, urlsafe=True).rstrip("=")
+    head = 'other: {"a": 1}\n' + "QUJD" * 2000 + "\n"
+    assert rule_ids(f'{head}jwk:\n  kty: oct\n  k: "{k}"\n') == ["jwk-private-key"]
