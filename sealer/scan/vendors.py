@@ -160,6 +160,10 @@ FORMATS: tuple[Format, ...] = (
     Format("tavily-key", "Tavily API key", ("tvly-",), rf"tvly-(?:dev-)?[{B62}]{{32}}", 3.5, 5),
     Format("together-key", "Together AI API key", ("tgp_v1_",), rf"tgp_v1_[{URLSAFE}]{{43}}",
            3.5, 7),
+    # app-only bearer tokens: 21 `A`s, then two URL-encoded halves around a `%3D`
+    # (the shape CredSweeper's MIT-licensed config gives; gitleaks' is looser)
+    Format("twitter-bearer-token", "Twitter/X app-only bearer token", ("a" * 21,),
+           r"A{21}[A-Za-z0-9%]{40,42}%3D[A-Za-z0-9]{50}", 3.0, 0, runs=False),
     Format("twilio-api-key", "Twilio API key", ("sk",), r"SK[0-9a-fA-F]{32}", 3.0, 2),
     Format("typeform-token", "Typeform personal access token", ("tfp_",),
            r"tfp_[A-Za-z0-9_.=-]{59}", 3.5, 4),
@@ -244,7 +248,7 @@ NAMED: tuple[Named, ...] = (
     Named("mailgun-signing-key", "Mailgun webhook signing key", ("mailgun",),
           r"[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}"),
     Named("mattermost-token", "Mattermost access token", ("mattermost",), rf"[{ALNUM}]{{26}}"),
-    Named("meraki-key", "Cisco Meraki API key", ("meraki",), rf"[{HEXA}]{{40}}", cased=True),
+    Named("meraki-key", "Cisco Meraki API key", ("meraki",), r"[0-9a-f]{40}", cased=True),
     Named("messagebird-token", "MessageBird API token", ("messagebird", "message_bird",
           "message-bird"), rf"[{ALNUM}]{{25}}"),
     Named("netlify-named-token", "Netlify access token", ("netlify",), rf"[{EXT}]{{40,46}}"),
