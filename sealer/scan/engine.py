@@ -20,6 +20,7 @@ from typing import Any
 from sealer.scan.rules import RULES, Rule
 
 _ENC = b"ENC[AES256_GCM,"
+GENERIC = "generic-secret"
 # Markers people already use: sealer's own, detect-secrets' and gitleaks'.
 _ALLOW = re.compile(rb"sealer:allow(?!-next-line)|pragma: ?allowlist secret|gitleaks:allow")
 _ALLOW_NEXT = re.compile(rb"sealer:allow-next-line|pragma: ?allowlist nextline secret")
@@ -37,6 +38,15 @@ class Hit:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.rule.id, self.secret)
+
+    @property
+    def accepted_as(self) -> tuple[str, ...]:
+        """Ignore-file entries that accept this hit: its own fingerprint, and the generic
+        rule's for the same secret, so an entry made when only the generic rule found a
+        secret still holds after a more specific rule (a new vendor format) takes it."""
+        if self.rule.id == GENERIC:
+            return (self.fingerprint,)
+        return (self.fingerprint, fingerprint(GENERIC, self.secret))
 
     def redacted(self) -> str:
         return redact(self.secret, self.rule.show)
