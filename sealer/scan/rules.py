@@ -725,7 +725,11 @@ RULES: tuple[Rule, ...] = (
         "bearer-token",
         "bearer token",
         (b"bearer",),
-        _rx(rb"(?i:bearer)[ \t]+(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"),
+        _rx(
+            # also curl's `--oauth2-bearer TOKEN`, quoted or not
+            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+)"
+            rb"(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"
+        ),
         entropy=3.5,
         check=generic.looks_random,
         show=0,

@@ -128,6 +128,12 @@ FORMATS: tuple[Format, ...] = (
     Format("notion-token", "Notion integration token", ("ntn_",),
            rf"ntn_[{B62}]{{40,50}}", 3.5, 4),
     Format("nuget-key", "NuGet API key", ("oy2",), r"oy2[a-z0-9]{43}", 3.5, 3),
+    # NTLMSSP message type 3 (AUTHENTICATE), base64: it carries the user's NTLM response,
+    # which can be cracked or relayed; types 1 and 2 carry no credential (the prefix as
+    # CredSweeper's MIT-licensed config has it)
+    Format("ntlm-authenticate", "NTLM authenticate message (holds a password response)",
+           ("tlrmtvntuaadaaaa",), r"TlRMTVNTUAADAAAA[A-Za-z0-9+/]{28,8000}={0,2}", 3.0, 0,
+           runs=False),
     Format("octopus-deploy-key", "Octopus Deploy API key", ("api-",), r"API-[A-Z0-9]{26}", 3.0, 4),
     Format("openshift-token", "OpenShift user token", ("sha256~",),
            rf"sha256~[{URLSAFE}]{{43}}", 3.5, 7),

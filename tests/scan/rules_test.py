@@ -454,3 +454,23 @@ def test_a_json_web_key_in_yaml_far_down_a_file_is_found() -> None:
     k = Fakes(27).b64(32, urlsafe=True).rstrip("=")
     head = 'other: {"a": 1}\n' + "QUJD" * 2000 + "\n"
     assert rule_ids(f'{head}jwk:\n  kty: oct\n  k: "{k}"\n') == ["jwk-private-key"]
+
+
+def test_ntlm_authenticate_messages_but_not_negotiate_or_challenge() -> None:
+    f = Fakes(28)
+
+    def message(kind: int) -> str:
+        body = b"NTLMSSP\0" + bytes([kind, 0, 0, 0]) + b"\x18\x00\x18\x00" + f.raw(120)
+        return base64.b64encode(body).decode()
+
+    assert rule_ids(f"Authorization: NTLM {message(3)}\n") == ["ntlm-authenticate"]
+    assert rule_ids(f"Authorization: NTLM {message(1)}\n") == []
+    assert rule_ids(f"WWW-Authenticate: NTLM {message(2)}\n") == []
+
+
+def test_curl_oauth2_bearer_flag() -> None:
+    token = Fakes(29).b64(24)
+    assert rule_ids(f'curl --oauth2-bearer "{token}" https://api.internal.test\n') == [
+        "bearer-token"
+    ]
+    assert rule_ids('curl --oauth2-bearer "$TOKEN" https://api.internal.test\n') == []
