@@ -133,3 +133,25 @@ def test_the_git_filter_hands_git_nothing_it_cannot_open(tmp_path: Path, age_key
     assert "s.yaml" not in listed.stdout
     objects = run(["git", "count-objects", "-v"], cwd=repo, check=True).stdout
     assert "count: 0" in objects.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("plain", "other"),
+    [
+        ("a: one\nb: two\n", "a: one\nb: zwei\n"),  # another text, same type
+        ("a: '1'\n", "a: 1\n"),  # the same characters, another type
+        ("a: 1\n", "a: '1'\n"),
+        ("a: 1.0\n", "a: 1\n"),  # equal in Python, not in the file
+        ("a: [x, y]\n", "a: [x, y, z]\n"),
+    ],
+    ids=["text", "str-vs-int", "int-vs-str", "float-vs-int", "longer-list"],
+)
+def test_output_that_opens_to_other_values_is_caught(
+    age_key: AgeKey, plain: str, other: str
+) -> None:
+    """The output opens and authenticates (it is a true sealing of `other`), but
+    not to the plaintext it is checked against: the comparison must see it."""
+    sealed, key = _sealed(other, age_key)
+    assert selfcheck.verify(YAML, YAML.parse(other), sealed, key) == sealed
+    with pytest.raises(selfcheck.SelfCheckError, match="opens to other data"):
+        selfcheck.verify(YAML, YAML.parse(plain), sealed, key)
