@@ -8,13 +8,14 @@ crash log, the original file untouched.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from sealer import document, formats, selfcheck
+from sealer import document, enc, formats, selfcheck
 from sealer.recipients.age import AgeRecipient
 from tests.helpers import AgeKey, run, sealer
 
@@ -155,3 +156,33 @@ def test_output_that_opens_to_other_values_is_caught(
     assert selfcheck.verify(YAML, YAML.parse(other), sealed, key) == sealed
     with pytest.raises(selfcheck.SelfCheckError, match="opens to other data"):
         selfcheck.verify(YAML, YAML.parse(plain), sealed, key)
+
+
+def test_a_wrong_mac_is_caught(age_key: AgeKey) -> None:
+    """Every value opens to its plaintext, but the MAC is another file's."""
+    sealed, key = _sealed("a: one\n", age_key)
+    mac = next(line for line in sealed.splitlines() if line.startswith("    mac: "))
+    changed = sealed.replace(mac, "    mac: " + enc.encrypt("0" * 128, key, "x"))
+    with pytest.raises(selfcheck.SelfCheckError, match="cannot open its own output: MAC"):
+        selfcheck.verify(YAML, YAML.parse("a: one\n"), changed, key)
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement", "message"),
+    [
+        (
+            "    lastmodified: ",
+            "    lastmodified: not-a-time",
+            "sealer cannot open its own output: metadata field lastmodified is not an RFC 3339 time",
+        ),
+        ("sops:", "other:", "the sealed output has no sops metadata"),
+    ],
+    ids=["lastmodified-unreadable", "no-metadata"],
+)
+def test_metadata_that_does_not_open_is_caught(
+    age_key: AgeKey, line: str, replacement: str, message: str
+) -> None:
+    sealed, key = _sealed("a: one\n", age_key)
+    found = next(x for x in sealed.splitlines() if x.startswith(line))
+    with pytest.raises(selfcheck.SelfCheckError, match=f"^{re.escape(message)}$"):
+        selfcheck.verify(YAML, YAML.parse("a: one\n"), sealed.replace(found, replacement), key)
