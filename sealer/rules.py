@@ -19,6 +19,7 @@ from sealer.records import Record
 from sealer.selection import RULES, Selection
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from sealer.recipients import Recipient
@@ -274,11 +275,35 @@ def policy_from_rule(rule: dict[str, Any], where: str) -> Policy:
         raise ConfigError(f"{where}.shamir_threshold must be 0 or at least 2")
     return Policy(
         groups=tuple(tuple(g) for g in groups),
-        selection=Selection.from_fields(rule, where=where),
         shamir_threshold=threshold if len(groups) > 1 else 0,
-        mac_only_encrypted=bool(rule.get("mac_only_encrypted", False)),
-        selection_chosen=any(rule.get(k) not in (None, "") for k in RULES),
+        **_how(rule, where),
     )
+
+
+def _how(rule: dict[str, Any], where: str) -> dict[str, Any]:
+    """What a rule says about how to seal, apart from whom for: selection, MAC scope."""
+    return {
+        "selection": Selection.from_fields(rule, where=where),
+        "mac_only_encrypted": bool(rule.get("mac_only_encrypted", False)),
+        "selection_chosen": any(rule.get(k) not in (None, "") for k in RULES),
+    }
+
+
+def policy_with_recipients(
+    found: Sequence[Recipient],
+    file: str | os.PathLike[str],
+    config: str | os.PathLike[str] | None = None,
+) -> Policy:
+    """Recipients from the command line or the environment, in one key group, sealed
+    the way the rule that matches `file` says (selection, `mac_only_encrypted`), as
+    sops does; the rule's own recipients and threshold do not apply. No rules file
+    or no matching rule: sealer's defaults."""
+    policy = Policy(groups=(tuple(found),))
+    file = path_text(file)
+    path, rules, i = governing(file, config)
+    if rules is None or i is None:
+        return policy
+    return policy._replace(**_how(rules.rules[i], where=f"{path}: creation_rules[{i}]"))
 
 
 # sops reads these as the defaults of its --age, --pgp and --kms flags; sealer's
