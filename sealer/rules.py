@@ -115,18 +115,19 @@ def _load(path: str | os.PathLike[str]) -> Rules:
         data = to_python(parsed.docs[0]) if parsed.docs else {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the rules file must be a mapping with creation_rules")
-    _check_top_keys(path, data)
+    _check_top_keys(path, data, text)
     rules = data.get("creation_rules") or []
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise ConfigError(f"{path}: creation_rules must be a list of mappings")
     return Rules(path, rules, data)
 
 
-def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any], text: str) -> None:
     """sops' keys sealer does not act on warn; a misspelt known key is an error.
 
-    Any other top-level key is left alone: it is the usual home of YAML anchors
-    (`team: &team {age: …}`) that rules merge in.
+    Any other top-level key warns too (it does nothing), unless it is a home for
+    YAML anchors that rules merge in: its block defines one (`keys: [&alice
+    age1…]`, `team: &team {age: …}`), or its name starts with `x-`.
     """
     import sys
 
@@ -149,6 +150,28 @@ def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
                 hint="the keys sealer reads are creation_rules (and sops' destination_rules "
                 'and stores, which it ignores); see README "Rules"',
             )
+        if not str(key).startswith("x-") and str(key) not in _anchor_homes(text):
+            print(
+                f"sealer: warning: {path}: unknown key {key!r} in the rules file is ignored "
+                "(only creation_rules choose who files are sealed for)",
+                file=sys.stderr,
+            )
+
+
+def _anchor_homes(text: str) -> set[str]:
+    """Top-level keys of a YAML text whose block defines an anchor (`&name`)."""
+    import re
+
+    anchor = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]")
+    homes: set[str] = set()
+    key: str | None = None
+    for line in text.splitlines():
+        if line[:1] not in ("", " ", "\t", "#", "-") and ":" in line:
+            name, _, line = line.partition(":")
+            key = name.strip().strip("'\"")
+        if key is not None and "&" in line and anchor.search(line):
+            homes.add(key)
+    return homes
 
 
 def policy_for(
