@@ -24,6 +24,10 @@ Operations:
 - many-blobs: every blob version in `files` (round trips; `git.batch_read`, all names in
   at once; pygit2);
 - import: `import pygit2` alone, against `noop`.
+
+`python bench/git_bench.py --count CMD…` prints callgrind's count for any command,
+summed over its processes and split by program (e.g. `sealer audit verify` in a
+repository that `bench/audit_bench.py` builds).
 """
 
 from __future__ import annotations
@@ -193,12 +197,28 @@ def measure(name: str, repo: Path, callgrind: bool) -> tuple[float, int | None, 
         best = min(best, time.perf_counter() - t)
     instructions = None
     if callgrind:
-        vg = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-              "--callgrind-out-file=/dev/null"]  # fmt: skip
-        done = subprocess.run([*vg, *cmd], capture_output=True, text=True, check=True, env=ENV)
-        instructions = sum(int(n.replace(",", "")) for n in
-                           re.findall(r"Collected : ([\d,]+)", done.stderr))  # fmt: skip
+        instructions = count_instructions(cmd)
     return best, instructions, out.strip()
+
+
+def count_instructions(cmd: list[str], by_program: dict[str, int] | None = None) -> int:
+    """callgrind's count over `cmd` and every process it starts. Each process logs to
+    its own file: a child's stderr is often a pipe its parent reads or discards."""
+    with tempfile.TemporaryDirectory(prefix="sealer-git-bench-vg-") as logs:
+        vg = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+              "--callgrind-out-file=/dev/null", f"--log-file={logs}/%p"]  # fmt: skip
+        subprocess.run([*vg, *cmd], capture_output=True, check=True, env=ENV)
+        total = 0
+        for log in Path(logs).iterdir():
+            text = log.read_text()
+            program = re.search(r"Command: (\S+)", text)
+            found = re.search(r"Collected : ([\d,]+)", text)
+            n = int(found.group(1).replace(",", "")) if found else 0
+            total += n
+            if by_program is not None and program:
+                name = Path(program.group(1)).name
+                by_program[name] = by_program.get(name, 0) + n
+    return total
 
 
 def main() -> None:
@@ -209,7 +229,14 @@ def main() -> None:
     ap.add_argument("--packed", action="store_true", help="`git gc` both first, as a clone is")
     ap.add_argument("--op")
     ap.add_argument("--repo", type=Path)
+    ap.add_argument("--count", nargs=argparse.REMAINDER, help="callgrind-count a command")
     args = ap.parse_args()
+    if args.count:
+        by_program: dict[str, int] = {}
+        total = count_instructions(args.count, by_program)
+        shares = ", ".join(f"{k} {v / 1e6:,.0f}M" for k, v in sorted(by_program.items()))
+        print(f"{total / 1e6:,.0f}M instructions, all processes ({shares})")
+        return
     if args.op:
         print(OPS[args.op][1](args.repo))
         return

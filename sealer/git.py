@@ -311,10 +311,11 @@ class Blobs:
 
     The co-process starts on first use. Measured here (2 cores): starting it and
     reading the first blob takes 15-20 ms and each further blob about 0.07 ms.
-    pygit2 (libgit2 in process) was measured against it and lost everywhere:
-    its import alone costs more than a whole `git log` walk, and it reads large
-    delta-compressed blobs (every version of an audit log) with ~30 times the
-    instructions (bench/README.md, "Reading git history").
+    pygit2 (libgit2 in process) was measured against it and lost every
+    per-command comparison: its import alone costs more than a whole `git log`
+    walk, and it reads large delta-compressed blobs (every version of an audit
+    log) with ~11 times the instructions (bench/README.md, "Reading git
+    history").
     """
 
     def __init__(self, cwd: Path | str | None = None):
