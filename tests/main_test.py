@@ -142,3 +142,19 @@ def test_the_fast_path_runs_without_the_collector_and_restores_it(
     )
     env = {"SEALER_AGE_KEY": age_key.secret}
     run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True)
+
+
+def test_the_program_freezes_what_is_alive_before_it_exits(in_tmp: Path, age_key: AgeKey) -> None:
+    # gc.freeze(): the interpreter's exit skips those objects instead of walking
+    # them for cycles; main() called in-process (argv given) leaves the collector alone
+    (in_tmp / "s.yaml").write_text("a: 1\n")
+    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
+    code = (
+        "import gc, sys\nfrom sealer.main import main\n"
+        "assert main(['decrypt', 's.yaml']) == 0 and gc.get_freeze_count() == 0\n"
+        "sys.argv = ['sealer', 'decrypt', 's.yaml']\n"
+        "assert main() == 0 and gc.get_freeze_count() > 0 and gc.isenabled()\n"
+    )
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    out = run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True)
+    assert out.stdout == "a: 1\na: 1\n"
