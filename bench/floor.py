@@ -43,7 +43,8 @@ def decrypt(path: str, identity_file: str) -> None:
         secret = next(ln for ln in f.read().splitlines() if ln.startswith("AGE-SECRET-KEY-"))
     begin = text.index(ARMOR_BEGIN)
     end = text.index(ARMOR_END, begin) + len(ARMOR_END)
-    armored = "\n".join(ln.strip() for ln in text[begin:end].splitlines()) + "\n"
+    block = text[begin:end].replace("\\n", "\n")  # JSON and .env hold it escaped
+    armored = "\n".join(ln.strip() for ln in block.splitlines()) + "\n"
     key = pyrage.decrypt(armored.encode("ascii"), [x25519.Identity.from_str(secret)])
     gcm = AESGCM(key)
     digest = hashes.Hash(hashes.SHA512())
