@@ -158,3 +158,22 @@ def test_the_program_freezes_what_is_alive_before_it_exits(in_tmp: Path, age_key
     env = {"SEALER_AGE_KEY": age_key.secret}
     out = run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True)
     assert out.stdout == "a: 1\na: 1\n"
+
+
+def test_opening_json_dotenv_and_ini_loads_nothing_heavy(in_tmp: Path, age_key: AgeKey) -> None:
+    # dataclasses loads inspect, ast, dis and tokenize: a quarter of a small file's
+    # start-up; the formats' records are NamedTuples instead
+    files = {"s.json": '{"a": 1}\n', "s.env": "A=1\n", "s.ini": "[s]\na = 1\n"}
+    for name, text in files.items():
+        (in_tmp / name).write_text(text)
+        sealer("encrypt", "-i", "--age", age_key.recipient, name, check=True)
+    code = (
+        "import sys\nfrom sealer.main import main\n"
+        "for name in ('s.json', 's.env', 's.ini'):\n"
+        "    assert main(['decrypt', name]) == 0\n"
+        "heavy = [m for m in HEAVY + ('dataclasses', 'inspect', 'ast') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    out = run([sys.executable, "-c", HEAVY_LIST + code], env=env, cwd=in_tmp, check=True)
+    assert out.stdout == "".join(files.values())
