@@ -7,8 +7,6 @@ are expanded for the MAC as sops expands them. The `sops:` entry is removed from
 every document; the first document's copy is the metadata.
 """
 
-from __future__ import annotations
-
 import bisect
 import re
 from functools import cached_property
@@ -77,7 +75,7 @@ class _Box:
         start: int,
         indent: int,
         flow: bool,
-        parent: _Box | None,
+        parent: "_Box | None",
         is_mapping: bool = True,
     ) -> None:
         self.node = node
