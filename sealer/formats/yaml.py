@@ -752,26 +752,34 @@ class _Parser:
             for n, pos in enumerate(run)
         ]
         pieces = _pieces(lines, data.indent, right_below, value_below, next_col, blank_after)
-        # where the blocks that the line after the run closes end, innermost first
-        ends: list[tuple[int, _Box]] = []
+        # the blocks that the line after the run closes end, innermost first, each at
+        # its first piece at its column (else where the one inside it ended); there a
+        # mapping takes the feet that start at or before its end; a list takes none,
+        # they wait for the next end or for what follows the run
         mark = run[0] - 1
         box: _Box | None = data
-        while box is not None and box.parent is not None and box.indent > next_col:
-            at = [p[0][0] for p in pieces if p[0][0] >= mark and p[1] == box.indent]
-            mark = min(at, default=mark)
-            ends.append((mark, box))
-            box = box.parent
-        # a block list's end takes no comments: a foot waits for the next end
-        ends = [(m, b) for m, b in ends if b.is_mapping]
+        waiting = [p for p in pieces if p[2] == "own"]
+        # the foot of a value (a flow collection's too) goes with its key; after a
+        # `key:` whose value is the collection that follows, with that collection
+        inner = nxt
+        while inner is not None and inner is not data:
+            inner = inner.parent
+        data_foot = nxt if value_below and nxt is not data and inner is data else data
         for piece, _, kind in pieces:
-            owner: _Box | None
-            if kind == "data":  # a flow collection's foot moves to its key, as a value's
-                owner = data
-            elif kind == "head":
-                owner = nxt
-            else:
-                owner = next((b for m, b in ends if m >= piece[0]), nxt)
-            out.update((p, owner) for p in piece)
+            if kind == "data":
+                out.update((p, data_foot) for p in piece)
+        released: list[int] = []
+        while box is not None and box.parent is not None and box.indent > next_col:
+            mark = min((p[0][0] for p in pieces if p[1] == box.indent), default=mark)
+            while waiting and waiting[0][0][0] <= mark:
+                released += waiting.pop(0)[0]
+            if box.is_mapping:
+                out.update((p, box) for p in released)
+                released = []
+            box = box.parent
+        for piece, _, kind in pieces:
+            if kind != "data" and piece[0] not in out:
+                out.update((p, nxt) for p in piece)
 
     def _owner(self, pos: int, k: int, doc: _Doc) -> _Box | None:
         """The collection go-yaml would file a comment under (its AAD is that path)."""

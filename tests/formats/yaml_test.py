@@ -500,3 +500,90 @@ def test_a_comment_glued_to_a_value_is_refused_not_left_in_clear(text: str) -> N
     assert str(caught.value) == (
         f"line {line}: a comment is not separated from what comes before it by a blank"
     )
+
+
+# Runs of comment lines below some data, as go-yaml's scanner splits them into feet of
+# what came before and a head of what follows, and the path sops seals each one with
+# (found with the sops binary: it warns about a comment sealed under another path).
+COMMENT_RUNS = [
+    # a line left of the innermost indentation ends a foot of the data above
+    ("a:\n  b:\n    x: 1\n  # c1\nd: 2\n", [("c1", "a:b")]),
+    # so does the line after the run, blank lines before it or not
+    ("a:\n  b:\n    x: 1\n\n  # c1\n\nd: 2\n", [("c1", "a:b")]),
+    # the last piece heads the next key, whatever its column
+    ("m:\n  x: 1\n  # c1\n\n   # c2\n  y: 2\n", [("c1", "m"), ("c2", "m")]),
+    # a later foot goes to the block that ends at its column
+    (
+        "a:\n  b:\n    x: 1\n\n    # c1\n\n  # c2\n\n# c3\nd: 2\n",
+        [("c1", "a:b"), ("c2", "a"), ("c3", "")],
+    ),
+    # after a flow collection: its key's mapping
+    ("r:\n  e: []\n\n  # y\n\ns: 1\n", [("y", "r")]),
+    ("a:\n  b: [1, 2]\n # c1\n   # c2\n\n", [("c1", ""), ("c2", "")]),
+    # at column 0 right below deeper data, up to a blank line: the data's
+    (
+        "l:\n  s:\n    f:\n      d: 1\n# c1\n#   c2\n\n  # h\n  t: {}\n",
+        [("c1", "l"), ("c2", "l"), ("h", "l")],
+    ),
+    (
+        "d:\n  v:\n    m: {}\n    # u\n\n    # w:\n      # m: 1\n\ne: 1\n",
+        [("u", "d:v"), ("w:", ""), ("m: 1", "")],
+    ),
+    # a list's end takes no foot: the mapping around it does
+    ("k:\n  l:\n    - i\n  # c1\n\n    # c2\n  # c3\n", [("c1", "k"), ("c2", "k"), ("c3", "")]),
+    # after `key:`: the collection that follows is its value, else the key's mapping
+    ("a:\n  b:\n # c1\n# c2\n    x: 1\n", [("c1", "a:b"), ("c2", "a:b")]),
+    ("a:\n  b:\n  # c1\n\n# c2\nd: 1\n", [("c1", "a"), ("c2", "")]),
+    # after the last data: sealing appends `sops:` at column 0, which ends the run
+    ("a:\n  b: 1\n # c\n\n", [("c", "")]),
+]
+
+
+def _comment_paths(node: object, path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    from sealer.tree import CommentNode, Mapping, Sequence
+
+    out: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items:
+            if isinstance(key, CommentNode):
+                out.append((key.text.strip(" "), ":".join(path)))
+            else:
+                out += _comment_paths(value, (*path, key))
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            if isinstance(item, CommentNode):
+                out.append((item.text.strip(" "), ":".join(path)))
+            else:
+                out += _comment_paths(item, path)
+    return out
+
+
+@pytest.mark.parametrize(("text", "filed"), COMMENT_RUNS)
+@pytest.mark.parametrize("reader", ["line reader", "libyaml"])
+def test_a_comment_run_is_filed_in_pieces_as_go_yaml_files_it(
+    text: str, filed: list[tuple[str, str]], reader: str
+) -> None:
+    from sealer.formats import yaml as yaml_format
+    from sealer.formats import yamlfast
+
+    parsed = yamlfast.parse(text) if reader == "line reader" else None
+    if parsed is None:
+        parsed = yaml_format._Parser(text).run()
+    assert _comment_paths(parsed.docs[0]) == filed
+
+
+@pytest.mark.parametrize(("text", "filed"), COMMENT_RUNS)
+def test_sops_opens_every_comment_of_a_run_that_sealer_sealed(
+    tmp_path: Path,
+    age_key: AgeKey,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    filed: list[tuple[str, str]],
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    shown = [line.strip() for line in _sops_opens(tmp_path, sealed, age_key).splitlines()]
+    comments = [line.strip() for line in text.splitlines() if "#" in line]
+    assert len(comments) == len(filed)
+    for comment in comments:  # the exact text, as sops shows it
+        assert comment in shown
