@@ -230,10 +230,13 @@ def _around_header(start: int, end: int, st: Style, text: str) -> list[Edit]:
 
 
 def _render_plain(value: Value, st: Style) -> str:
-    if not isinstance(value, str):
-        ys.check_value(value)
-        return ys.render_value(value, st.flow)
     block = st.style in ("|", ">")
+    if not isinstance(value, str):  # `!!binary |` bytes, a typed block: one line
+        ys.check_value(value)
+        one_line = ys.render_value(value, st.flow)
+        # the block's span held its line break: the one-line form keeps it
+        nl = "\r\n" if st.crlf else "\n"
+        return one_line + nl if block and st.newline_end else one_line
     tail = "" if block and st.newline_end else None  # None: the span had no line break
     plain_style = st.style == "" or (st.style == "'" and st.flow)
     if plain_style and ys.plain_ok(value, st.flow, st.tagged):

@@ -14,6 +14,7 @@ from sealer.datakey import Keyring
 from sealer.errors import FormatError
 from sealer.formats.yamlscalar import resolve_plain
 from sealer.recipients.age import AgeRecipient
+from sealer.tree import to_python
 from sealer.values import GoTime, Raw, WideInt, to_bytes
 from tests.helpers import AgeKey, sealer, sops
 
@@ -281,6 +282,17 @@ def test_binary_values_are_bytes_as_sops_reads_them(
     assert shown == "text: hello\nraw: !!binary /+4=\n"
     with pytest.raises(FormatError, match="a !!binary scalar is not base64"):
         YAML.parse("b: !!binary not*base64\n")
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_binary_bytes_in_a_block_open_on_one_line_that_keeps_the_line_break(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, nl: str
+) -> None:
+    # the block's line break was part of its span: once it ran the next key onto the line
+    text = f"gif: !!binary |{nl}  /+4A{nl}  AA=={nl}next: 1{nl}"
+    _, back = _round_trip(text, age_key, monkeypatch)
+    assert back == f"gif: !!binary /+4AAA=={nl}next: 1{nl}"
+    assert to_python(YAML.parse(back).docs[0]) == {"gif": Raw(b"\xff\xee\x00\x00"), "next": 1}
 
 
 def test_a_non_utf8_value_sops_sealed_opens(tmp_path: Path, age_key: AgeKey) -> None:
