@@ -599,3 +599,27 @@ def test_sops_opens_every_comment_of_a_run_that_sealer_sealed(
     assert len(comments) == len(filed)
     for comment in comments:  # the exact text, as sops shows it
         assert comment in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "old_path"),
+    [
+        ("a:\n  b:\n    x: 1\n  # c1\nd: 2\n", ("a",)),  # go-yaml: a:b
+        ("a:\n  b: 1\n # c\n\n", ("a",)),  # go-yaml: the top level
+    ],
+)
+def test_a_comment_an_earlier_release_filed_under_another_path_still_opens(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str, old_path: tuple[str, ...]
+) -> None:
+    from sealer import enc
+    from sealer.envelope import aad_of
+
+    sealed = _seal(text, age_key)
+    monkeypatch.setenv("SEALER_AGE_KEY", age_key.secret)
+    _, meta = document.read_metadata(YAML, sealed)
+    key = Keyring().unwrap(meta)
+    comment = re.findall(r"#(.*)", text)[0]
+    # the comment sealed as that release sealed it: the same text under its path
+    old = enc.Cipher(key).seal("comment", comment.encode(), aad_of(old_path))
+    sealed = re.sub(r"#ENC\[[^\]]*type:comment\]", lambda _: "#" + old, sealed, count=1)
+    assert document.open_text(YAML, sealed, Keyring()).plaintext == text
