@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sealer import document, enc, envelope, fileio, formats, policy, rules
+from sealer import document, enc, envelope, fileio, formats, git, policy, rules
 from sealer.errors import Exit, FormatError, NoKeyError, SealerError
 from sealer.metadata import Metadata
 from sealer.scan import sources
@@ -76,7 +76,7 @@ class Content:
 
     def __init__(self, staged: bool):
         self.staged = staged
-        self._blobs: sources.Blobs | None = None
+        self._blobs: git.Blobs | None = None
         self._index: dict[str, str] | None = None
         self._fetched: dict[str, bytes] = {}
         self._by_clean: set[str] | None = None
@@ -88,7 +88,7 @@ class Content:
         self.stored = sources.SealedInGit.find(paths)
         if self.stored is not None:
             self._fetched.update(
-                sources.batch_read(list(self.stored.blobs.values()), cwd=self.stored.top)
+                git.batch_read(list(self.stored.blobs.values()), cwd=self.stored.top)
             )
 
     def from_git(self, path: str) -> bool:
@@ -107,18 +107,17 @@ class Content:
         if self.staged:
             index = self.index()
             blobs = [b for p in paths if (b := index.get(os.path.normpath(p))) is not None]
-            self._fetched.update(sources.batch_read(blobs))
+            self._fetched.update(git.batch_read(blobs))
 
     def sealed_by_clean(self, path: str) -> bool:
         """Staged, and a blob that sealer's clean filter sealed itself (see cleaned.py)."""
         if not self.staged:
             return False
         if self._by_clean is None:
-            from sealer.audit.git import git_dir
             from sealer.gitfilter import cleaned
 
             top = Path(sources.require_repo())
-            self._by_clean = cleaned.load(cleaned.record_path(str(git_dir(top))))
+            self._by_clean = cleaned.load(cleaned.record_path(str(git.git_dir(top))))
         blob = self.index().get(os.path.normpath(path))
         return blob is not None and blob in self._by_clean
 
@@ -126,8 +125,8 @@ class Content:
         if oid in self._fetched:
             return self._fetched[oid]
         if self._blobs is None:
-            self._blobs = sources.Blobs()
-        return self._blobs.read(oid)[0]
+            self._blobs = git.Blobs()
+        return self._blobs.sized(oid)[0]
 
     def read(self, path: str) -> bytes | None:
         """The content, or None if there is no such file (in the index when staged)."""
@@ -153,7 +152,7 @@ class Content:
 
     def close(self) -> None:
         if self._blobs is not None:
-            self._blobs.__exit__()
+            self._blobs.close()
 
 
 def files_to_check(paths: Sequence[str], staged: bool) -> list[str]:
@@ -179,12 +178,12 @@ def sealed_before(rev: str, staged: bool) -> dict[str, tuple[str, str]]:
     One `git diff --raw` against `rev`; empty when `rev` does not exist (a first commit).
     """
     top = sources.require_repo()
-    if sources.git("rev-parse", "-q", "--verify", f"{rev}^{{tree}}", cwd=top, check=False) == b"":
+    if git.query(["rev-parse", "-q", "--verify", f"{rev}^{{tree}}"], top) is None:
         return {}
-    out = sources.git(
+    out = git.run([
         "diff", *(["--cached"] if staged else []), "--raw", "-z", "-M", "--no-abbrev",
-        "--diff-filter=ACMRT", rev, "--", cwd=top,
-    )  # fmt: skip
+        "--diff-filter=ACMRT", rev, "--",
+    ], top)  # fmt: skip
     fields = out.split(b"\0")
     found: dict[str, tuple[str, str]] = {}
     i = 0

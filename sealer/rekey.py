@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sealer import datakey, document, envelope, fileio, formats, policy, recipients, rules
-from sealer.audit import git
+from sealer import datakey, document, envelope, fileio, formats, git, policy, recipients, rules
 from sealer.audit import log as audit_log
 from sealer.errors import ConfigError, FileError, FormatError, SealerError
 from sealer.filelock import replace_if_unchanged
 from sealer.metadata import Metadata
 from sealer.policy import stanza_fingerprint
-from sealer.scan.sources import batch_read
 from sealer.trust import Trust
 
 if TYPE_CHECKING:
@@ -320,7 +318,7 @@ class _Index:
         self.entries = git.index_map(root)
         self.names = {f: f.resolve().relative_to(root).as_posix() for f in files}
         oids = [e[1] for n in self.names.values() if (e := self.entries.get(n)) is not None]
-        self.blobs = batch_read(oids, cwd=str(root))
+        self.blobs = git.batch_read(oids, cwd=str(root))
 
 
 def _target(

@@ -151,7 +151,7 @@ def init(
     hooks: bool = True,
     git_install: bool = True,
 ) -> Done:
-    from sealer.audit import git
+    from sealer import git
 
     root = git.toplevel(Path.cwd())
     if root is None:
@@ -191,7 +191,7 @@ def init(
 
 def to_commit(root: Path, paths: list[str]) -> list[str]:
     """Those of `paths` that git sees as new or changed (what is left to commit)."""
-    from sealer.audit import git
+    from sealer import git
 
     wanted = list(dict.fromkeys(paths))
     if not wanted:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+from sealer.git import common_git_dir
+
 # the audit trail's data_key_id prefix (sealer/audit/log.py), so ids compare with its entries
 DATA_KEY_ID_PREFIX = b"sealer-audit data-key-id v1\x00"
 STORE = os.path.join("sealer", "trusted-data-keys")
@@ -31,51 +33,6 @@ STORE = os.path.join("sealer", "trusted-data-keys")
 
 def data_key_id(key: bytes) -> str:
     return "sha256:" + hashlib.sha256(DATA_KEY_ID_PREFIX + key).hexdigest()
-
-
-def common_git_dir(start: str) -> str | None:
-    """The git directory shared by the worktrees of the repository around `start`.
-
-    Found without running git (a git filter asks for every file): $GIT_DIR, else
-    the first `.git` directory or `gitdir:` file above `start`; a worktree's
-    git directory points at the shared one with its `commondir` file.
-    """
-    git_dir = os.environ.get("GIT_DIR")
-    if not git_dir:
-        d = os.path.realpath(start)
-        while True:
-            candidate = os.path.join(d, ".git")
-            if os.path.isdir(candidate):
-                git_dir = candidate
-                break
-            if os.path.isfile(candidate):
-                git_dir = _gitdir_file(candidate)
-                break
-            parent = os.path.dirname(d)
-            if parent == d:
-                return None
-            d = parent
-    if git_dir is None:
-        return None
-    common = os.environ.get("GIT_COMMON_DIR")
-    if common:
-        return common
-    try:
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as f:
-            return os.path.join(git_dir, f.read().strip())
-    except OSError:
-        return git_dir
-
-
-def _gitdir_file(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            line = f.readline().strip()
-    except OSError:
-        return None
-    if not line.startswith("gitdir:"):
-        return None
-    return os.path.join(os.path.dirname(path), line[len("gitdir:") :].strip())
 
 
 class Trust:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sealer import datakey
 from sealer.audit.log import data_key_id as audit_data_key_id
-from sealer.trust import Trust, common_git_dir, data_key_id
+from sealer.git import common_git_dir
+from sealer.trust import Trust, data_key_id
 from tests.helpers import run
 
 

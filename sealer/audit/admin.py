@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from sealer import fileio
-from sealer.audit import DIR, LOG, NAMESPACE, SIGNERS, git, signers, sshsig
+from sealer import fileio, git
+from sealer.audit import DIR, LOG, NAMESPACE, SIGNERS, signers, sshsig
 from sealer.audit.log import (
     Entry,
     LogError,

@@ -12,14 +12,13 @@ import binascii
 import hashlib
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sealer import __version__
+from sealer import __version__, git
 from sealer.audit import NAMESPACE, canonical, sshsig
 from sealer.errors import ConfigError, FileError, SealerError
 
@@ -254,8 +253,8 @@ class Actor:
 
 
 def _git(args: list[str], cwd: Path | None) -> str | None:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    return proc.stdout.strip() if proc.returncode == 0 else None
+    out = git.query(args, cwd)
+    return None if out is None else out.decode("utf-8", "surrogateescape").strip()
 
 
 def signing_key_spec(cwd: Path | None = None) -> str:

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sealer import document, formats
-from sealer.audit import LOG, NAMESPACE, SIGNERS, git, signers, sshsig
+from sealer import document, formats, git
+from sealer.audit import LOG, NAMESPACE, SIGNERS, signers, sshsig
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
 from sealer.errors import ConfigError, SealerError
 
@@ -235,7 +235,7 @@ class _History:
     def allowed(self, commit: str) -> list[signers.Line]:
         blob = self.state[commit][SIGNERS]
         if blob not in self._signers:
-            data = self.blobs.get(blob) if blob else b""
+            data = self.blobs.blob(blob) if blob else b""
             try:
                 self._signers[blob] = signers.parse(
                     (data or b"").decode("utf-8", "replace"), SIGNERS
@@ -247,7 +247,7 @@ class _History:
 
     def read_log(self, commit: str) -> list[bytes]:
         blob = self.state[commit][LOG]
-        data = (self.blobs.get(blob) if blob else b"") or b""
+        data = (self.blobs.blob(blob) if blob else b"") or b""
         return split_lines(data)
 
     def start(self, trust_root: str) -> None:
@@ -385,7 +385,7 @@ class _History:
         if self.state[c.id][SIGNERS] == self.state[p1][SIGNERS]:
             return
         blob = self.state[c.id][SIGNERS]
-        data = (self.blobs.get(blob) if blob else b"") or b""
+        data = (self.blobs.blob(blob) if blob else b"") or b""
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         updates = [e for e, _ in new if e.action == "signers.update"]
         if not updates:
@@ -432,7 +432,7 @@ class _History:
 
     def _state(self, path: str, blob: str | None) -> KeyState | None:
         """The key state of a blob (an id or `commit:path`), cached by blob id and format."""
-        found = self.blobs.read(blob) if blob else None
+        found = self.blobs.object(blob) if blob else None
         if found is None:
             return None
         cache_key = (found[0], formats.name_for_path(path))

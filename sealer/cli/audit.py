@@ -11,7 +11,7 @@ from sealer.errors import ConfigError, Exit
 
 
 def _root() -> Path:
-    from sealer.audit import git
+    from sealer import git
 
     root = git.toplevel(Path.cwd())
     if root is None:

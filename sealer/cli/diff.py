@@ -35,7 +35,7 @@ def diff(
     """
     import sys
 
-    from sealer.audit import git
+    from sealer import git
     from sealer.errors import ConfigError
     from sealer.review import history, render
 
@@ -68,7 +68,7 @@ def _split(root: Path, args: tuple[str, ...]) -> tuple[list[str], list[str]]:
     click consumes `--` itself, so an argument is a revision while it names a
     commit (or a range) and fewer than two came before; the rest are paths.
     """
-    from sealer.audit import git
+    from sealer import git
 
     revs: list[str] = []
     for i, arg in enumerate(args):

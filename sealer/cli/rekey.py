@@ -167,7 +167,8 @@ def _run(
         changed += len(logged)
         staged_index |= bool(logged)
     if staged_index and writer and root is not None:
-        from sealer.audit import LOG, git
+        from sealer import git
+        from sealer.audit import LOG
 
         git.run(["add", "--", LOG], root)
     if not dry_run:
@@ -252,7 +253,8 @@ def _change_groups(file: str, in_place: bool, make: Any) -> int:
     if writer and line is not None:
         writer.write(line)
         if target.where == "index" and root is not None:
-            from sealer.audit import LOG, git
+            from sealer import git
+            from sealer.audit import LOG
 
             git.run(["add", "--", LOG], root)
     click.echo(f"sealer: {target.name}: key groups {len(p.before)} -> {len(p.after)}", err=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,20 +101,20 @@ def provenance(path: str) -> dict[str, str]:
     """Tags saying where values came from: the path in its repository and the commit."""
     where = Path(path).resolve()
 
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(where.parent), *args], capture_output=True, text=True, timeout=30
-            )
-        except OSError:
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
+    from sealer import git
 
-    top, commit = git("rev-parse", "--show-toplevel"), git("rev-parse", "HEAD")
+    def ask(*args: str) -> str | None:
+        try:
+            out = git.query(args, where.parent, timeout=30)
+        except git.GitError:
+            return None
+        return None if out is None else out.decode("utf-8", "surrogateescape").strip()
+
+    top, commit = ask("rev-parse", "--show-toplevel"), ask("rev-parse", "HEAD")
     if top is None or commit is None:
         return {"sealer:source": _tag(path), "sealer:commit": "none"}
     rel = os.path.relpath(where, top)
-    if git("status", "--porcelain", "--", str(where)):
+    if ask("status", "--porcelain", "--", str(where)):
         commit += "-dirty"
     return {"sealer:source": _tag(rel), "sealer:commit": commit}
 

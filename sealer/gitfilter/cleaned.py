@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from sealer import git
 
 NAME = "sealer/cleaned"
 
@@ -45,12 +46,9 @@ class Recorder:
 
     def _locate(self) -> tuple[Path, str] | None:
         if self._where is None and not self._failed:
-            proc = subprocess.run(
-                ["git", "rev-parse", "--git-common-dir", "--show-object-format"],
-                capture_output=True, cwd=self.cwd, check=False,
-            )  # fmt: skip
-            lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-            if proc.returncode != 0 or len(lines) != 2:
+            out = git.query(["rev-parse", "--git-common-dir", "--show-object-format"], self.cwd)
+            lines = (out or b"").decode("utf-8", "surrogateescape").splitlines()
+            if len(lines) != 2:
                 self._failed = True  # not in a repository: nothing to record
                 return None
             base = Path(self.cwd or ".") / lines[0]

@@ -25,14 +25,13 @@ import contextlib
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sealer import __version__, fileio, pattern, rules
-from sealer.audit.git import run, toplevel
 from sealer.errors import ConfigError
+from sealer.git import query, run, toplevel
 from sealer.gitfilter import pathglob
 from sealer.gitfilter.repo import Repo
 
@@ -285,18 +284,12 @@ def _set(root: Path, key: str, value: str) -> None:
 
 
 def _unset_section(root: Path, section: str) -> bool:
-    proc = subprocess.run(
-        ["git", "config", "--local", "--remove-section", section], cwd=root, capture_output=True
-    )
-    return proc.returncode == 0
+    return query(["config", "--local", "--remove-section", section], root) is not None
 
 
 def _unset(root: Path, key: str) -> bool:
     """Remove every value of `key`; whether there was one (git config exits 5 if not)."""
-    proc = subprocess.run(
-        ["git", "config", "--local", "--unset-all", key], cwd=root, capture_output=True
-    )
-    return proc.returncode == 0
+    return query(["config", "--local", "--unset-all", key], root) is not None
 
 
 def _no_rerere(root: Path) -> list[str]:
@@ -349,11 +342,10 @@ def _checkout(root: Path, paths: list[str]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(root / p)
     if paths:
-        subprocess.run(
-            ["git", "-c", "filter.sealer.required=false", "checkout", "--pathspec-from-file=-",
+        run(
+            ["-c", "filter.sealer.required=false", "checkout", "--pathspec-from-file=-",
              "--pathspec-file-nul", "--"],
-            cwd=root, input=_nul(paths), check=True,
-            env={**os.environ, "GIT_LITERAL_PATHSPECS": "1"},
+            root, input=_nul(paths), env={"GIT_LITERAL_PATHSPECS": "1"}, show_stderr=True,
         )  # fmt: skip
 
 

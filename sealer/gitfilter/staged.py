@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sealer import document, fileio, policy
-from sealer.audit.git import git_dir, run, toplevel
 from sealer.errors import ConfigError, IntegrityError, SealerError
+from sealer.git import batch_read, git_dir, run, toplevel
 from sealer.gitfilter import cleaned
 from sealer.gitfilter.filter import Filter, format_for
-from sealer.scan.sources import batch_read
 
 _SKIP_MODES = ("120000", "160000")  # symlinks and submodules hold no file content
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sealer import rules
-from sealer.audit import LOG, SIGNERS, git
+from sealer import git, rules
+from sealer.audit import LOG, SIGNERS
 from sealer.audit.log import REKEY_ACTIONS, Entry, LogError, check_chain, line_hash, split_lines
 from sealer.errors import Exit, SealerError
 from sealer.review.compare import FileDiff, Version, compare, read_version, stored_in_clear
@@ -105,8 +105,8 @@ def review(root: Path, sides: Sides, paths: list[str]) -> Review:
             if name.startswith(".sealer/"):
                 continue
             pair = (
-                read_version(name, blobs.get(old) if old else None),
-                read_version(name, blobs.get(new) if new else None),
+                read_version(name, blobs.blob(old) if old else None),
+                read_version(name, blobs.blob(new) if new else None),
             )
             diff = compare(name, *pair)
             if diff is None and pair[1] is not None and covered(name):
@@ -140,7 +140,7 @@ class Coverage:
             self._loaded = []
             for side in (self._sides.old, self._sides.new):
                 for name in rules.NAMES:
-                    data = self._blobs.get(_spec(side, name))
+                    data = self._blobs.blob(_spec(side, name))
                     if data is not None:
                         self._loaded.append(_load_rules(name, data))
                         break
@@ -201,14 +201,14 @@ def _spec(side: str, path: str) -> str:
 
 def _lines(blobs: git.Blobs, side: str) -> list[bytes]:
     try:
-        return split_lines(blobs.get(_spec(side, LOG)) or b"")
+        return split_lines(blobs.blob(_spec(side, LOG)) or b"")
     except LogError:
         return []  # reported by the checks below, as verify reports it
 
 
 def _audit(root: Path, blobs: git.Blobs, result: Review) -> None:
     sides = result.sides
-    if blobs.get(_spec(sides.new, SIGNERS)) is None:
+    if blobs.blob(_spec(sides.new, SIGNERS)) is None:
         for d in result.files:
             if d.rekeyed:
                 d.audit = {"status": "no audit trail", "entries": [], "problems": []}
@@ -237,12 +237,12 @@ def _signature_problems(
     """What `sealer audit verify` would say from the older side (keyless), per file."""
     from sealer.audit import signers, verify
 
-    has_signers = blobs.get(_spec(sides.old, SIGNERS)) is not None
+    has_signers = blobs.blob(_spec(sides.old, SIGNERS)) is not None
     if sides.new != INDEX and has_signers and git.is_ancestor(root, sides.old, sides.new):
         report, _ = verify.verify_history(root, sides.old, sides.new)
         return [(p.file, _problem_text(p)) for p in report.problems]
     where = sides.old if has_signers else sides.new
-    text = (blobs.get(_spec(where, SIGNERS)) or b"").decode("utf-8", "replace")
+    text = (blobs.blob(_spec(where, SIGNERS)) or b"").decode("utf-8", "replace")
     allowed = signers.parse(text, SIGNERS)
     out: list[tuple[str | None, str]] = []
     for entry in added:
@@ -315,7 +315,7 @@ def open_values(root: Path, result: Review, keyring: Any) -> None:
         for d in result.files:
             sides: list[dict[str, str]] = []
             for blob in d.blobs:
-                data = blobs.get(blob) if blob else None
+                data = blobs.blob(blob) if blob else None
                 if data is None:
                     sides.append({})
                     continue

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sealer import git
 from sealer.errors import Exit
 from sealer.scan import custom as scan_config
 from sealer.scan import ignore as ignore_file
@@ -32,8 +33,17 @@ def _err(line: str) -> None:
 
 
 def run(options: ScanOptions) -> int:
+    try:
+        return _run(options)
+    except git.GitError as e:
+        e.exit_code = Exit.USAGE  # exit 1 means findings: git failing must not read as that
+        raise
+
+
+def _run(options: ScanOptions) -> int:
     max_size = sources.DEFAULT_MAX_SIZE if options.max_size is None else options.max_size
-    top = sources.toplevel()
+    found = git.toplevel()
+    top = None if found is None else str(found)
     path = Path(options.ignore_file) if options.ignore_file else ignore_file.default_path(top)
     custom = scan_config.load(top)
     for note in custom.notes:

@@ -2,21 +2,21 @@
 
 A hook must check what is being committed, which is the index, not the working
 file (with sealer's git filter the working file is plaintext and the index
-holds the sealed blob). Blobs are read through one `git cat-file --batch`
-process. Every item says why it has no data (binary, too large, unreadable) so
-that callers can report it and go on with the rest.
+holds the sealed blob). git is asked through `sealer.git`; blobs are read
+through one `git cat-file --batch` process. Every item says why it has no
+data (binary, too large, unreadable) so that callers can report it and go on
+with the rest.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from sealer.errors import Exit, SealerError
+from sealer import git
+from sealer.errors import Exit
 
 DEFAULT_MAX_SIZE = 32 * 1024 * 1024
 _SNIFF = 8000  # git's own binary test: a NUL byte in the first 8000 bytes
@@ -34,39 +34,15 @@ class Item:
     previous: bytes | None = None  # the version before `commit`, if any
 
 
-class GitError(SealerError):
-    """git could not answer: not a repository, an unknown revision, git missing."""
-
-    exit_code = Exit.USAGE
-
-
-def git(*args: str, cwd: str | None = None, check: bool = True) -> bytes:
-    """Run git; a failure raises GitError with the command and git's own message."""
-    try:
-        proc = subprocess.run(["git", *args], capture_output=True, cwd=cwd)
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    if check and proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(
-            f"`git {' '.join(args)}` failed: {message[-1] if message else proc.returncode}"
-        )
-    return proc.stdout
-
-
-def toplevel(cwd: str | None = None) -> str | None:
-    out = git("rev-parse", "--show-toplevel", cwd=cwd, check=False).strip()
-    return out.decode("utf-8", "surrogateescape") if out else None
-
-
 def require_repo() -> str:
-    top = toplevel()
+    top = git.toplevel()
     if top is None:
-        raise GitError(
+        raise git.GitError(
             "not inside a git repository",
             hint="--staged and --since read git; run inside a work tree",
+            exit_code=Exit.USAGE,
         )
-    return top
+    return str(top)
 
 
 def classify(path: str, data: bytes, max_size: int) -> Item:
@@ -136,19 +112,20 @@ class SealedInGit:
     def __init__(self, top: str, blobs: dict[str, str]):
         self.top = top
         self.blobs = blobs  # absolute path -> index blob id, for covered files only
-        self._reader: Blobs | None = None
+        self._reader: git.Blobs | None = None
 
     @classmethod
     def find(cls, names: Sequence[str]) -> SealedInGit | None:
-        top = toplevel()
-        if top is None or not names:
+        found = git.toplevel()
+        if found is None or not names:
             return None
-        configured = git("config", "--get-regexp", r"^filter\.sealer\.(process|clean)$",
-                         cwd=top, check=False)  # fmt: skip
-        if not configured.strip():
+        top = str(found)
+        configured = git.query(["config", "--get-regexp", r"^filter\.sealer\.(process|clean)$"],
+                               top)  # fmt: skip
+        if not configured or not configured.strip():
             return None
         index: dict[str, str] = {}
-        for record in git("ls-files", "-s", "-z", cwd=top).split(b"\0"):
+        for record in git.run(["ls-files", "-s", "-z"], top).split(b"\0"):
             meta, _, raw = record.partition(b"\t")
             fields = meta.split()
             if len(fields) == 3 and fields[2] == b"0" and fields[0] not in _SKIP_MODES:
@@ -161,11 +138,8 @@ class SealedInGit:
         if not relative:
             return None
         stdin = b"".join(r.encode("utf-8", "surrogateescape") + b"\0" for r in relative)
-        proc = subprocess.run(
-            ["git", "check-attr", "-z", "--stdin", "filter"],
-            input=stdin, capture_output=True, cwd=top, check=False,
-        )  # fmt: skip
-        attrs = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        out = git.query(["check-attr", "-z", "--stdin", "filter"], top, input=stdin) or b""
+        attrs = out.decode("utf-8", "surrogateescape").split("\0")
         covered = {
             relative[attrs[i]]: index[attrs[i]]
             for i in range(0, len(attrs) - 2, 3)
@@ -178,18 +152,18 @@ class SealedInGit:
 
     def item(self, name: str, blob: str, max_size: int) -> Item:
         if self._reader is None:
-            self._reader = Blobs(self.top)
+            self._reader = git.Blobs(self.top)
         return _blob_item(self._reader, name, blob, max_size)
 
     def close(self) -> None:
         if self._reader is not None:
-            self._reader.__exit__()
+            self._reader.close()
 
 
 def _directory_files(directory: str) -> list[str]:
     """Tracked and untracked-but-not-ignored files in a repo; every file elsewhere."""
-    if toplevel(directory) is not None:
-        out = git("ls-files", "-z", "-co", "--exclude-standard", "--", ".", cwd=directory)
+    if git.toplevel(directory) is not None:
+        out = git.run(["ls-files", "-z", "-co", "--exclude-standard", "--", "."], directory)
         names = sorted({n for n in out.decode("utf-8", "surrogateescape").split("\0") if n})
         return [
             os.path.normpath(os.path.join(directory, n))
@@ -209,87 +183,13 @@ def _directory_files(directory: str) -> list[str]:
     return found
 
 
-class Blobs:
-    """Blob contents by object name, through one `git cat-file --batch` process."""
-
-    def __init__(self, cwd: str | None = None):
-        self.proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            cwd=cwd,
-        )
-
-    def __enter__(self) -> Blobs:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait()
-
-    def read(self, name: str, max_size: int = 0) -> tuple[bytes | None, int]:
-        """(content, size); content is None for a missing object or one over max_size."""
-        stdin, stdout = self.proc.stdin, self.proc.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:
-            return None, 0
-        size = int(header[2])
-        if max_size and size > max_size:
-            _discard(stdout, size + 1)
-            return None, size
-        data = stdout.read(size)
-        stdout.read(1)
-        return data, size
-
-
-def batch_read(names: Sequence[str], cwd: str | None = None) -> dict[str, bytes]:
-    """The contents of many objects at once: all names in, all contents out, one process.
-
-    A reply per name costs a round trip to git (a few ms on a busy machine);
-    here git streams every answer while its input is still being written.
-    Missing objects are left out.
-    """
-    unique = list(dict.fromkeys(names))
-    if not unique:
-        return {}
-    try:
-        proc = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            input="".join(f"{n}\n" for n in unique).encode(), capture_output=True, cwd=cwd,
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    out, pos, found = proc.stdout, 0, {}
-    for name in unique:
-        end = out.find(b"\n", pos)
-        if end < 0:
-            break
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) != 3:
-            continue  # "<name> missing"
-        size = int(header[2])
-        found[name] = out[pos : pos + size]
-        pos += size + 1
-    return found
-
-
-def _discard(stream: IO[bytes], n: int) -> None:
-    while n > 0:
-        n -= len(stream.read(min(n, 1 << 20)) or b"x" * n)
-
-
 def index_entries(paths: Sequence[str] | None, cwd: str | None = None) -> list[tuple[str, str]]:
     """(path, blob id) of the index entries for `paths` (relative to cwd), or of every
     staged change (added, copied, modified, renamed) when `paths` is None."""
     if paths is None:
         top = require_repo()
-        out = git("diff", "--cached", "--raw", "-z", "--no-renames", "--diff-filter=ACMR",
-                  "--no-abbrev", cwd=top)  # fmt: skip
+        out = git.run(["diff", "--cached", "--raw", "-z", "--no-renames", "--diff-filter=ACMR",
+                       "--no-abbrev"], top)  # fmt: skip
         fields = out.split(b"\0")
         entries: list[tuple[str, str]] = []
         for meta, name in zip(fields[0::2], fields[1::2], strict=False):
@@ -300,7 +200,9 @@ def index_entries(paths: Sequence[str] | None, cwd: str | None = None) -> list[t
         return entries
     require_repo()
     out = (
-        git("--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths, cwd=cwd) if paths else b""
+        git.run(["--literal-pathspecs", "ls-files", "-s", "-z", "--", *paths], cwd)
+        if paths
+        else b""
     )
     entries = []
     for record in out.split(b"\0"):
@@ -328,13 +230,13 @@ def staged(paths: Sequence[str], max_size: int) -> Iterator[Item]:
                 item = read_file(p, max_size)
                 assert item is not None
                 yield item
-    with Blobs() as blobs:
+    with git.Blobs() as blobs:
         for path, blob in entries:
             yield _blob_item(blobs, path, blob, max_size)
 
 
-def _blob_item(blobs: Blobs, path: str, blob: str, max_size: int) -> Item:
-    data, size = blobs.read(blob, max_size)
+def _blob_item(blobs: git.Blobs, path: str, blob: str, max_size: int) -> Item:
+    data, size = blobs.sized(blob, max_size)
     if data is None:
         if size:
             return Item(path, note=f"skipped: larger than {max_size} bytes (--max-size)")
@@ -350,14 +252,18 @@ def since(rev: str | None, max_size: int) -> Iterator[Item]:
     """
     top = require_repo()
     if rev is not None:
-        git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=top)
-    elif not git("rev-parse", "--verify", "--quiet", "HEAD", cwd=top, check=False).strip():
+        if git.query(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top) is None:
+            raise git.GitError(
+                f"--since {rev}: no such commit in this repository",
+                hint="name a commit, a branch or a tag", exit_code=Exit.USAGE,
+            )  # fmt: skip
+    elif git.query(["rev-parse", "--verify", "--quiet", "HEAD"], top) is None:
         return  # no commit yet: no history to scan
     commits = f"{rev}..HEAD" if rev is not None else "HEAD"
-    out = git("log", "-z", "--raw", "--root", "--no-renames", "--no-abbrev", "--diff-filter=ACMR",
-              "--format=%x01%H", commits, cwd=top)  # fmt: skip
+    out = git.run(["log", "-z", "--raw", "--root", "--no-renames", "--no-abbrev",
+                   "--diff-filter=ACMR", "--format=%x01%H", commits], top)  # fmt: skip
     done: set[tuple[str, str]] = set()
-    with Blobs(top) as blobs:
+    with git.Blobs(top) as blobs:
         for commit, path, old, new in _log_changes(out):
             if (path, new) in done:
                 continue
@@ -366,7 +272,7 @@ def since(rev: str | None, max_size: int) -> Iterator[Item]:
             item = _blob_item(blobs, shown, new, max_size)
             item.commit = commit
             if item.data is not None and old != _ZERO:
-                item.previous = blobs.read(old, max_size)[0]
+                item.previous = blobs.sized(old, max_size)[0]
             yield item
 
 

@@ -320,3 +320,21 @@ def test_all_history_includes_the_root_commit(tmp_path: Path) -> None:
     assert sealer("scan", "--all-history", cwd=empty).returncode == 0
     both = sealer("scan", "--all-history", "a.py", cwd=r)
     assert both.returncode == 2 and "take no PATH" in both.stderr
+
+
+def test_since_names_the_right_commit_when_git_log_shows_signatures(tmp_path: Path) -> None:
+    """Regression: a user's `log.showSignature` put "Good signature" lines into the parsed
+    `git log`, and each commit's changes were reported under the commit before it."""
+    from tests.git_test import signed_history
+
+    r, (first, second) = signed_history(tmp_path)
+    token = Fakes(9).github()
+    (r / "c.py").write_text(f'k = "{token}"\n')
+    git("add", "c.py", cwd=r)
+    git("commit", "-q", "--no-verify", "-S", "-m", "third", cwd=r)
+    third = git("rev-parse", "HEAD", cwd=r).strip()
+    doc = json.loads(sealer("scan", "--json", "--since", first, cwd=r).stdout)
+    assert [(x["path"], x["commit"]) for x in doc["findings"]] == [("c.py", third)]
+    doc = json.loads(sealer("scan", "--json", "--all-history", cwd=r).stdout)
+    assert [(x["path"], x["commit"]) for x in doc["findings"]] == [("c.py", third)]
+    assert second != third
