@@ -689,13 +689,14 @@ class _Parser:
         follows. A head goes with the next key or item. The first foot, split
         off where a line starts left of the indent, or at a blank line when it
         does not itself start left of the indent, belongs to the data above it
-        (that data's collection). Every other foot waits for the end of a block
-        collection: the blocks the line after the run closes end, innermost
-        first, at the first piece at their column (not before the previous
-        end; go-yaml's `yaml_parser_unroll_indent`), and a foot goes to the
-        first block that ends at or after it, else to the next key's
-        collection. After a document's last data the run is read as sealing
-        leaves it: followed by the `sops:` entry at the root's column.
+        (that data's collection; after `key:`, the collection that is its
+        value). Every other foot waits for the end of a block mapping: the
+        blocks the line after the run closes end, innermost first, each at the
+        first piece at its column, else where the block inside it ended
+        (go-yaml's `yaml_parser_unroll_indent`); a foot goes to the first
+        mapping that ends at or after it (a list's end takes none), else to the
+        next key's collection. After a document's last data the run is read as
+        sealing leaves it: followed by the `sops:` entry at the root's column.
         """
         text = self.text
         out: dict[int, _Box | None] = {}
@@ -755,13 +756,6 @@ class _Parser:
             for n, pos in enumerate(run)
         ]
         pieces = _pieces(lines, data.indent, right_below, value_below, next_col, blank_after)
-        # the blocks that the line after the run closes end, innermost first, each at
-        # its first piece at its column (else where the one inside it ended); there a
-        # mapping takes the feet that start at or before its end; a list takes none,
-        # they wait for the next end or for what follows the run
-        mark = run[0] - 1
-        box: _Box | None = data
-        waiting = [p for p in pieces if p[2] == "own"]
         # the foot of a value (a flow collection's too) goes with its key; after a
         # `key:` whose value is the collection that follows, with that collection
         inner = nxt
@@ -771,6 +765,13 @@ class _Parser:
         for piece, _, kind in pieces:
             if kind == "data":
                 out.update((p, data_foot) for p in piece)
+        # the blocks that the line after the run closes end, innermost first, each at
+        # its first piece at its column (else where the one inside it ended); there a
+        # mapping takes the feet that start at or before its end; a list takes none,
+        # they wait for the next end or for what follows the run
+        mark = run[0] - 1
+        box: _Box | None = data
+        waiting = [p for p in pieces if p[2] == "own"]
         released: list[int] = []
         while box is not None and box.parent is not None and box.indent > next_col:
             mark = min((p[0][0] for p in pieces if p[1] == box.indent), default=mark)
