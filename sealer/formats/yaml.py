@@ -99,7 +99,7 @@ class _Box:
 class _Doc:
     __slots__ = (
         "box", "comments", "end", "flow_insert", "meta", "meta_key_start", "meta_span",
-        "region_end", "root", "root_indent",
+        "null_end", "region_end", "root", "root_indent",
     )  # fmt: skip
 
     def __init__(self, root: Mapping) -> None:
@@ -113,6 +113,7 @@ class _Doc:
         self.meta_key_start = 0
         self.flow_insert = 0  # a flow top level: where a new entry goes
         self.comments: list[tuple[int, int, CommentNode]] = []
+        self.null_end = 0  # a document written as a null (`--- null`): where it ends
 
 
 class YamlFormat:
@@ -211,7 +212,10 @@ class YamlFormat:
                 block = "\n" + block
                 if doc.end == len(text) and not _ends_in_block_scalar(doc.root):
                     block = block.removesuffix("\n")  # no final line break: none after it either
-            edits.append((doc.end, doc.end, block))
+            if doc.null_end:  # `--- null`: the metadata mapping takes the null's place
+                edits.append((doc.end, doc.null_end, ""))
+            at = max(doc.end, doc.null_end)
+            edits.append((at, at, block))
         return edits
 
 
@@ -339,7 +343,7 @@ class _Parser:
                 self.doc = _Doc(Mapping())
                 self.anchors = {}
             elif cls is e.DocumentEndEvent:
-                if self.doc.box is None:
+                if self.doc.box is None and not self.doc.null_end:
                     self.doc.end = ev.start_mark.index
                 self.doc.region_end = ev.end_mark.index
                 self.docs.append(self.doc)
@@ -427,6 +431,8 @@ class _Parser:
             if value is not None:
                 raise FormatError("YAML documents whose top level is a scalar are not supported")
             self.doc.end = ev.start_mark.index
+            if ev.end_mark.index > ev.start_mark.index:  # `--- null`: the metadata replaces it
+                self.doc.null_end = ev.end_mark.index
             return
         if box.is_meta:
             self._add(box, Scalar(value, (start, end)), start, ev)

@@ -623,3 +623,26 @@ def test_a_comment_an_earlier_release_filed_under_another_path_still_opens(
     old = enc.Cipher(key).seal("comment", comment.encode(), aad_of(old_path))
     sealed = re.sub(r"#ENC\[[^\]]*type:comment\]", lambda _: "#" + old, sealed, count=1)
     assert document.open_text(YAML, sealed, Keyring()).plaintext == text
+
+
+@pytest.mark.parametrize(
+    ("text", "opened"),
+    [
+        ("--- null\n", "--- \n\n"),
+        ("null\n", "\n"),
+        ("--- ~ # c\n", "--- \n # c\n"),
+        ("--- null\n---\na: 1\n", "--- \n\n---\na: 1\n"),
+    ],
+)
+def test_a_document_written_as_a_null_is_sealed_as_an_empty_one(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str, opened: str
+) -> None:
+    # the metadata went after the null (`--- null\nsops:`), which no tool parses: exit 3
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "null" not in sealed and "~" not in sealed and "# c" not in sealed
+    assert back == opened  # the same data: a null document is an empty one
+    assert [to_python(d) for d in YAML.parse(back).docs] == [
+        to_python(d) for d in YAML.parse(text).docs
+    ]
+    shown = _sops_opens(tmp_path, sealed, age_key)
+    assert shown.startswith("# c\n{}\n" if "#" in text else "{}\n")
