@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import zlib
 
 import pytest
 
-from sealer.scan import engine
+from sealer.scan import engine, vendors
 from sealer.scan.rules import BY_ID, RULES
-from tests.scan.fakes import B62, TOKENS, Fakes
+from tests.scan.fakes import B62, TOKENS, URLSAFE, Fakes, sample
 
 SEEDS = range(5)
 
@@ -22,7 +23,8 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
         "private-key", "aws-secret-access-key", "uri-credentials", "basic-auth",
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
         "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
-        "curl-user-password",
+        "curl-user-password", "authorization-header", "npm-auth-token",
+        *(n.id for n in vendors.NAMED),
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
     assert len(RULES) == len(BY_ID)
@@ -327,3 +329,148 @@ def test_an_unquoted_bare_word_is_a_password_only_if_a_well_known_default(
     line: str, found: bool
 ) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize("named", vendors.NAMED, ids=lambda n: n.id)
+def test_a_vendor_secret_is_found_by_the_vendor_name_in_its_variable(
+    named: vendors.Named,
+) -> None:
+    f = Fakes(7)
+    value = sample(named.pattern, f.r)
+    name = named.names[0].replace("-", "_")
+    assert rule_ids(f'{name.upper()}_API_KEY = "{value}"\n') == [named.id]
+    assert rule_ids(f"  {name}_secret: {value}\n") == [named.id]
+    # the name of an identifier (`…_ID`, `…Url`), or no vendor name at all: not this rule
+    assert named.id not in rule_ids(f'{name.upper()}_CLIENT_ID = "{value}"\n')
+    assert named.id not in rule_ids(f'{name}Url = "{value}"\n')
+    assert named.id not in rule_ids(f'other_setting = "{value}"\n')
+
+
+@pytest.mark.parametrize(
+    ("word", "rule", "value"),
+    [("okta", "okta-token", "00{s40}"), ("sumo", "sumologic-key", "{s64}"),
+     ("meraki", "meraki-key", "{h40}")],
+)  # fmt: skip
+def test_short_vendor_names_count_only_in_their_own_case(word: str, rule: str, value: str) -> None:
+    f = Fakes(2)
+    v = value.format(s40=f.s(40), s64=f.s(64), h40=f.hex(40))
+    assert rule_ids(f"{word.upper()}_TOKEN = {v}\n") == [rule]
+    assert rule_ids(f"{word.capitalize()}Token = {v}\n") == [rule]
+    # inside other words: `rookTable`, `sumOfValues`, `CameraKit`
+    hidden = {"okta": "rookTable", "sumo": "sumOfValues", "meraki": "CameraKit"}[word]
+    assert rule not in rule_ids(f"{hidden} = {v}\n")
+
+
+def test_atlassian_tokens_carry_a_crc32_checksum() -> None:
+    f = Fakes(4)
+    body = "ATCTT3" + f.s(180, URLSAFE)
+    good = f"{body}={zlib.crc32((body + '=').encode()):08X}"
+    assert rule_ids(f"token = {good}\n") == ["atlassian-token"]
+    assert rule_ids(f"token = {good.replace('=', '%3D')}\n") == ["atlassian-token"]
+    wrong = f"{body}={(zlib.crc32((body + '=').encode()) ^ 1):08X}"
+    assert "atlassian-token" not in rule_ids(f"token = {wrong}\n")
+
+
+@pytest.mark.parametrize("rule", ["huggingface-token", "github-token", "figma-token"])
+def test_a_token_after_a_slash_in_a_url_path_is_found(rule: str) -> None:
+    token = TOKENS[rule](Fakes(5))
+    assert rule_ids(f"https://files.internal.test/{token}/model.bin\n") == [rule]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("curl -H 'Authorization: Token {t}' https://api.internal.test", True),
+        ('headers = {{"X-Api-Key": "{t}"}}', True),
+        ("curl -H 'Authorization:  {u}' https://api.internal.test", True),
+        ("curl -H 'Authorization: Token $API_TOKEN' https://api.internal.test", False),
+        ("Authorization: Token <your-token>", False),
+    ],
+)
+def test_authorization_headers_of_other_schemes(line: str, found: bool) -> None:
+    f = Fakes(6)
+    text = line.format(t=f.hex(40), u=f.uuid()) + "\n"
+    assert (rule_ids(text) == ["authorization-header"]) is found
+
+
+def test_npmrc_auth_token_and_auth_pair() -> None:
+    f = Fakes(8)
+    assert rule_ids(f"//registry.npmjs.org/:_authToken={f.uuid()}\n") == ["npm-auth-token"]
+    assert rule_ids("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n") == []
+    pair = base64.b64encode(f"ci:{f.s(16)}".encode()).decode()
+    assert rule_ids(f"_auth={pair}\n") == ["basic-auth"]
+    assert rule_ids(f'  _auth: "{base64.b64encode(b"no-colon-here").decode()}",\n') == []
+
+
+def test_a_short_keyword_does_not_hide_one_that_starts_inside_it() -> None:
+    # `sk` (Twilio) matched first would hide `k_live_` (Stripe) if keywords could not overlap
+    token = TOKENS["stripe-key"](Fakes(0))
+    assert rule_ids(f'value = "{token}"\n') == ["stripe-key"]
+
+
+def test_new_relic_license_keys_end_in_nral() -> None:
+    f = Fakes(9)
+    assert rule_ids(f"license_key: {f.hex(36)}NRAL\n") == ["new-relic-license-key"]
+    assert rule_ids(f"license_key: eu01x{f.hex(31)}NRAL\n") == ["new-relic-license-key"]
+    assert "new-relic-license-key" not in rule_ids(f"checksum: {f.hex(40)}NRALX\n")
+
+
+def test_pkcs12_pem_output_base64_encoded_holds_a_private_key() -> None:
+    # what `openssl pkcs12 -nodes` prints: `Bag Attributes` headers, a certificate, the key
+    f = Fakes(23)
+    bags = "Bag Attributes\n    friendlyName: push\nsubject=/CN=push\n"
+    cert = "-----BEGIN CERTIFICATE-----\n" + f.b64(600) + "\n-----END CERTIFICATE-----\n"
+    with_key = base64.b64encode((bags + cert + bags + _pem(f) + "\n").encode()).decode()
+    assert rule_ids(f"const bundle = `{with_key}`\n") == ["private-key-encoded-pem"]
+    only_cert = base64.b64encode((bags + cert).encode()).decode()
+    assert rule_ids(f"const bundle = `{only_cert}`\n") == []
+
+
+def test_tokens_whose_format_holds_runs_of_one_character() -> None:
+    # Fly.io tokens are msgpack: zero bytes make `AAAAAAAA` in the base64
+    f = Fakes(24)
+    fly = "FlyV1 fm2_lJPE" + "C" + "A" * 10 + f.s(160, B62 + "+/")
+    assert rule_ids(f'FLY_API_TOKEN="{fly}"\n') == ["flyio-token"]
+    # …where elsewhere such a run marks a stand-in
+    assert rule_ids(f'FIGMA="figd_{"A" * 40}"\n') == []
+
+
+def test_sourcegraph_tokens_in_upper_and_lower_case_hex() -> None:
+    f = Fakes(25)
+    hexes = f.hex(40).upper()[:20] + f.hex(40)[20:]
+    assert rule_ids(f"sgp_{hexes}\n") == ["sourcegraph-token"]
+    assert rule_ids(f"sgp_local_{hexes}\n") == ["sourcegraph-token"]
+
+
+def test_legacy_slack_workspace_tokens() -> None:
+    f = Fakes(26)
+    token = f"xoxa-2-{f.digits(12)}-{f.digits(12)}-{f.hex(32)}"
+    assert rule_ids(f'slack = "{token}"\n') == ["slack-token"]
+
+
+def test_a_json_web_key_in_yaml_far_down_a_file_is_found() -> None:
+    # the member search is bounded to the object (or the span before `kty`), not the
+    # file from its start: `kty` inside a long base64 run used to rescan the whole file
+    k = Fakes(27).b64(32, urlsafe=True).rstrip("=")
+    head = 'other: {"a": 1}\n' + "QUJD" * 2000 + "\n"
+    assert rule_ids(f'{head}jwk:\n  kty: oct\n  k: "{k}"\n') == ["jwk-private-key"]
+
+
+def test_ntlm_authenticate_messages_but_not_negotiate_or_challenge() -> None:
+    f = Fakes(28)
+
+    def message(kind: int) -> str:
+        body = b"NTLMSSP\0" + bytes([kind, 0, 0, 0]) + b"\x18\x00\x18\x00" + f.raw(120)
+        return base64.b64encode(body).decode()
+
+    assert rule_ids(f"Authorization: NTLM {message(3)}\n") == ["ntlm-authenticate"]
+    assert rule_ids(f"Authorization: NTLM {message(1)}\n") == []
+    assert rule_ids(f"WWW-Authenticate: NTLM {message(2)}\n") == []
+
+
+def test_curl_oauth2_bearer_flag() -> None:
+    token = Fakes(29).b64(24)
+    assert rule_ids(f'curl --oauth2-bearer "{token}" https://api.internal.test\n') == [
+        "bearer-token"
+    ]
+    assert rule_ids('curl --oauth2-bearer "$TOKEN" https://api.internal.test\n') == []
