@@ -310,7 +310,7 @@ def _how(rule: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def policy_with_recipients(
-    found: Sequence[Recipient],
+    found: "Sequence[Recipient]",
     file: str | os.PathLike[str],
     config: str | os.PathLike[str] | None = None,
 ) -> Policy:
