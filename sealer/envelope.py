@@ -12,8 +12,6 @@ bytes (DESIGN decision 2). Nothing here touches file text: results are
 (node, replacement) pairs that a format renders and splices.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from typing import Any

@@ -35,7 +35,7 @@ PINNED = ("-c", "log.showSignature=false")
 class GitError(SealerError):
     """git could not answer: not a repository, an unknown revision, a failed command."""
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: Exit = Exit.ERROR):
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = Exit.ERROR):
         super().__init__(message, hint=hint)
         self.exit_code = exit_code
 

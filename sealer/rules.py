@@ -7,22 +7,19 @@ unanchored regex over the path relative to the rules file's directory) matches
 applies; a rule without `path_regex` matches every file.
 """
 
-from __future__ import annotations
-
 import os
 from typing import TYPE_CHECKING, Any
 
 from sealer import recipients
 from sealer.document import Policy
 from sealer.errors import ConfigError, FormatError
+from sealer.recipients import Recipient
 from sealer.records import Record
 from sealer.selection import RULES, Selection
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
-
-    from sealer.recipients import Recipient
 
 NAMES = (".sealer.yaml", ".sops.yaml")
 # Top-level keys of a rules file: the one sealer acts on, and sops' others, which
@@ -41,7 +38,7 @@ class Rules(Record):
     raw: dict[str, Any]
 
 
-def find(start: Path) -> Path | None:
+def find(start: "Path") -> "Path | None":
     """The rules file that governs files in `start` (a directory), if any."""
     from pathlib import Path
 
@@ -313,7 +310,7 @@ def _how(rule: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def policy_with_recipients(
-    found: Sequence[Recipient],
+    found: "Sequence[Recipient]",
     file: str | os.PathLike[str],
     config: str | os.PathLike[str] | None = None,
 ) -> Policy:

@@ -12,8 +12,6 @@ Formats that need their surroundings (private keys, passwords in URLs, the
 generic assignment rule) stay in `rules.py`.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 
