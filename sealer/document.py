@@ -7,23 +7,17 @@ unchanged value keeps its ciphertext and an unchanged file keeps its
 `lastmodified` and `mac` (DESIGN decision 2).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sealer import datakey, envelope, k8s, metadata
 from sealer.errors import AlreadySealedError, FormatError, SealerError
-from sealer.formats import Parsed, leaf_edits, splice
+from sealer.formats import Format, Parsed, leaf_edits, splice
 from sealer.log import debug
 from sealer.metadata import Metadata, Stanza
+from sealer.recipients import Recipient
 from sealer.records import Record
 from sealer.selection import Selection
 from sealer.values import rfc3339_now
-
-if TYPE_CHECKING:
-    from sealer.formats import Format
-    from sealer.recipients import Recipient
 
 
 class Opened(Record):

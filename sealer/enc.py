@@ -5,8 +5,6 @@ the key path as additional data. The `type:` field is not authenticated; it only
 says how to parse the plaintext.
 """
 
-from __future__ import annotations
-
 import binascii
 import re
 

@@ -12,8 +12,6 @@ bytes (DESIGN decision 2). Nothing here touches file text: results are
 (node, replacement) pairs that a format renders and splices.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from typing import Any
@@ -343,12 +341,18 @@ def open_tree(
                     hint="the file was changed by hand; restore it, or seal it again",
                 )
             if value != "":
-                aad = aad_of(path)
+                aad = ":".join(path) + ":"  # aad_of, inline: this runs once per value
                 try:
                     tag, data = cipher.open(value, aad)
-                    plain = from_bytes(tag, data)
-                    if isinstance(plain, Comment) and not (upath and isinstance(upath[-1], int)):
-                        raise ValueError("a comment in a value's place")
+                    if tag == "str":  # from_bytes, inline for the common case
+                        try:
+                            plain: Value = data.decode("utf-8")
+                        except UnicodeDecodeError:
+                            plain = from_bytes(tag, data)
+                    else:
+                        plain = from_bytes(tag, data)
+                        if tag == "comment" and not (upath and isinstance(upath[-1], int)):
+                            raise ValueError("a comment in a value's place")
                 except enc.BadValue:
                     if value.startswith(enc.PREFIX):
                         if damaged is not None:

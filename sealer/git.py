@@ -35,7 +35,7 @@ PINNED = ("-c", "log.showSignature=false")
 class GitError(SealerError):
     """git could not answer: not a repository, an unknown revision, a failed command."""
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: Exit = Exit.ERROR):
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = Exit.ERROR):
         super().__init__(message, hint=hint)
         self.exit_code = exit_code
 
@@ -310,10 +310,12 @@ class Blobs:
     """Objects by name (`HEAD:a.yaml`, `:0:a.yaml`, an id) from one `git cat-file --batch`.
 
     The co-process starts on first use. Measured here (2 cores): starting it and
-    reading the first blob takes 15-20 ms and each further blob about 0.07 ms;
-    importing pygit2 and reading one blob takes 75-100 ms. A filter that git
-    starts once per command pays that start-up every time, so the co-process is
-    the cheaper choice.
+    reading the first blob takes 15-20 ms and each further blob about 0.07 ms.
+    pygit2 (libgit2 in process) was measured against it and lost every
+    per-command comparison: its import alone costs more than a whole `git log`
+    walk, and it reads large delta-compressed blobs (every version of an audit
+    log) with ~11 times the instructions (bench/README.md, "Reading git
+    history").
     """
 
     def __init__(self, cwd: Path | str | None = None):

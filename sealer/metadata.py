@@ -6,8 +6,6 @@ are kept as stanzas whatever their type, so a file sealed for a key type sealer
 cannot use (GCP KMS, Vault, …) keeps those entries when sealer rewrites it.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any
 
@@ -46,7 +44,7 @@ class Metadata(Record):
     version: str = WRITE_VERSION
     extra: dict[str, Any] | None = None  # unknown fields, kept as found
 
-    def with_(self, **changes: Any) -> Metadata:
+    def with_(self, **changes: Any) -> "Metadata":
         return self._replace(**changes)
 
     @property

@@ -32,25 +32,19 @@ it in plaintext or for the previous version's recipients. `edit` and `set` on
 a file outside any rule keep its recipients, as sops does.
 """
 
-from __future__ import annotations
-
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from sealer import datakey, document, recipients, rules
 from sealer.document import Opened, Policy
 from sealer.errors import ConfigError, SealerError
+from sealer.formats import Format
 from sealer.metadata import Metadata, Stanza
 from sealer.records import Record
 from sealer.selection import Selection
 from sealer.trust import Trust
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from sealer.formats import Format
-
-    Warn = Callable[[str], None]
+Warn = Callable[[str], None]
 
 
 class Shape(Record):

@@ -143,6 +143,23 @@ def _repos_indent(text: str) -> str | None:
     return None
 
 
+def repository() -> Path:
+    """The work tree `sealer init` sets up: the one around the current directory."""
+    from sealer import git
+
+    root = git.toplevel(Path.cwd())
+    if root is None:
+        raise ConfigError(
+            "not in a git repository", hint="run `git init` first, then `sealer init`"
+        )
+    return root
+
+
+def has_rules(root: Path) -> bool:
+    """Whether a rules file is there already (init keeps it; layouts do not matter then)."""
+    return any((root / name).exists() for name in rules.NAMES)
+
+
 def init(
     layouts: list[str],
     extra_recipients: list[str],
@@ -151,13 +168,7 @@ def init(
     hooks: bool = True,
     git_install: bool = True,
 ) -> Done:
-    from sealer import git
-
-    root = git.toplevel(Path.cwd())
-    if root is None:
-        raise ConfigError(
-            "not in a git repository", hint="run `git init` first, then `sealer init`"
-        )
+    root = repository()
     if audit:  # a missing signing key or git identity stops init before it writes anything
         from sealer.audit.log import current_actor
 

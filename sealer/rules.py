@@ -7,21 +7,19 @@ unanchored regex over the path relative to the rules file's directory) matches
 applies; a rule without `path_regex` matches every file.
 """
 
-from __future__ import annotations
-
 import os
 from typing import TYPE_CHECKING, Any
 
 from sealer import recipients
 from sealer.document import Policy
 from sealer.errors import ConfigError, FormatError
+from sealer.recipients import Recipient
 from sealer.records import Record
 from sealer.selection import RULES, Selection
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
-
-    from sealer.recipients import Recipient
 
 NAMES = (".sealer.yaml", ".sops.yaml")
 # Top-level keys of a rules file: the one sealer acts on, and sops' others, which
@@ -40,7 +38,7 @@ class Rules(Record):
     raw: dict[str, Any]
 
 
-def find(start: Path) -> Path | None:
+def find(start: "Path") -> "Path | None":
     """The rules file that governs files in `start` (a directory), if any."""
     from pathlib import Path
 
@@ -114,18 +112,19 @@ def _load(path: str | os.PathLike[str]) -> Rules:
         data = to_python(parsed.docs[0]) if parsed.docs else {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the rules file must be a mapping with creation_rules")
-    _check_top_keys(path, data)
+    _check_top_keys(path, data, text)
     rules = data.get("creation_rules") or []
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise ConfigError(f"{path}: creation_rules must be a list of mappings")
     return Rules(path, rules, data)
 
 
-def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any], text: str) -> None:
     """sops' keys sealer does not act on warn; a misspelt known key is an error.
 
-    Any other top-level key is left alone: it is the usual home of YAML anchors
-    (`team: &team {age: …}`) that rules merge in.
+    Any other top-level key warns too (it does nothing), unless it is a home for
+    YAML anchors that rules merge in: its block defines one (`keys: [&alice
+    age1…]`, `team: &team {age: …}`), or its name starts with `x-`.
     """
     import sys
 
@@ -148,6 +147,28 @@ def _check_top_keys(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
                 hint="the keys sealer reads are creation_rules (and sops' destination_rules "
                 'and stores, which it ignores); see README "Rules"',
             )
+        if not str(key).startswith("x-") and str(key) not in _anchor_homes(text):
+            print(
+                f"sealer: warning: {path}: unknown key {key!r} in the rules file is ignored "
+                "(only creation_rules choose who files are sealed for)",
+                file=sys.stderr,
+            )
+
+
+def _anchor_homes(text: str) -> set[str]:
+    """Top-level keys of a YAML text whose block defines an anchor (`&name`)."""
+    import re
+
+    anchor = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]")
+    homes: set[str] = set()
+    key: str | None = None
+    for line in text.splitlines():
+        if line[:1] not in ("", " ", "\t", "#", "-") and ":" in line:
+            name, _, line = line.partition(":")
+            key = name.strip().strip("'\"")
+        if key is not None and "&" in line and anchor.search(line):
+            homes.add(key)
+    return homes
 
 
 def policy_for(
@@ -274,11 +295,35 @@ def policy_from_rule(rule: dict[str, Any], where: str) -> Policy:
         raise ConfigError(f"{where}.shamir_threshold must be 0 or at least 2")
     return Policy(
         groups=tuple(tuple(g) for g in groups),
-        selection=Selection.from_fields(rule, where=where),
         shamir_threshold=threshold if len(groups) > 1 else 0,
-        mac_only_encrypted=bool(rule.get("mac_only_encrypted", False)),
-        selection_chosen=any(rule.get(k) not in (None, "") for k in RULES),
+        **_how(rule, where),
     )
+
+
+def _how(rule: dict[str, Any], where: str) -> dict[str, Any]:
+    """What a rule says about how to seal, apart from whom for: selection, MAC scope."""
+    return {
+        "selection": Selection.from_fields(rule, where=where),
+        "mac_only_encrypted": bool(rule.get("mac_only_encrypted", False)),
+        "selection_chosen": any(rule.get(k) not in (None, "") for k in RULES),
+    }
+
+
+def policy_with_recipients(
+    found: "Sequence[Recipient]",
+    file: str | os.PathLike[str],
+    config: str | os.PathLike[str] | None = None,
+) -> Policy:
+    """Recipients from the command line or the environment, in one key group, sealed
+    the way the rule that matches `file` says (selection, `mac_only_encrypted`), as
+    sops does; the rule's own recipients and threshold do not apply. No rules file
+    or no matching rule: sealer's defaults."""
+    policy = Policy(groups=(tuple(found),))
+    file = path_text(file)
+    path, rules, i = governing(file, config)
+    if rules is None or i is None:
+        return policy
+    return policy._replace(**_how(rules.rules[i], where=f"{path}: creation_rules[{i}]"))
 
 
 # sops reads these as the defaults of its --age, --pgp and --kms flags; sealer's

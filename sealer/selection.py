@@ -6,8 +6,6 @@ the leaf at its own and every enclosing level. Regexes are unanchored searches,
 in RE2 as sops runs them (sealer/pattern.py): they come with the data.
 """
 
-from __future__ import annotations
-
 from sealer import pattern
 from sealer.errors import ConfigError
 from sealer.records import Record
@@ -28,7 +26,7 @@ class Selection(Record):
     value: str = DEFAULT_UNENCRYPTED_SUFFIX
 
     @classmethod
-    def from_fields(cls, fields: dict[str, object], *, where: str) -> Selection:
+    def from_fields(cls, fields: dict[str, object], *, where: str) -> "Selection":
         """The one rule set in `fields` (a creation rule or metadata), else the default."""
         found = [(k, fields[k]) for k in RULES if fields.get(k) not in (None, "")]
         if len(found) > 1:

@@ -64,6 +64,8 @@ def _same(node: Node | None, plain: Node | None, opened: dict[int, Value]) -> bo
         if not isinstance(plain, Scalar):
             return isinstance(plain, CommentNode) and _comment(node, opened) == plain.text
         value = opened.get(id(node), node.value)
+        if type(value) is str:  # the common case: equal text, and text on both sides
+            return type(plain.value) is str and value == plain.value
         if isinstance(value, Comment):
             return False
         if isinstance(value, Raw) and isinstance(plain.value, str):  # bytes that are not UTF-8

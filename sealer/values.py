@@ -6,8 +6,6 @@ sops serialises each leaf with Go's formatting (`strconv.Itoa`, `FormatFloat(f,
 these rules must match Go exactly; FORMAT.md ("Values") states them.
 """
 
-from __future__ import annotations
-
 import math
 import re
 import time

@@ -13,7 +13,7 @@ from sealer.errors import FormatError, IntegrityError, NoKeyError
 from sealer.primitives import AuthenticationFailed
 from sealer.recipients.age import AgeRecipient
 from sealer.selection import Selection
-from sealer.values import Comment
+from sealer.values import Comment, Raw
 from tests.helpers import AgeKey
 
 # aes/cipher_test.go TestDecrypt in getsops/sops: key 32 x 'f', AAD "bar:"
@@ -178,3 +178,26 @@ def test_another_recipient_cannot_open(sealed: str, monkeypatch: pytest.MonkeyPa
     with pytest.raises(NoKeyError) as caught:
         _open(sealed)
     assert "age" in str(caught.value)
+
+
+def _open_tree(text: str, key: bytes) -> list[object]:
+    parsed = formats.get("yaml").parse(text)
+    return [v for _, v in envelope.open_tree(parsed.docs, key, Selection()).replacements]
+
+
+def test_sealed_bytes_that_are_not_utf8_open_as_raw_bytes() -> None:
+    key = b"k" * 32
+    sealed = enc.Cipher(key).seal("str", b"\xff\xfeok", "a:")
+    assert _open_tree(f"a: {sealed}\nb: {enc.encrypt('text', key, 'b:')}\n", key) == [
+        Raw(b"\xff\xfeok"),
+        "text",
+    ]
+
+
+def test_a_sealed_comment_in_a_values_place_is_refused() -> None:
+    key = b"k" * 32
+    sealed = enc.encrypt(Comment("a note"), key, "a:")
+    with pytest.raises(IntegrityError, match=r"^a: a sealed value failed authentication$"):
+        _open_tree(f"a: {sealed}\n", key)
+    # in a list, where sops writes comments, it opens as a comment
+    assert _open_tree(f"a:\n  - {sealed}\n", key) == [Comment("a note")]

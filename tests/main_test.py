@@ -17,6 +17,15 @@ HEAVY_LIST = (
 )
 
 
+def run_on_sealed(in_tmp: Path, age_key: AgeKey, files: dict[str, str], code: str) -> str:
+    """Seal each file in place, then run `code` in a fresh Python that can open them: its stdout."""
+    for name, text in files.items():
+        (in_tmp / name).write_text(text)
+        sealer("encrypt", "-i", "--age", age_key.recipient, name, check=True)
+    env = {"SEALER_AGE_KEY": age_key.secret}
+    return run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True).stdout
+
+
 def test_fast_decrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
     (in_tmp / "s.yaml").write_text("a: 1\nb: two\n")
     sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
@@ -38,8 +47,6 @@ def test_fast_decrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> N
 
 
 def test_fast_decrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> None:
-    (in_tmp / "s.yaml").write_text("a: 1\n")
-    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
     code = (
         "import sys\nfrom sealer.main import main\n"
         "rc = main(['decrypt', 's.yaml'])\n"
@@ -47,8 +54,7 @@ def test_fast_decrypt_does_not_import_click(in_tmp: Path, age_key: AgeKey) -> No
         "heavy = [m for m in HEAVY if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    env = {"SEALER_AGE_KEY": age_key.secret}
-    run([sys.executable, "-c", HEAVY_LIST + code], env=env, cwd=in_tmp, check=True)
+    run_on_sealed(in_tmp, age_key, {"s.yaml": "a: 1\n"}, HEAVY_LIST + code)
 
 
 def test_fast_encrypt_matches_the_click_path(in_tmp: Path, age_key: AgeKey) -> None:
@@ -130,8 +136,6 @@ def test_unexpected_errors_exit_3_with_a_log(in_tmp: Path) -> None:
 def test_the_fast_path_runs_without_the_collector_and_restores_it(
     in_tmp: Path, age_key: AgeKey
 ) -> None:
-    (in_tmp / "s.yaml").write_text("a: 1\n")
-    sealer("encrypt", "-i", "--age", age_key.recipient, "s.yaml", check=True)
     code = (
         "import gc, sys\nimport sealer.commands.decrypt as d\nfrom sealer.main import main\n"
         "seen = []\nreal = d.decrypt\n"
@@ -140,5 +144,31 @@ def test_the_fast_path_runs_without_the_collector_and_restores_it(
         "gc.disable()\n"
         "assert main(['decrypt', 's.yaml']) == 0 and not gc.isenabled()\n"
     )
-    env = {"SEALER_AGE_KEY": age_key.secret}
-    run([sys.executable, "-c", code], env=env, cwd=in_tmp, check=True)
+    run_on_sealed(in_tmp, age_key, {"s.yaml": "a: 1\n"}, code)
+
+
+def test_the_program_freezes_what_is_alive_before_it_exits(in_tmp: Path, age_key: AgeKey) -> None:
+    # gc.freeze(): the interpreter's exit skips those objects instead of walking
+    # them for cycles; main() called in-process (argv given) leaves the collector alone
+    code = (
+        "import gc, sys\nfrom sealer.main import main\n"
+        "assert main(['decrypt', 's.yaml']) == 0 and gc.get_freeze_count() == 0\n"
+        "sys.argv = ['sealer', 'decrypt', 's.yaml']\n"
+        "assert main() == 0 and gc.get_freeze_count() > 0 and gc.isenabled()\n"
+    )
+    assert run_on_sealed(in_tmp, age_key, {"s.yaml": "a: 1\n"}, code) == "a: 1\na: 1\n"
+
+
+def test_opening_json_dotenv_and_ini_loads_nothing_heavy(in_tmp: Path, age_key: AgeKey) -> None:
+    # dataclasses loads inspect, ast, dis and tokenize: a quarter of a small file's
+    # start-up; the formats' records are NamedTuples instead
+    files = {"s.json": '{"a": 1}\n', "s.env": "A=1\n", "s.ini": "[s]\na = 1\n"}
+    code = (
+        "import sys\nfrom sealer.main import main\n"
+        "for name in ('s.json', 's.env', 's.ini'):\n"
+        "    assert main(['decrypt', name]) == 0\n"
+        "heavy = [m for m in HEAVY + ('dataclasses', 'inspect', 'ast') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    out = run_on_sealed(in_tmp, age_key, files, HEAVY_LIST + code)
+    assert out == "".join(files.values())

@@ -201,3 +201,43 @@ def test_without_a_terminal_init_asks_nothing_and_uses_the_default_layouts(repo:
     assert (repo / ".sealer.yaml").read_text() == repoinit.rules_text(
         [recipient], ["secrets-dir", "enc"]
     )
+
+
+def test_outside_a_repository_init_fails_before_asking_anything(tmp_path: Path) -> None:
+    import sys
+
+    from tests.recipients.terminal import on_terminal
+
+    status, shown = on_terminal(
+        [sys.executable, "-m", "sealer", "init"], cwd=str(tmp_path), timeout=180
+    )
+    assert status == 5, shown
+    assert shown.startswith("sealer: error: not in a git repository\r\n"), shown
+    assert "Seal " not in shown
+
+
+def test_declining_every_layout_says_the_defaults_are_used_and_a_rerun_asks_nothing(
+    repo: Path,
+) -> None:
+    import sys
+
+    from tests.recipients.terminal import on_terminal
+
+    command = [sys.executable, "-m", "sealer", "init", "--no-hooks"]
+    status, shown = on_terminal(
+        command,
+        [(_prompt(name).encode(), b"n") for name in repoinit.LAYOUTS],
+        cwd=str(repo),
+        timeout=180,
+    )
+    assert status == 0, shown
+    assert "sealer: no layout chosen: using the defaults, secrets-dir, enc\r\n" in shown
+    assert "sealer: wrote .sealer.yaml: secrets-dir, enc sealed for 1 recipient(s)\r\n" in shown
+    recipient = shown.rstrip("\r\n").rsplit("\r\n", 1)[-1]
+    written = (repo / ".sealer.yaml").read_text()
+    assert written == repoinit.rules_text([recipient], ["secrets-dir", "enc"])
+    status, shown = on_terminal(command, cwd=str(repo), timeout=180)
+    assert status == 0, shown
+    assert "Seal " not in shown  # the rules file is kept, so there is nothing to choose
+    assert "sealer: kept .sealer.yaml as it is" in shown
+    assert (repo / ".sealer.yaml").read_text() == written

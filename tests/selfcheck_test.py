@@ -8,13 +8,14 @@ crash log, the original file untouched.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from sealer import document, formats, selfcheck
+from sealer import document, enc, formats, selfcheck
 from sealer.recipients.age import AgeRecipient
 from tests.helpers import AgeKey, run, sealer
 
@@ -133,3 +134,55 @@ def test_the_git_filter_hands_git_nothing_it_cannot_open(tmp_path: Path, age_key
     assert "s.yaml" not in listed.stdout
     objects = run(["git", "count-objects", "-v"], cwd=repo, check=True).stdout
     assert "count: 0" in objects.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("plain", "other"),
+    [
+        ("a: one\nb: two\n", "a: one\nb: zwei\n"),  # another text, same type
+        ("a: '1'\n", "a: 1\n"),  # the same characters, another type
+        ("a: 1\n", "a: '1'\n"),
+        ("a: 1.0\n", "a: 1\n"),  # equal in Python, not in the file
+        ("a: [x, y]\n", "a: [x, y, z]\n"),
+    ],
+    ids=["text", "str-vs-int", "int-vs-str", "float-vs-int", "longer-list"],
+)
+def test_output_that_opens_to_other_values_is_caught(
+    age_key: AgeKey, plain: str, other: str
+) -> None:
+    """The output opens and authenticates (it is a true sealing of `other`), but
+    not to the plaintext it is checked against: the comparison must see it."""
+    sealed, key = _sealed(other, age_key)
+    assert selfcheck.verify(YAML, YAML.parse(other), sealed, key) == sealed
+    with pytest.raises(selfcheck.SelfCheckError, match="opens to other data"):
+        selfcheck.verify(YAML, YAML.parse(plain), sealed, key)
+
+
+def test_a_wrong_mac_is_caught(age_key: AgeKey) -> None:
+    """Every value opens to its plaintext, but the MAC is another file's."""
+    sealed, key = _sealed("a: one\n", age_key)
+    mac = next(line for line in sealed.splitlines() if line.startswith("    mac: "))
+    changed = sealed.replace(mac, "    mac: " + enc.encrypt("0" * 128, key, "x"))
+    with pytest.raises(selfcheck.SelfCheckError, match="cannot open its own output: MAC"):
+        selfcheck.verify(YAML, YAML.parse("a: one\n"), changed, key)
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement", "message"),
+    [
+        (
+            "    lastmodified: ",
+            "    lastmodified: not-a-time",
+            "sealer cannot open its own output: metadata field lastmodified is not an RFC 3339 time",
+        ),
+        ("sops:", "other:", "the sealed output has no sops metadata"),
+    ],
+    ids=["lastmodified-unreadable", "no-metadata"],
+)
+def test_metadata_that_does_not_open_is_caught(
+    age_key: AgeKey, line: str, replacement: str, message: str
+) -> None:
+    sealed, key = _sealed("a: one\n", age_key)
+    found = next(x for x in sealed.splitlines() if x.startswith(line))
+    with pytest.raises(selfcheck.SelfCheckError, match=f"^{re.escape(message)}$"):
+        selfcheck.verify(YAML, YAML.parse("a: one\n"), sealed.replace(found, replacement), key)

@@ -70,17 +70,17 @@ def encrypt(
 
 
 def _policy(name: str, config: str | None, options: dict[str, Any]) -> Any:
-    """The policy for `name`: --age recipients or its rule, with command-line overrides."""
-    from sealer import document
+    """The policy for `name`: its rule (for --age recipients instead of the rule's, if
+    given), with command-line overrides."""
+    from sealer import rules
     from sealer.selection import Selection
 
     direct = cli_recipients(options)
+    path = Path(name if name != "-" else "stdin")
     if direct:
-        policy = document.Policy(groups=(tuple(direct),))
+        policy = rules.policy_with_recipients(direct, path, rules_path(config))
     else:
-        from sealer import rules
-
-        policy = rules.policy_for(Path(name if name != "-" else "stdin"), rules_path(config))
+        policy = rules.policy_for(path, rules_path(config))
     overrides = {r: options[r] for r in RULES if options.get(r) is not None}
     changes: dict[str, Any] = {}
     if overrides:

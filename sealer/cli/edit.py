@@ -42,7 +42,7 @@ def edit(
     def policy() -> document.Policy:
         direct = cli_recipients(options)
         if direct:
-            return document.Policy(groups=(tuple(direct),))
+            return rules.policy_with_recipients(direct, Path(file), rules_path(config))
         return rules.policy_for(Path(file), rules_path(config))
 
     keyring = Keyring(decryption_order.split(",") if decryption_order else None)

@@ -41,7 +41,14 @@ def init(
 
     from sealer import repoinit
 
-    chosen = list(layouts) or _ask()
+    root = repoinit.repository()  # before any question: outside a repository there is none
+    chosen = list(layouts)
+    if not chosen and not repoinit.has_rules(root):
+        chosen = _ask()
+        if not chosen:
+            chosen = list(DEFAULT_LAYOUTS)
+            click.echo(f"sealer: no layout chosen: using the defaults, {', '.join(chosen)}",
+                       err=True)  # fmt: skip
     recipients = [r for value in age_recipients for r in value.split(",") if r.strip()]
     done = repoinit.init(
         chosen, recipients, audit=audit, hooks=not no_hooks, git_install=not no_git_install
@@ -66,4 +73,4 @@ def _ask() -> list[str]:
     for name, (regex, what) in LAYOUTS.items():
         if click.confirm(f"Seal {what} ({regex})?", default=name in DEFAULT_LAYOUTS, err=True):
             chosen.append(name)
-    return chosen or list(DEFAULT_LAYOUTS)
+    return chosen

@@ -9,18 +9,22 @@ from sealer import document, fileio, formats
 
 def rule_policy(name: str) -> document.Policy:
     """The policy of the `.sealer.yaml` or `.sops.yaml` rule that governs `name`."""
-    from sealer import rules  # here: `encrypt --age` needs no rules
+    from sealer import rules
 
     return rules.policy_for(name if name != "-" else "stdin")
 
 
 def age_policy(recipients: str) -> Callable[[str], document.Policy]:
-    """`--age R[,R…]`: one key group of these age recipients (none named: the rule's)."""
+    """`--age R[,R…]`: one key group of these age recipients, sealed as the rule says
+    (none named: the rule's recipients too)."""
     from sealer import recipients as kinds
+    from sealer import rules
 
     def policy(name: str) -> document.Policy:
         found = kinds.parse_with(kinds.key_type("age"), recipients, {})
-        return document.Policy(groups=(tuple(found),)) if found else rule_policy(name)
+        if not found:
+            return rule_policy(name)
+        return rules.policy_with_recipients(found, name if name != "-" else "stdin")
 
     return policy
 

@@ -5,8 +5,6 @@ sealing or opening replaces exactly those spans (and adds or removes the
 metadata block); every other byte stays as the user wrote it.
 """
 
-from __future__ import annotations
-
 import importlib
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -17,6 +15,7 @@ from sealer.tree import CommentNode, Mapping, Scalar, Span
 from sealer.values import Value
 
 Leaf = Scalar | CommentNode
+Edit = tuple[int, int, str]
 
 
 class Parsed(Record):
@@ -52,8 +51,6 @@ class Format(Protocol):
         """Edits of plaintext that remove `path`."""
         ...
 
-
-Edit = tuple[int, int, str]
 
 # format name -> module (each module has FORMAT, an object satisfying Format)
 MODULES = {

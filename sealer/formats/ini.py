@@ -9,16 +9,14 @@ continues a value. Comment lines start with `#` or `;`. Metadata lives in a
 `[sops]` section at the end.
 """
 
-from __future__ import annotations
-
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sealer import metadata
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
 from sealer.formats import Edit, Leaf, Parsed
+from sealer.records import Record
 from sealer.tree import CommentNode, Mapping, Scalar, Span
 from sealer.values import Comment, Value
 
@@ -26,8 +24,7 @@ SOPS_SECTION = "sops"
 DEFAULT = "DEFAULT"
 
 
-@dataclass(slots=True)
-class Style:
+class Style(Record):
     quote: str  # '', '"', "'", '`' or '\"\"\"': what surrounds the value in the file
 
 

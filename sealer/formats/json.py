@@ -5,17 +5,15 @@ every other number a `float`. The metadata is a `"sops"` member, last in the
 top-level object, indented like the file's first member.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sealer.errors import FormatError
 from sealer.fileio import require_utf8
 from sealer.formats import BOM, Edit, Leaf, Parsed, parse_past_bom
+from sealer.records import Record
 from sealer.tree import Mapping, Node, Scalar, Sequence, Span, to_python
 from sealer.values import Comment, GoTime, Raw, Value, WideInt
 
@@ -32,8 +30,7 @@ _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 MAX_DEPTH = 100  # nested objects and arrays, as for YAML
 
 
-@dataclass
-class _Ctx:
+class _Ctx(Record):
     root_open: int  # index of the top-level '{'
     root_close: int  # index of the top-level '}'
     last_value_end: int | None  # end of the last data member's value

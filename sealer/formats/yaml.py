@@ -7,8 +7,6 @@ are expanded for the MAC as sops expands them. The `sops:` entry is removed from
 every document; the first document's copy is the metadata.
 """
 
-from __future__ import annotations
-
 import bisect
 import re
 from functools import cached_property
@@ -77,7 +75,7 @@ class _Box:
         start: int,
         indent: int,
         flow: bool,
-        parent: _Box | None,
+        parent: "_Box | None",
         is_mapping: bool = True,
     ) -> None:
         self.node = node
@@ -99,7 +97,7 @@ class _Box:
 class _Doc:
     __slots__ = (
         "box", "comments", "end", "flow_insert", "meta", "meta_key_start", "meta_span",
-        "region_end", "root", "root_indent",
+        "null_end", "region_end", "root", "root_indent",
     )  # fmt: skip
 
     def __init__(self, root: Mapping) -> None:
@@ -113,6 +111,7 @@ class _Doc:
         self.meta_key_start = 0
         self.flow_insert = 0  # a flow top level: where a new entry goes
         self.comments: list[tuple[int, int, CommentNode]] = []
+        self.null_end = 0  # a document written as a null (`--- null`): where it ends
 
 
 class YamlFormat:
@@ -211,7 +210,10 @@ class YamlFormat:
                 block = "\n" + block
                 if doc.end == len(text) and not _ends_in_block_scalar(doc.root):
                     block = block.removesuffix("\n")  # no final line break: none after it either
-            edits.append((doc.end, doc.end, block))
+            if doc.null_end:  # `--- null`: the metadata mapping takes the null's place
+                edits.append((doc.end, doc.null_end, ""))
+            at = max(doc.end, doc.null_end)
+            edits.append((at, at, block))
         return edits
 
 
@@ -230,10 +232,13 @@ def _around_header(start: int, end: int, st: Style, text: str) -> list[Edit]:
 
 
 def _render_plain(value: Value, st: Style) -> str:
-    if not isinstance(value, str):
-        ys.check_value(value)
-        return ys.render_value(value, st.flow)
     block = st.style in ("|", ">")
+    if not isinstance(value, str):  # `!!binary |` bytes, a typed block: one line
+        ys.check_value(value)
+        one_line = ys.render_value(value, st.flow)
+        # the block's span held its line break: the one-line form keeps it
+        nl = "\r\n" if st.crlf else "\n"
+        return one_line + nl if block and st.newline_end else one_line
     tail = "" if block and st.newline_end else None  # None: the span had no line break
     plain_style = st.style == "" or (st.style == "'" and st.flow)
     if plain_style and ys.plain_ok(value, st.flow, st.tagged):
@@ -336,7 +341,7 @@ class _Parser:
                 self.doc = _Doc(Mapping())
                 self.anchors = {}
             elif cls is e.DocumentEndEvent:
-                if self.doc.box is None:
+                if self.doc.box is None and not self.doc.null_end:
                     self.doc.end = ev.start_mark.index
                 self.doc.region_end = ev.end_mark.index
                 self.docs.append(self.doc)
@@ -424,6 +429,8 @@ class _Parser:
             if value is not None:
                 raise FormatError("YAML documents whose top level is a scalar are not supported")
             self.doc.end = ev.start_mark.index
+            if ev.end_mark.index > ev.start_mark.index:  # `--- null`: the metadata replaces it
+                self.doc.null_end = ev.end_mark.index
             return
         if box.is_meta:
             self._add(box, Scalar(value, (start, end)), start, ev)
@@ -654,21 +661,15 @@ class _Parser:
             node.inline = inline
             found.append((pos, eol, node, doc))
         segments = self._segments([(p, n, d) for p, _, n, d in found if not n.inline], starts)
-        # go-yaml files a run of comment lines between two lines of data in pieces (see
-        # _segments); each piece where its first line would go
-        decided: dict[int, _Box | None] = {}
+        # go-yaml files a run of comment lines below some data in pieces (see _segments)
         for pos, _, node, doc in found:
-            first, foot, done = segments.get(pos, (pos, None, None))
             inside = self._flow_owner(pos)  # in or after a flow collection: that one
             if inside is not None:
                 owner: _Box | None = inside
-            elif foot is not None:
-                owner = foot
-            elif first in decided:
-                owner = decided[first]
+            elif pos in segments:
+                owner = segments[pos]
             else:
-                k = bisect.bisect_left(starts, first)
-                owner = decided[first] = self._owner(first, k, doc, done)
+                owner = self._owner(pos, bisect.bisect_left(starts, pos), doc)
             target = owner.comments if owner is not None else doc.comments
             item_starts = owner.starts if owner is not None else []
             index = bisect.bisect_right(item_starts, pos)
@@ -683,112 +684,112 @@ class _Parser:
 
     def _segments(
         self, lines: list[tuple[int, CommentNode, _Doc]], starts: list[int]
-    ) -> dict[int, tuple[int, _Box | None, _Box | None]]:
-        """Per comment line: (first line of its piece, the collection a foot piece goes
-        to, the collection a head piece may not go to), as go-yaml's scanner splits a
-        run of comment lines.
+    ) -> dict[int, _Box | None]:
+        """Per comment line below some data: the collection go-yaml files it under.
 
-        A run (comment lines, maybe blank lines between them, after a line of data)
-        becomes foot comments of that data, then one head comment of what follows:
-        the part before the first blank line is a foot when it starts right below
-        the data (unless the data is a `key:` whose value follows) or left of the
-        current indentation, and so is every part that ends where a line starts
-        left of that indentation at another column than the part's first line. A
-        foot goes with the data's collection; the head part, after a foot, no
-        longer does.
+        go-yaml's scanner (`yaml_parser_scan_comments`) reads a run of comment
+        lines (blank lines between them allowed) that follows a line of data in
+        pieces (see _pieces): feet of what came before and a head of what
+        follows. A head goes with the next key or item. The first foot, split
+        off where a line starts left of the indent, or at a blank line when it
+        does not itself start left of the indent, belongs to the data above it
+        (that data's collection; after `key:`, the collection that is its
+        value). Every other foot waits for the end of a block mapping: the
+        blocks the line after the run closes end, innermost first, each at the
+        first piece at its column, else where the block inside it ended
+        (go-yaml's `yaml_parser_unroll_indent`); a foot goes to the first
+        mapping that ends at or after it (a list's end takes none), else to the
+        next key's collection. After a document's last data the run is read as
+        sealing leaves it: followed by the `sops:` entry at the root's column.
         """
         text = self.text
-        out: dict[int, tuple[int, _Box | None, _Box | None]] = {}
+        out: dict[int, _Box | None] = {}
         i = 0
         while i < len(lines):
             j = i + 1  # the run is lines[i:j]: only blank lines between them
             while j < len(lines) and _blank_between(text, lines[j - 1][0], lines[j][0]):
                 j += 1
-            run, doc = lines[i:j], lines[i][2]
+            self._file_run([p for p, _, _ in lines[i:j]], lines[i][2], starts, out)
             i = j
-            k = bisect.bisect_left(starts, run[0][0])
-            prev = self.tokens[k - 1] if k > 0 else None
-            if prev is None or doc.box is None or prev[0] < doc.box.start:
-                continue  # no data above it in this document: it all heads what follows
-            data = prev[1]
-            while data.flow and data.parent is not None:
-                data = data.parent
-            # the last line of data above the run, found without copying the text above
-            # (a copy per run made files with many comments quadratic)
-            bol = _bol(text, run[0][0])
-            end = bol
-            while end > 0 and text[end - 1] in " \t\r\n":
-                end -= 1
-            first_empty = text.count("\n", end, bol) <= 1  # right below the data
-            data_line = text[text.rfind("\n", 0, end) + 1 : end]
-            value_below = data_line.split(" #", 1)[0].rstrip().endswith(":")
-            right_below = first_empty and not value_below
-            piece: list[int] = []
-            piece_col = 0
-            on_foot_line = first_empty
-            footed: list[_Box] = []  # collections given a foot piece, innermost first
-            done: _Box | None = None
-
-            for n, (pos, _, _) in enumerate(run):
-                col = self.col(pos)
-                if n and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1:
-                    at_foot = (on_foot_line and not value_below) or piece_col < data.indent
-                    if piece and first_empty and at_foot:
-                        _foot(piece, piece_col, data, footed, out)
-                        piece, done = [], footed[-1]
-                    first_empty = False
-                if piece and col < data.indent and col != piece_col:
-                    _foot(piece, piece_col, data, footed, out)
-                    piece = []
-                if not piece:
-                    piece_col = col
-                    on_foot_line = on_foot_line and n == 0
-                piece.append(pos)
-            after = bisect.bisect_left(starts, run[-1][0])
-            if (
-                after == len(starts)
-                or starts[after] >= doc.region_end
-                or (doc.meta_span is not None and starts[after] == doc.meta_key_start)
-            ):
-                # no data follows in the document but the metadata (`sops:` at column
-                # 0, as sealing appends it): go-yaml files what is indented under the
-                # innermost collection open at the end, what starts at column 0 (and
-                # what follows it) at the top level
-                self._trailing(run, data, doc, out, right_below)
-                continue
-            # the head piece: after a foot split at a blank line, not that foot's collection
-            out.update((p, (piece[0], None, done)) for p in piece)
         return out
 
-    def _trailing(
-        self,
-        run: list[tuple[int, CommentNode, _Doc]],
-        data: _Box,
-        doc: _Doc,
-        out: dict[int, tuple[int, _Box | None, _Box | None]],
-        right_below: bool,
+    def _file_run(
+        self, run: list[int], doc: _Doc, starts: list[int], out: dict[int, _Box | None]
     ) -> None:
-        """File the comment lines after the last data of a document (see _segments).
-
-        A part right below the data, up to a blank line, is the data's foot; after
-        such a foot the rest goes to the top level.
-        """
+        """File one run of comment lines (see _segments) into `out`."""
         text = self.text
-        first, first_col = run[0][0], self.col(run[0][0])
-        split = False
-        for n, (pos, _, _) in enumerate(run):
-            col = self.col(pos)
-            blank = n > 0 and text[_eol(text, run[n - 1][0]) : _bol(text, pos)].count("\n") > 1
-            if blank and not split:
-                split = right_below
-                if split:
-                    first, first_col = pos, col
-            elif col != first_col and col < data.indent:
-                first, first_col = pos, col  # a line left of the indentation starts anew
-            owner = doc.box if split or first_col == 0 else data
-            out[pos] = (first, owner, None)
+        k = bisect.bisect_left(starts, run[0])
+        prev = self.tokens[k - 1] if k > 0 else None
+        if prev is None or doc.box is None or prev[0] < doc.box.start:
+            return  # no data above it in this document: it all heads what follows
+        data = prev[1]
+        while data.flow and data.parent is not None:
+            data = data.parent
+        # the last line of data above the run, found without copying the text above
+        # (a copy per run made files with many comments quadratic)
+        bol = _bol(text, run[0])
+        end = bol
+        while end > 0 and text[end - 1] in " \t\r\n":
+            end -= 1
+        right_below = text.count("\n", end, bol) <= 1
+        data_line = text[text.rfind("\n", 0, end) + 1 : end]
+        value_below = data_line.split(" #", 1)[0].rstrip().endswith(":")
+        # what follows the run: the collection it is in, and its column
+        after = bisect.bisect_left(starts, run[-1])
+        nxt: _Box | None = doc.box
+        next_col = doc.root_indent  # nothing: the `sops:` entry sealing appends
+        next_at = doc.meta_key_start if doc.meta_span is not None else doc.end
+        if (
+            after < len(starts)
+            and starts[after] < doc.region_end
+            and not (doc.meta_span is not None and starts[after] == doc.meta_key_start)
+        ):
+            nxt = self.tokens[after][1]
+            while nxt.flow and nxt.parent is not None:
+                nxt = nxt.parent
+            line = text[_bol(text, starts[after]) : starts[after]]
+            next_col = len(line) - len(line.lstrip())  # the dash of `- item` counts
+            next_at = starts[after]
+        blank_after = text[_eol(text, run[-1]) : _bol(text, next_at)].count("\n") > 1
+        lines = [
+            (
+                pos,
+                self.col(pos),
+                n > 0 and text[_eol(text, run[n - 1]) : _bol(text, pos)].count("\n") > 1,
+            )
+            for n, pos in enumerate(run)
+        ]
+        pieces = _pieces(lines, data.indent, right_below, value_below, next_col, blank_after)
+        # the foot of a value (a flow collection's too) goes with its key; after a
+        # `key:` whose value is the collection that follows, with that collection
+        inner = nxt
+        while inner is not None and inner is not data:
+            inner = inner.parent
+        data_foot = nxt if value_below and nxt is not data and inner is data else data
+        for piece, _, kind in pieces:
+            if kind == "data":
+                out.update((p, data_foot) for p in piece)
+        # the blocks that the line after the run closes end, innermost first, each at
+        # its first piece at its column (else where the one inside it ended); there a
+        # mapping takes the feet that start at or before its end; a list takes none,
+        # they wait for the next end or for what follows the run
+        mark = run[0] - 1
+        box: _Box | None = data
+        waiting = [p for p in pieces if p[2] == "own"]
+        released: list[int] = []
+        while box is not None and box.parent is not None and box.indent > next_col:
+            mark = min((p[0][0] for p in pieces if p[1] == box.indent), default=mark)
+            while waiting and waiting[0][0][0] <= mark:
+                released += waiting.pop(0)[0]
+            if box.is_mapping:
+                out.update((p, box) for p in released)
+                released = []
+            box = box.parent
+        for piece, _, kind in pieces:
+            if kind != "data" and piece[0] not in out:
+                out.update((p, nxt) for p in piece)
 
-    def _owner(self, pos: int, k: int, doc: _Doc, done: _Box | None = None) -> _Box | None:
+    def _owner(self, pos: int, k: int, doc: _Doc) -> _Box | None:
         """The collection go-yaml would file a comment under (its AAD is that path)."""
         if doc.box is None:
             return None
@@ -821,14 +822,9 @@ class _Parser:
             return box or doc.box
         # a foot (or line) comment: the deepest open collection it is indented into
         box = prev[1] if prev is not None else None
-        # (`done`: after a foot piece, the rest of the run is no longer that collection's)
         while box is not None:
             open_here = not box.flow and box.start <= pos < box.end and box.indent <= col
-            if (
-                open_here
-                and box is not done
-                and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col)
-            ):
+            if open_here and (nxt is None or box.start <= nxt[0] < box.end or col > nxt_col):
                 return box
             box = box.parent
         return doc.box
@@ -872,21 +868,56 @@ def _glued_comment(line: int) -> FormatError:
     )
 
 
-def _foot(
-    piece: list[int],
-    col: int,
-    data: _Box,
-    footed: list[_Box],
-    out: dict[int, tuple[int, _Box | None, _Box | None]],
-) -> None:
-    """File a foot piece of comment lines: with the innermost collection around the
-    data, at or left of column `col`, that has no foot piece yet."""
-    box: _Box | None = data
-    while box is not None and (box in footed or box.indent > col):
-        box = box.parent
-    owner = box or data
-    footed.append(owner)
-    out.update((p, (piece[0], owner, None)) for p in piece)
+def _pieces(
+    lines: list[tuple[int, int, bool]],
+    indent: int,
+    right_below: bool,
+    value_below: bool,
+    next_col: int,
+    blank_after: bool,
+) -> list[tuple[list[int], int, str]]:
+    """A run of comment lines split as go-yaml's scanner splits it.
+
+    `lines`: (position, column, blank line before it) of each comment line;
+    `indent`: the column of the innermost block collection open at the run;
+    `right_below`: the run starts on the line below the data; `value_below`:
+    that data line is a `key:` whose value follows; `next_col`: the column of
+    the line after the run, `blank_after`: a blank line before that line.
+    Returns (line positions, column, kind) per piece, kind "data" (a foot of
+    the data above), "own" (a foot filed by position) or "head" (of what
+    follows).
+
+    A piece ends as a foot where a line (a comment or what follows the run)
+    starts left of `indent` at another column than the piece's first line,
+    and at the first blank line of a run that starts right below the data,
+    when the piece starts right below it (not below a `key:`) or left of
+    `indent`. The last piece is otherwise a head.
+    """
+    pieces: list[tuple[list[int], int, str]] = []
+    piece: list[int] = []
+    col0 = 0  # the piece's column
+    first = False  # the piece starts right below the data
+    prior = True  # no foot split off yet: the next foot may be the data's
+    first_blank = right_below
+    for n, (pos, col, blank_before) in enumerate([*lines, (-1, next_col, blank_after)]):
+        at_blank = False
+        if blank_before:
+            at_blank = first_blank and ((first and not value_below) or col0 < indent)
+            first_blank = False
+        if piece and (at_blank or (col < indent and col != col0)):
+            # go-yaml keeps the prior token as the foot's anchor unless the piece
+            # split at a blank line starts left of the indent
+            data = prior and not (at_blank and col0 < indent)
+            pieces.append((piece, col0, "data" if data else "own"))
+            piece, prior = [], False
+        if pos < 0:
+            break
+        if not piece:
+            col0, first = col, n == 0 and right_below
+        piece.append(pos)
+    if piece:
+        pieces.append((piece, col0, "head"))
+    return pieces
 
 
 def _blank_between(text: str, a: int, b: int) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from sealer.scan.rules import RULES, Rule
 
 _ENC = b"ENC[AES256_GCM,"
+GENERIC = "generic-secret"
 # Markers people already use: sealer's own, detect-secrets' and gitleaks'.
 _ALLOW = re.compile(rb"sealer:allow(?!-next-line)|pragma: ?allowlist secret|gitleaks:allow")
 _ALLOW_NEXT = re.compile(rb"sealer:allow-next-line|pragma: ?allowlist nextline secret")
@@ -37,6 +38,15 @@ class Hit:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.rule.id, self.secret)
+
+    @property
+    def accepted_as(self) -> tuple[str, ...]:
+        """Ignore-file entries that accept this hit: its own fingerprint, and the generic
+        rule's for the same secret, so an entry made when only the generic rule found a
+        secret still holds after a more specific rule (a new vendor format) takes it."""
+        if self.rule.id == GENERIC:
+            return (self.fingerprint,)
+        return (self.fingerprint, fingerprint(GENERIC, self.secret))
 
     def redacted(self) -> str:
         return redact(self.secret, self.rule.show)
@@ -74,6 +84,15 @@ class _Keywords:
             w: [(i, w.find(k)) for i, r in enumerate(rules) for k in r.keywords if k in w]
             for w in words
         }
+        # A match hides keywords that start inside it and run past its end (`sk` in
+        # `sk_live_` hides `k_live_`). keyword -> [(offset j inside it, the rest of each
+        # keyword that starts with keyword[j:], past the match's end)]
+        self.overlaps: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        for w in words:
+            for j in range(1, len(w)):
+                rests = tuple(k[len(w) - j :] for k in words if k.startswith(w[j:]) and k != w[j:])
+                if rests:
+                    self.overlaps.setdefault(w, []).append((j, rests))
         self._rx: Any = None
 
     def _automaton(self) -> Any:
@@ -88,11 +107,19 @@ class _Keywords:
     def locate(self, lower: bytes) -> dict[int, list[int]]:
         """rule index -> sorted positions of its keywords."""
         found: dict[int, list[int]] = {}
-        serves = self.serves
+        serves, overlaps = self.serves, self.overlaps
         for m in self._automaton().finditer(lower):
-            at = m.start()
-            for rule, offset in serves[m.group()]:
+            at, end = m.span()
+            word = lower[at:end]
+            for rule, offset in serves[word]:
                 found.setdefault(rule, []).append(at + offset)
+            for j, rests in overlaps.get(word, ()):
+                if lower.startswith(rests, end):  # rare: find which keyword
+                    for rest in rests:
+                        if lower.startswith(rest, end):
+                            hidden = word[j:] + rest
+                            for rule, offset in serves[hidden]:
+                                found.setdefault(rule, []).append(at + j + offset)
         for positions in found.values():
             if len(positions) > 1:
                 positions.sort()

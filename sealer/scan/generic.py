@@ -3,10 +3,17 @@
 `DB_PASSWORD=…`, `"client_secret": "…"`, `api_key = '…'`, `setPassword("…")`,
 `<password>…</password>`. Anchored at the keyword: the identifier around it is
 read, then the assignment and the value right after it, so the cost is per
-keyword occurrence, not per byte. The value must look random (entropy, mixed
-character classes) and not like the usual stand-ins: references (`${VAR}`,
-`{{ x }}`, `process.env.X`), paths, URLs, hashes with their scheme prefix,
-UUIDs, identifiers and word sequences.
+keyword occurrence, not per byte.
+
+What the value must be depends on the name:
+- a password (`db_password`, `PGPASSWD`, `smtp_pw`): any literal, however weak,
+  that is not a stand-in, reference, identifier, type name, path or name of a
+  setting (`looks_like_password`, `names_a_secret`);
+- a secret, token or API key (`client_secret`, `csrf-token`, `api_key`): a value
+  that looks random, or a literal that is not a word or a name (`_chosen_secret`);
+- any other key (`aesKey`, `keyValue`): key material (`_key_material`).
+Stand-ins everywhere: references (`${VAR}`, `{{ x }}`, `process.env.X`), paths,
+URLs, hashes with their scheme prefix, identifiers and word sequences.
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ from sealer.scan.candidate import Candidate
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _IDENT_MAP = bytes(0x61 if c in _IDENT else 0x20 for c in range(256))  # ident: a, other: space
 _MAX_IDENT = 64
-_STEMS = rb"api|access|private|signing|master|encryption|auth|app|hmac|session|consumer|webhook"
+_STEMS = (
+    rb"api|access|private|signing|master|encryption|auth|app|hmac|session|consumer|webhook"
+    rb"|aes|mac|cipher|crypto|wrapped|certificate|shared"  # what a symmetric key is named
+)
 _KEY_STEM = re.compile(rb"(?i:" + _STEMS + rb")[_.-]?\Z")
 _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
@@ -29,12 +39,16 @@ _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
 _PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
 # what people write where there is no password to leak
+# What people write where there is no password: the thing's own name, an absence, a
+# type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
+# Weak passwords (`hello`, `test`, `welcome1`) are not here:
+# a literal password is a leak whatever its strength.
 _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
-    mypassword yourpassword int bool boolean bytes object any number hunter2 nope wrong invalid
-    incorrect test testing foo bar baz qux foobar abcd xyz valid short long correct good bad
-    right hello world user username token phrase key""".split()
+    int bool boolean bytes object any number foo bar baz qux foobar abcd xyz user username
+    token phrase key test testing valid invalid correct incorrect wrong right good bad short
+    long nope""".split()
 )
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
@@ -59,6 +73,22 @@ _DEFAULT_PASSWORDS = frozenset(
 # `setPassword("…")`, `set_password('…')`: the argument of a setter is assigned
 _SETTER = re.compile(rb"(?i:set)_?[A-Za-z]")
 _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
+# `vault:secret/data/db#password`, `arn:aws:secretsmanager:…:secret:prod/db`: where it is kept
+_SCHEME_PATH = re.compile(rb"[a-z][a-z0-9+.-]{1,20}:[^/\s]*/")
+_DOC_VALUE = re.compile(rb"[^\s:,;/()\[\]{}<>\"'`]{4,128}")
+_DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",")
+# `setopt(CURLOPT_PASSWORD, "…")`, `put(DB_PASSWORD, "…")`: a constant names the setting
+_CONSTANT_ARGUMENT = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+,")
+_COLOUR = re.compile(rb"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?")  # `Token: "#d8dee9"`
+# `hex.DecodeString("…")`, `base64Decode("…")`, `[]byte("…")`, `bytes.fromhex('…')`,
+# `Buffer.from("…", "base64")`: a literal passed through a decoding call
+_DECODED = re.compile(
+    rb"(?:\[\]byte|[A-Za-z_][\w.]{0,40}?(?i:decode\w*|fromhex|unhexlify|b64decode|buffer\.from))"
+    rb"[ \t]*\([ \t]*(?P<q>[\"'])"
+)
+_SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
+_FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
+_ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
 # Words that make a "secret-sounding" name describe something else.
@@ -74,6 +104,9 @@ _NOT_SECRET_WORDS = frozenset(
     attrs attr attribute attributes options option delete update create next continuation
     pagination page cursor marker verification""".split()
 )
+# Before a password word these say whose password it is (`DB_SCHEMA_PASSWORD`,
+# `keyStorePassword`, `keyManagerPassword`), not that it is something else.
+_WHICH_ONE = frozenset(b"schema store manager provider location host url uri endpoint".split())
 _LAST_NOT_SECRET = frozenset([b"id", b"ids", b"ref", b"env", b"var", b"arn", b"key_id"])
 _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
@@ -83,8 +116,11 @@ _ASSIGN = re.compile(
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     rb"(?![=>~])"
-    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|=(?![=~>])|:(?![:/]|\\(?![\"']))|,|\(|>))"
-    rb"[ \t]*(?P<vq>\\?[\"'`]?)"
+    rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
+    rb"|:(?![:/]|\\(?![\"']))|,|\(|>"
+    # `getenv("DB_PASSWORD") or "…"`, `process.env.SECRET || '…'`: the fallback is the value
+    rb"|\)?[ \t]*(?:\|\||\?\?|or)(?=[ \t]+[\"'])))"
+    rb"[ \t]*(?:@(?=\"))?(?P<vq>\\?[\"'`]?)"  # `@"…"`: an Objective-C string
 )
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
 _MAX_VALUE = 300
@@ -108,12 +144,15 @@ _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|$)")
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
+_NAME_SEPARATORS = re.compile(rb"[-_. ]|(?<=[a-z])(?=[A-Z])")  # and camelCase joins
+# `$VAR`, `${VAR}`, `$(cmd)`; not `p@$$w0rd` (`$$` is a literal dollar in compose files)
+_VARIABLE = re.compile(rb"(?<!\$)\$[{(A-Za-z_]")
 _UNLEET = bytes.maketrans(b"013457@$!", b"oieastasi")  # s3cr3t, p@ssw0rd
 _START_REFERENCE = (
     b"$", b"#{", b"{", b"<", b"[", b"/", b"./", b"../", b"~/", b"\\", b"ENC[", b"ENC(",
 )  # fmt: skip
-# %(name)s, %VAR%, %s; YAML aliases, anchors and tags; @VAR@ substitutions
-_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%\w+%|%[sdvr]|[*&][\w-]+|![A-Za-z]+|@\w+@")
+# %(name)s, %VAR%, %s; @VAR@ substitutions; a YAML alias, anchor or tag (only first)
+_REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%[\w.]+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za-z]+)|@\w+@")
 
 
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
@@ -121,8 +160,11 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         return  # a Bitnami SealedSecret manifest: its values are ciphertext
     done: set[int] = set()
     for i in positions:
-        if data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(data, max(0, i - 12), i):
-            continue  # `cache_key`, `keyboard`: only api/access/private/… keys are secret names
+        # `cache_key`, `keyboard`: only api/access/private/… keys are secret names; any
+        # other `key` (`aes_key`, `keyValue`) counts only when its value is key material
+        plain_key = data[i : i + 3].lower() == b"key" and not _KEY_STEM.search(
+            data, max(0, i - 12), i
+        )
         before = data[max(0, i - _MAX_IDENT) : i].translate(_IDENT_MAP)
         start = i - len(before) + before.rfind(b" ") + 1
         if start in done:
@@ -131,13 +173,58 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
         end = i + (after.find(b" ") if b" " in after else len(after))
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
-        if m is None or not _is_secret_name(data[start:end]):
+        if m is None:
             continue
-        if _describes(data, start):
+        name = data[start:end]
+        secret_name = _is_secret_name(name)
+        if plain_key and not secret_name:  # `keystore_password` is read as a password
+            if not _is_key_name(name) or _describes(data, start):
+                continue
+            found = _value_after(data, start, m)
+            if found is not None and _key_material(found.secret):
+                yield found
             continue
-        found = _value_after(data, start, m, _is_password_name(data[start:end]))
-        if found is not None and not _echoes_name(data[start:end], found.secret):
+        if not secret_name or _describes(data, start):
+            continue
+        found = _value_after(data, start, m, _is_password_name(name), _names_literal(name))
+        if found is not None and not _echoes_name(name, found.secret):
             yield found
+
+
+_B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
+
+
+def _is_key_name(ident: bytes) -> bool:
+    """`key`, `aesKey`, `keyValue`, `$key`, `wrapped_key`: `key` a word of the name
+    (not `keyboard`, `monkey`), and nothing saying it is something else (`key_id`,
+    `cache_key_prefix`)."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident.strip(b".-_"))]
+    if b"key" not in words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+        return False
+    return not any(w in _NOT_SECRET_WORDS or w in _NOT_KEY_WORDS for w in words)
+
+
+# keys that are not cryptographic: map and cache keys, keyboard and sort keys
+_NOT_KEY_WORDS = frozenset(
+    b"cache map dict sort primary foreign partition row hash lookup index group public publishable"
+    b" site verify verification".split()
+)
+
+
+def _key_material(value: bytes) -> bool:
+    """What a key is written as: base64 with its `+`, `/` or `=` padding
+    (`e/ACMnCbFqab+v/cCIv3gA==`), or 32 characters or more of mixed case and
+    digits. Not hex: a `key` of hex digits is as often a digest or an id."""
+    if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
+        return False
+    if any(c in value for c in b"+/=") and not value.isalnum():
+        return True
+    return (
+        len(value) >= 32
+        and any(65 <= c <= 90 for c in value)  # upper case
+        and any(97 <= c <= 122 for c in value)  # lower case
+        and any(48 <= c <= 57 for c in value)  # digits
+    )
 
 
 def _describes(data: bytes, start: int) -> bool:
@@ -154,7 +241,9 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
     name = ident.strip(b"\"'.-_").lower().replace(b"_", b"").replace(b"-", b"")
     flat = value.lower().replace(b"_", b"").replace(b"-", b"")
     if len(name) >= 4 and name in flat:
-        return True
+        # the name, numbered or among other words; not `password = "mypassword1"`,
+        # where one run of characters is a password someone chose
+        return flat.rstrip(b"0123456789") == name or not value.isalnum()
     last = _WORD_SPLIT.findall(ident)[-1].lower() if _WORD_SPLIT.search(ident) else b""
     return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
@@ -168,7 +257,54 @@ def _is_secret_name(ident: bytes) -> bool:
         return False
     if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False
+    if _PASSWORD_WORD.search(words[-1]):  # `dbSchemaPassword`: which password it is
+        return not any(w in _NOT_SECRET_WORDS and w not in _WHICH_ONE for w in words)
     return not any(w in _NOT_SECRET_WORDS for w in words)
+
+
+def _chosen_secret(value: bytes) -> bool:
+    """A literal for a secret or token that is not a word or a name: `ji4brixbiub3`,
+    `v1.1f699f1069f60`; not `unicorn`, `from_secret: docker_username`, `new-cluster`,
+    `keyboardCat`. (For passwords, words count too: people choose them as passwords;
+    a `token` is as often a lexer's, a placeholder's or a cluster's name.)"""
+    return not (
+        _bare_word(value)
+        or _SNAKE_NAME.fullmatch(value)
+        or _word_like(value.lower())
+        or _CAMEL.fullmatch(value)
+    )
+
+
+def _names_literal(ident: bytes) -> bool:
+    """`client_secret`, `CookieSecret`, `csrf-token`, `api_key`, `AccessKey`: a name
+    for a secret, token or API key itself (a literal assigned to it is one), not
+    `secret_name` or `token_type` (the last word decides)."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    if not words:
+        return False
+    last = words[-1]
+    if last in (b"secret", b"token"):
+        return True
+    if last == b"key":
+        return len(words) > 1 and _KEY_STEM.search(words[-2]) is not None
+    return last.endswith(b"key") and _SECRET_NAME.fullmatch(last) is not None  # `apikey`
+
+
+# what says a token or key is a credential rather than a request's or change's id
+_CREDENTIAL_WORDS = frozenset(
+    b"""api auth access bearer session refresh secret private personal service bot deploy
+    admin master integration webhook shared signing""".split()
+)
+
+
+def _credential_uuid_name(ident: bytes) -> bool:
+    """Whether a UUID assigned to this name is a credential: `api_token`,
+    `access_token`, `heroku_api_key`. Not a bare `token` or `secret` (in code as
+    often a test's or a record's id), nor `ClientRequestToken`, `ClientToken`,
+    `ChangeToken`, `LifecycleActionToken`: idempotency and change tokens are UUIDs
+    too, and so are application (client) ids."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return len(words) > 1 and words[-2] in _CREDENTIAL_WORDS
 
 
 def _is_password_name(ident: bytes) -> bool:
@@ -178,13 +314,19 @@ def _is_password_name(ident: bytes) -> bool:
 
 
 def _value_after(
-    data: bytes, start: int, m: re.Match[bytes], password: bool = False
+    data: bytes, start: int, m: re.Match[bytes], password: bool = False, literal: bool = False
 ) -> Candidate | None:
     op = m["op"]
     quote = m["vq"]
     kq = m["kq"]
     if kq == b"\\" or quote == b"\\":
         return None
+    vs = m.end()
+    if not quote and op in (b"=", b":=", b":", b"=>"):
+        wrapped = _DECODED.match(data, vs)
+        if wrapped is not None:  # `secret = hex.DecodeString("…")`: the literal, decoded
+            quote, vs = wrapped["q"], wrapped.end()
+    line_start = data.rfind(b"\n", 0, start) + 1
     if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
     if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
@@ -198,16 +340,35 @@ def _value_after(
         and not quote
         and data[m.start("op") + 1 : m.start("op") + 2] not in (b" ", b"\t")
     ):
+        if password or literal:
+            return _document_pair(data, start, m.end(), password)
         return None  # `a:secret:b` (ARNs, URNs), not a `key: value` mapping
     if op == b">" and not (start > 0 and data[start - 1 : start] == b"<"):
         return None
-    if op in (b",", b"(") and not quote:
+    if op in (b",", b"(", b"==", b"===") and not quote:
         return None
-    if op == b"," and not key_quoted:
-        return None
+    if (
+        op
+        and op.lstrip(b") \t") in (b"||", b"??", b"or")
+        and not (
+            quote
+            and (
+                _FALLBACK_FROM.search(data, max(line_start, start - len(kq) - 40), start - len(kq))
+                or b"env." in data[start : m.start()].lower()
+            )
+        )
+    ):
+        return None  # `a || "…"` is a value only as an environment variable's fallback
+    if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
+        return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
+    if op == b"," and not (
+        key_quoted
+        or (password and _CONSTANT_ARGUMENT.match(data, start))
+        or _SYMBOL.match(data, max(0, start - 2), start)
+    ):
+        return None  # `f(password, "…")`: a variable, then another argument
     if op == b"," and _CHECKING_CALL.search(data, max(0, start - len(kq) - 40), start - len(kq)):
         return None  # `HashPassword("password", "…")`: the argument is checked, not kept
-    vs = m.end()
     if quote:
         line_end = data.find(b"\n", vs, vs + _MAX_VALUE)
         close = data.find(quote, vs, line_end if line_end >= 0 else vs + _MAX_VALUE)
@@ -232,32 +393,125 @@ def _value_after(
         if (
             password
             and op in (b"=", b":")
-            and looks_like_password(value)
-            and not _WORDY.search(value.lower().translate(_UNLEET))
+            and is_literal_password(value)
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
-            and not _SNAKE_NAME.fullmatch(value)
-            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS)
-            and _ends_line(data, vs + len(value))
+            and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
+            and (
+                not _bare_word(value)
+                or value.lower() in _DEFAULT_PASSWORDS
+                or _setting_line(data, start - len(kq), m)
+            )
+            and _ends_setting(data, start - len(kq), vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
+    if (
+        literal
+        and (
+            quote or (_setting_line(data, start - len(kq), m) and _ends_line(data, vs + len(value)))
+        )
+        and filters.is_uuid(value)
+        and _credential_uuid_name(data[start : m.start()])
+        and not filters.is_placeholder(value)
+    ):
+        return Candidate(vs, vs + len(value), value)  # npm, Heroku, codecov tokens are UUIDs
     if not looks_random(value) and not (
-        password
+        (password or (literal and _chosen_secret(value)))
         and quote
         and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
-        and looks_like_password(value)
-        and not _WORDY.search(value.lower().translate(_UNLEET))  # `my-db-password`: a stand-in
+        and is_literal_password(value)
     ):
         return None
     return Candidate(vs, vs + len(value), value)
+
+
+def is_literal_password(value: bytes) -> bool:
+    """`looks_like_password`, and not the name of one (`my-db-password`, `YOUR_TOKEN`)."""
+    return looks_like_password(value) and not names_a_secret(value)
+
+
+def names_a_secret(value: bytes) -> bool:
+    """`db_password`, `my-db-password`, `client_key_passphrase`, `yourpassword`: the
+    name of a setting, or words addressed to the reader, where a value would go.
+
+    Words joined by separators with a secret word among them name something; one
+    run of characters (`correctpassword`, `s0meth1ngs3cr3t`, `Passw0rd`) is a password
+    someone chose, however much it says so.
+    """
+    low = value.lower().translate(_UNLEET)
+    if low.startswith(b"your"):
+        return True
+    parts = [p.lower().translate(_UNLEET) for p in _NAME_SEPARATORS.split(value) if p]
+    return (
+        len(parts) > 1 and all(p.isalnum() for p in parts) and any(_WORDY.search(p) for p in parts)
+    )
+
+
+# where a setting's line starts: indentation, a list dash, `export`, `-e`, a comment mark
+_LINE_HEAD = re.compile(rb"[ \t]*(?:(?:#|//|;)[ \t]*)?(?:-[ \t]+|export[ \t]+|-e[ \t]+)?[\"']?\Z")
+
+
+def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
+    """`POSTGRES_PASSWORD=gitea`, `  password: hello`: a setting on a line of its own
+    in a config file, .env file or compose list, where a bare word is the value itself.
+
+    In code a bare word after `=` is a variable (`password = line`), so `=` counts
+    only as .env and properties files write it, with nothing between name and value.
+    """
+    line_start = data.rfind(b"\n", 0, key_start) + 1
+    if not _LINE_HEAD.match(data, line_start, key_start):
+        return False
+    if m["op"] == b"=":
+        return m.start("op") == m.end("kq") and m.end() == m.end("op")
+    return m["op"] == b":"
+
+
+def _ends_setting(data: bytes, key_start: int, i: int) -> bool:
+    """The value ends its line, the string the whole setting is quoted in
+    (`- "DB_PASSWD=gitea"`, `-e "SA_PASSWORD=…"`), or a connection string's pair
+    (`User=sa;Password=…;`)."""
+    if _ends_line(data, i):
+        return True
+    after = data[i : i + 1]
+    before = data[key_start - 1 : key_start]
+    if before == b";" and after in (b";", b'"', b"'"):
+        return True
+    return after in (b'"', b"'") and before == after
+
+
+def _document_pair(data: bytes, start: int, vs: int, password: bool) -> Candidate | None:
+    """`pw:IhqSb1Gg`, `Username:admin Password:Rq8#tz`, `token:AIhq5Xyb1Gga` in notes
+    and tickets: the name, a colon, the value, then a blank, `)`, `,` or the line's end.
+
+    Not `a:password:b` (an ARN, a URN, a key path) and not a word or a name
+    (`password:password`, `password:str`): only a value no prose would hold,
+    with a digit or a sign in it; for a secret or token, one that looks random.
+    """
+    if data[start - 1 : start] == b":":
+        return None
+    u = _DOC_VALUE.match(data, vs)
+    if u is None:
+        return None
+    value = u.group()
+    if (
+        not is_literal_password(value)
+        or value.isalpha()
+        or _SNAKE_NAME.fullmatch(value)
+        or data[u.end() : u.end() + 1] not in _DOC_VALUE_END
+        or not (password or looks_random(value))
+    ):
+        return None
+    return Candidate(vs, u.end(), value)
 
 
 def _ends_line(data: bytes, i: int) -> bool:
     """Only blanks, or a comment, follow: the value is the whole right-hand side."""
     line = data[i : i + 200].split(b"\n", 1)[0]
     rest = line.strip()
+    if rest == b"\\":
+        return True  # a shell line continued: `-e DB_PASSWORD=… \`
     return not rest or (line[:1] in (b" ", b"\t") and rest.startswith((b"#", b"//", b";")))
 
 
@@ -292,7 +546,7 @@ def looks_like_password(value: bytes) -> bool:
         return False  # words in another script: a label or message, not a password
     low = value.lower()
     if (
-        low.rstrip(b"!?") in _STAND_INS
+        _stand_in(low)
         or _SAYS_PASSWORD.search(low)
         or low.strip(b"_-.*#x") == b""
         or filters.is_placeholder(value)
@@ -302,7 +556,8 @@ def looks_like_password(value: bytes) -> bool:
         (value.isdigit() and n < 6)
         or _HEX_NUMBER.fullmatch(value)
         or _JENKINS_SECRET.match(value)
-        or any(c in value for c in b"|()${}<>")
+        or any(c in value for c in b"|(){}<>")
+        or _VARIABLE.search(value)
         or b"://" in value
         or _ENV_NAME.fullmatch(value)
         or _DOTTED_NAME.fullmatch(value)
@@ -311,8 +566,32 @@ def looks_like_password(value: bytes) -> bool:
         or filters.is_uuid(value)
         or _TIMESTAMP.match(value)
         or _VERSION.fullmatch(value)
+        or _SCHEME_PATH.match(value)
+        or _COLOUR.fullmatch(value)
+        or _PERCENT_WORDS.search(value)
         or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
     )
+
+
+def _stand_in(low: bytes) -> bool:
+    """`password`, `none`, `string`; `s3cret`, `t0k3n2`, `topsecret`: the word "secret"
+    or "token" however spelled, numbered or stressed; `hunter2`, the Internet's joke
+    password, as much a stand-in as `foo`.
+
+    Not `Passw0rd`, `password1`, `mypassword`: spelled out as a password they are
+    the passwords people set most, and a weak password is still a leak.
+    """
+    word = low.rstrip(b"!?")
+    if word in _STAND_INS:
+        return True
+    plain = word.rstrip(b"0123456789").translate(_UNLEET)
+    for louder in (b"", b"top", b"super", b"very", b"my", b"so"):
+        if plain.startswith(louder) and plain[len(louder) :] in _SPELLED_STAND_INS:
+            return True
+    return plain == b"hunter"
+
+
+_SPELLED_STAND_INS = frozenset([b"secret", b"token", b"key", b"phrase"])
 
 
 def _plausible_unquoted(value: bytes, after: bytes) -> bool:
@@ -347,6 +626,7 @@ def looks_random(value: bytes) -> bool:
         or _JENKINS_SECRET.match(value)
         or b"://" in value
         or b"${" in value
+        or b"#{" in value  # Ruby and CoffeeScript interpolation
         or _HASH_PREFIX.match(value)
         or _FILE_EXT.search(value)
         or _CAMEL.fullmatch(value)

@@ -92,15 +92,28 @@ def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             yield Candidate(m.start(1), m.end(1), _NOT_B64.sub(b"", run))
 
 
-_PEM_B64 = re.compile(rb"(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})")
+# `-----BEGIN`, or `Bag Attributes` (what `openssl pkcs12 -nodes` writes before each
+# PEM block, the private key's among them), base64-encoded
+_PEM_B64 = re.compile(
+    rb"(?<![A-Za-z0-9+/])((?:LS0tLS1CRUdJTi|QmFnIEF0dHJpYnV0ZXM)[A-Za-z0-9+/]{40,}={0,2})"
+)
+_PEM_KEY_BEGIN = re.compile(rb"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----")
 
 
 def encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """A PEM private key base64-encoded once more (`tls.key: LS0tLS1CRUdJTi…`)."""
     for start, end in line_windows(data, positions):
-        for m in _PEM_B64.finditer(data, start, end):
-            pem = _decode(m.group(1)[: 4 * 1024])
-            if pem is None or b"PRIVATE KEY" not in pem[:80] or b"ENCRYPTED" in pem[:300]:
+        for m in _PEM_B64.finditer(data, start, min(len(data), end + _MAX_KEY)):
+            if m.start(1) > end:
+                break
+            text = m.group(1)
+            pem = _decode(text[: 4 * 1024 if text.startswith(b"LS0t") else _MAX_KEY])
+            if pem is None:
+                continue
+            begin = _PEM_KEY_BEGIN.search(pem)
+            if begin is None or (text.startswith(b"LS0t") and begin.start() != 0):
+                continue
+            if b"ENCRYPTED" in pem[begin.start() : begin.start() + 300]:
                 continue
             yield Candidate(m.start(1), m.end(1), m.group(1))
 
@@ -116,7 +129,8 @@ def jwk_private_members(data: bytes, positions: list[int]) -> Iterator[Candidate
     found near a `kty` member, in the same object."""
     seen: set[int] = set()
     for i in positions:
-        lo = max(0, data.rfind(b"{", max(0, i - _JWK_SPAN), i))
+        # the object around it, or (YAML) the span before it: not the file's start
+        lo = max(data.rfind(b"{", max(0, i - _JWK_SPAN), i), i - _JWK_SPAN, 0)
         hi = data.find(b"}", i, i + _JWK_SPAN)
         hi = hi if hi >= 0 else min(len(data), i + _JWK_SPAN)
         for m in _JWK_MEMBER.finditer(data, lo, hi):

@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,24 @@ _PRE = rb"(?<![A-Za-z0-9+/_])"
 _END = rb"(?![A-Za-z0-9+/_])"
 # vendor formats: not after a `.` either (`video_box.ico-…`), and not a host name's first label
 _VENDOR_PRE = rb"(?<![A-Za-z0-9+/_.])"
+# A prefix holding `_`, `-` or `.` (`hf_`, `glpat-`) cannot continue a base64 run: `_` and
+# `-` are not in standard base64, `/` not in the URL-safe one, and `.` in neither. So such
+# a token may follow a `/`, as in a URL path (`https://host/hf_…/file`).
+_URL_PRE = rb"(?<![A-Za-z0-9+_])"
+_URL_END = rb"(?![A-Za-z0-9+_])"
+_URL_VENDOR_PRE = rb"(?<![A-Za-z0-9+_.])"
+_SEPARATED_HEAD = re.compile(r"(?:[A-Za-z0-9]|\\.)*?(?:[_~-]|\\\.)")
+
+
+def _vendor_pre(pattern: str) -> bytes:
+    """`_URL_VENDOR_PRE` when every branch of the pattern starts with a literal holding
+    a separator, else `_VENDOR_PRE`."""
+    branches = re.split(r"\|(?![^(]*\))", pattern)
+    if all(_SEPARATED_HEAD.match(b) for b in branches):
+        return _URL_VENDOR_PRE
+    return _VENDOR_PRE
+
+
 _VENDOR_END = rb"(?![A-Za-z0-9_-]|\.[A-Za-z0-9])"
 
 
@@ -40,6 +59,7 @@ class Rule:
     finder: Finder | None = None  # replaces regex matching (multi-line, generic rules)
     show: int = 4  # leading characters a report may show (a known prefix)
     placeholders: bool = True  # reject `xxxx`, `your-…`, `<…>` and the like
+    runs: bool = True  # …and runs like `aaaaaa` (not where the format holds them)
 
     def candidates(self, data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if self.finder is not None:
@@ -49,7 +69,7 @@ class Rule:
         for c in found:
             if self.entropy and filters.entropy(c.secret) < self.entropy:
                 continue
-            if self.placeholders and filters.is_placeholder(c.secret):
+            if self.placeholders and filters.is_placeholder(c.secret, runs=self.runs):
                 continue
             if self.check is not None and not self.check(c.secret):
                 continue
@@ -109,6 +129,20 @@ def _not_google_example(secret: bytes) -> bool:
     return hashlib.sha256(secret).hexdigest()[:32] not in _GOOGLE_EXAMPLES
 
 
+_ATLASSIAN_TAIL = _rx(rb"(?:\\?=|%3[dD])([A-F0-9]{8})\Z")
+
+
+def _atlassian_checksum(secret: bytes) -> bool:
+    """Atlassian tokens end in `=` and the CRC32 of everything before, `=` included,
+    in hex (also written `\\=` or `%3D`); the older plain 192-character shape has
+    none to check."""
+    tail = _ATLASSIAN_TAIL.search(secret)
+    if tail is None:
+        return len(secret) == 192
+    body = secret[: tail.start()] + b"="
+    return int(tail[1], 16) == zlib.crc32(body)
+
+
 def _b64decode(text: bytes) -> bytes | None:
     try:
         return base64.b64decode(text + b"=" * (-len(text) % 4), altchars=b"-_")
@@ -129,22 +163,40 @@ def _is_basic_credential(secret: bytes) -> bool:
     return len(password) >= 3 and not filters.is_placeholder(password) and password != user
 
 
+def _header_credential(value: bytes) -> bool:
+    """A random-looking value, or a UUID (many services' API keys are UUIDs)."""
+    return generic.looks_random(value) or (
+        filters.is_uuid(value) and not filters.is_placeholder(value)
+    )
+
+
 _URI_PLACEHOLDERS = {
     b"password", b"passwd", b"pass", b"pwd", b"secret", b"pw", b"p", b"x", b"changeme",
     b"user", b"username", b"token", b"foo", b"bar", b"baz", b"qux", b"test", b"example",
     b"world",
 }  # fmt: skip
-_URI_WORDY = re.compile(rb"pass|secret|token|example|invalid")
+_URI_STAND_IN = re.compile(rb"example|invalid")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def _uri_password(secret: bytes) -> bool:
-    user, _, password = secret.partition(b":")
+    """The password of `scheme://user:password@host`, unless it is a stand-in.
+
+    A password equal to the user (`postgres:postgres`, `guest:guest`) is a
+    default credential, and a default that works is a leak like any other
+    (the rule's regex leaves out only defaults on a loopback host); one
+    run of characters that says "password" (`mysecretpassword`) is a password
+    someone chose. Stand-ins: `password`, `pass`, `x`, `***`, `$VAR`, `%s`,
+    `{password}`, the name of a setting (`db_password`, `MY_GITHUB_TOKEN`).
+    """
+    _, _, password = secret.partition(b":")
     low = password.lower()
-    if low in _URI_PLACEHOLDERS or password == user or low.startswith((b"$", b"%", b"{")):
+    if low in _URI_PLACEHOLDERS or low.startswith((b"$", b"%", b"{")):
         return False
-    if _URI_WORDY.search(low) or _ENV_NAME.fullmatch(password):
-        return False  # `my-password`, `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
+    if _URI_STAND_IN.search(low) or _ENV_NAME.fullmatch(password):
+        return False  # `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
+    if generic.names_a_secret(password) or filters.is_placeholder(password, runs=False):
+        return False  # `my-password`, `your_token`, `changeme`
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
 
 
@@ -198,6 +250,48 @@ def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             yield Candidate(m.start(), end_at, b64)
 
 
+# --- vendor secrets named by their variable -----------------------------------------
+
+# After the vendor's name: the rest of the name, a closing quote or bracket, an
+# assignment operator (`=`, `:`, `:=`, `?=`, `=>`, `||`, or a call's `,`), quotes.
+_NAMED_TAIL = (
+    rb"(?P<t>[ \t\w.-]{0,20}?)[\"'\]]{0,3}[ \t]*(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)"
+    rb"[ \t`'\"=]{0,5}"
+)
+_NAMED_END = rb"(?=[`'\"\s;,)\]}<&]|\\[nrt]|\Z)"
+# `HEROKU_APP_ID`, `sentryUrl`: the vendor's name in a variable that holds no secret
+_NAMES_NO_SECRET = _rx(
+    rb"(?:\A|[ _.\-])(?i:id|ids|url|uri|host|name|user|username|email|org|region|version|path"
+    rb"|file|dir|endpoint|domain|project|account)\Z"
+    rb"|[a-z](?:Id|Ids|Url|Uri|Host|Name|User|Email|Org|Region|Version|Path|File|Dir|Project)\Z"
+)
+
+
+def _named_finder(named: vendors.Named) -> Finder:
+    words = [re.escape(n.encode()) for n in named.names]
+    if named.cased:
+        words = [w.lower() + b"|" + w.capitalize() + b"|" + w.upper() for w in words]
+    names = b"|".join(words)
+    rx = _rx(
+        (rb"(?:" if named.cased else rb"(?i:")
+        + names
+        + rb")"
+        + _NAMED_TAIL
+        + rb"(?P<s>"
+        + named.pattern.encode()
+        + rb")"
+        + _NAMED_END
+    )
+
+    def find(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+        for start, end in line_windows(data, positions):
+            for m in rx.finditer(data, start, end):
+                if _NAMES_NO_SECRET.search(m["t"].rstrip()) is None:
+                    yield Candidate(m.start("s"), m.end("s"), m["s"])
+
+    return find
+
+
 # --- the table -----------------------------------------------------------------
 
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
@@ -223,7 +317,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "private-key-encoded-pem",
         "PEM private key, base64-encoded",
-        (b"ls0tls1crudjti",),
+        (b"ls0tls1crudjti", b"qmfnief0dhjpynv0zxm"),
         finder=keys.encoded_pem_keys,
         show=0,
         placeholders=False,
@@ -269,7 +363,7 @@ RULES: tuple[Rule, ...] = (
         "github-token",
         "GitHub token",
         _prefixed("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-        _rx(_PRE + rb"(?P<s>gh[pousr]_[A-Za-z0-9]{36})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>gh[pousr]_[A-Za-z0-9]{36})" + _URL_END),
         entropy=3.5,
         show=4,
     ),
@@ -277,7 +371,7 @@ RULES: tuple[Rule, ...] = (
         "github-fine-grained-token",
         "GitHub fine-grained personal access token",
         (b"github_pat_",),
-        _rx(_PRE + rb"(?P<s>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _URL_END),
         entropy=3.5,
         show=11,
     ),
@@ -301,7 +395,8 @@ RULES: tuple[Rule, ...] = (
             "gr1348941",
         ),
         _rx(
-            _PRE + rb"(?P<s>(?:glpat|gloas|gldt|glrtr?|glcbt|glptt|glft|glimt|glsoat|glagent|glwt)-"
+            _URL_PRE
+            + rb"(?P<s>(?:glpat|gloas|gldt|glrtr?|glcbt|glptt|glft|glimt|glsoat|glagent|glwt)-"
             rb"[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]{2,}){0,2}|glffct-[A-Za-z0-9_-]{20}"
             rb"|GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"
         ),
@@ -312,7 +407,7 @@ RULES: tuple[Rule, ...] = (
         "npm-token",
         "npm access token",
         (b"npm_",),
-        _rx(_PRE + rb"(?P<s>npm_[A-Za-z0-9]{36})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>npm_[A-Za-z0-9]{36})" + _URL_END),
         entropy=3.5,
     ),
     Rule(
@@ -320,7 +415,7 @@ RULES: tuple[Rule, ...] = (
         "PyPI upload token",
         (b"pypi-age",),
         _rx(
-            _PRE + rb"(?P<s>pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"
+            _URL_PRE + rb"(?P<s>pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"
             rb"(?![A-Za-z0-9+/_-])"
         ),
         entropy=3.5,
@@ -330,7 +425,7 @@ RULES: tuple[Rule, ...] = (
         "docker-hub-token",
         "Docker Hub access token",
         _prefixed("dckr_pat_", "dckr_oat_"),
-        _rx(_PRE + rb"(?P<s>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?![A-Za-z0-9_-])"),
+        _rx(_URL_PRE + rb"(?P<s>dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?![A-Za-z0-9_-])"),
         entropy=3.0,
         show=9,
     ),
@@ -338,7 +433,7 @@ RULES: tuple[Rule, ...] = (
         "vault-token",
         "HashiCorp Vault token",
         _prefixed("hvs.", "hvb."),
-        _rx(_PRE + rb"(?P<s>hv[sb]\.[A-Za-z0-9_-]{90,})(?![A-Za-z0-9_-])"),
+        _rx(_URL_PRE + rb"(?P<s>hv[sb]\.[A-Za-z0-9_-]{90,})(?![A-Za-z0-9_-])"),
         entropy=3.5,
     ),
     Rule(
@@ -353,7 +448,7 @@ RULES: tuple[Rule, ...] = (
         "circleci-token",
         "CircleCI personal API token",
         (b"ccipat_",),
-        _rx(_PRE + rb"(?P<s>CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})" + _URL_END),
         entropy=3.5,
         show=7,
     ),
@@ -361,16 +456,20 @@ RULES: tuple[Rule, ...] = (
         "buildkite-token",
         "Buildkite API token",
         (b"bkua_",),
-        _rx(_PRE + rb"(?P<s>bkua_[a-f0-9]{40})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>bkua_[a-f0-9]{40})" + _URL_END),
         entropy=3.0,
         show=5,
     ),
     Rule(
         "atlassian-token",
         "Atlassian API token",
-        (b"atatt3",),
-        _rx(_PRE + rb"(?P<s>ATATT3[A-Za-z0-9_=-]{186})(?![A-Za-z0-9_=-])"),
+        (b"atatt3", b"atctt3"),
+        _rx(
+            _PRE + rb"(?P<s>AT[AC]TT3[A-Za-z0-9_-]{60,800}(?:\\?=|%3[dD])[A-F0-9]{8}"
+            rb"|ATATT3[A-Za-z0-9_=-]{186})(?![A-Za-z0-9_=-])"
+        ),
         entropy=3.5,
+        check=_atlassian_checksum,
         show=6,
     ),
     Rule(
@@ -378,8 +477,8 @@ RULES: tuple[Rule, ...] = (
         "Slack token",
         _prefixed("xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
         _rx(
-            _PRE + rb"(?P<s>(?:xoxe\.)?xox[bpe]-1-[A-Za-z0-9-]{40,}"
-            rb"|xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}"
+            _URL_PRE + rb"(?P<s>(?:xoxe\.)?xox[bpe]-1-[A-Za-z0-9-]{40,}"
+            rb"|xox[abposre]-\d{6,}-[A-Za-z0-9-]{10,}|xox[ar]-\d-[A-Za-z0-9-]{20,}"
             rb"|xapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-z0-9]{32,})(?![A-Za-z0-9_-])"
         ),
         entropy=3.0,
@@ -429,7 +528,7 @@ RULES: tuple[Rule, ...] = (
         "stripe-key",
         "Stripe secret or restricted key",
         (b"k_live_", b"k_test_", b"k_prod_"),
-        _rx(_PRE + rb"(?P<s>[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99})" + _URL_END),
         entropy=3.0,
         show=8,
     ),
@@ -438,7 +537,7 @@ RULES: tuple[Rule, ...] = (
         "Square access token or OAuth secret",
         (b"sq0", b"eaaa"),
         _rx(
-            _PRE + rb"(?P<s>sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}"
+            _URL_PRE + rb"(?P<s>sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}"
             rb"|EAAA[A-Za-z0-9_+=-]{60})(?![A-Za-z0-9_+=-])"
         ),
         entropy=3.5,
@@ -455,7 +554,7 @@ RULES: tuple[Rule, ...] = (
         "shopify-token",
         "Shopify access token or shared secret",
         _prefixed("shpat_", "shpss_", "shpca_", "shppa_"),
-        _rx(_PRE + rb"(?P<s>shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})" + _URL_END),
         entropy=3.0,
         show=6,
     ),
@@ -464,7 +563,7 @@ RULES: tuple[Rule, ...] = (
         "OpenAI API key",
         (b"t3blbkfj",),
         _rx(
-            _PRE + rb"(?P<s>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ"
+            _URL_PRE + rb"(?P<s>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ"
             rb"[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])"
         ),
         entropy=3.5,
@@ -474,7 +573,7 @@ RULES: tuple[Rule, ...] = (
         "anthropic-key",
         "Anthropic API key",
         (b"sk-ant-",),
-        _rx(_PRE + rb"(?P<s>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"),
+        _rx(_URL_PRE + rb"(?P<s>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"),
         entropy=3.5,
         show=7,
     ),
@@ -498,7 +597,7 @@ RULES: tuple[Rule, ...] = (
         "huggingface-token",
         "Hugging Face access token",
         (b"hf_",),
-        _rx(_PRE + rb"(?P<s>hf_[A-Za-z]{34})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>hf_[A-Za-z]{34})" + _URL_END),
         entropy=3.5,
         show=3,
     ),
@@ -506,7 +605,7 @@ RULES: tuple[Rule, ...] = (
         "digitalocean-token",
         "DigitalOcean token",
         _prefixed("dop_v1_", "doo_v1_", "dor_v1_"),
-        _rx(_PRE + rb"(?P<s>do[por]_v1_[a-f0-9]{64})" + _END),
+        _rx(_URL_PRE + rb"(?P<s>do[por]_v1_[a-f0-9]{64})" + _URL_END),
         entropy=3.0,
         show=7,
     ),
@@ -541,11 +640,24 @@ RULES: tuple[Rule, ...] = (
             f.id,
             f.description,
             tuple(k.encode() for k in f.keywords),
-            _rx(_VENDOR_PRE + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
+            _rx(_vendor_pre(f.pattern) + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
             entropy=f.entropy,
             show=f.show,
+            runs=f.runs,
         )
         for f in vendors.FORMATS
+    ),
+    *(
+        Rule(
+            n.id,
+            n.description,
+            tuple(k.encode() for k in n.names),
+            finder=_named_finder(n),
+            entropy=n.entropy,
+            show=0,
+            runs=n.runs,
+        )
+        for n in vendors.NAMED
     ),
     Rule(
         "jwt",
@@ -565,7 +677,10 @@ RULES: tuple[Rule, ...] = (
         (b"://",),
         _rx(
             rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
-            rb"(?P<s>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}:[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
+            rb"(?P<s>(?P<u>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}):"
+            # a default (the user's own name) on this machine opens nothing elsewhere
+            rb"(?!(?P=u)@(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-]))"
+            rb"[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
             # documentation hosts (RFC 2606) hold no real accounts
             rb"(?![\w.-]*(?:example\.(?:com|org|net)|\.example|\.test|\.invalid)(?![\w.-]))"
             rb"[A-Za-z0-9.\[\]_-]+"
@@ -609,10 +724,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "basic-auth",
-        "HTTP basic credentials (Authorization header or docker auth)",
-        (b"basic ", b'"auth"'),
+        "HTTP basic credentials (Authorization header, docker or npm auth)",
+        (b"basic ", b'"auth"', b"_auth"),
         _rx(
-            rb"(?:(?i:basic)[ \t]+|\"auth\"[ \t]*:[ \t]*\")"
+            rb"(?:(?i:basic)[ \t]+|\"auth\"[ \t]*:[ \t]*\""
+            # npm's `_auth=` (.npmrc) and `_auth: "…"` (the same in code): user:password
+            rb"|(?<![A-Za-z0-9])_auth[\"']?[ \t]*[:=][ \t]*[\"']?)"
             rb"(?P<s>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"
         ),
         check=_is_basic_credential,
@@ -622,9 +739,34 @@ RULES: tuple[Rule, ...] = (
         "bearer-token",
         "bearer token",
         (b"bearer",),
-        _rx(rb"(?i:bearer)[ \t]+(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"),
+        _rx(
+            # also curl's `--oauth2-bearer TOKEN`, quoted or not
+            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+)"
+            rb"(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"
+        ),
         entropy=3.5,
         check=generic.looks_random,
+        show=0,
+    ),
+    Rule(
+        "authorization-header",
+        "credential in an Authorization or API-key header (schemes other than Basic/Bearer)",
+        (b"authorization", b"x-api-key", b"x-auth-token", b"private-token"),
+        _rx(
+            rb"(?<![\w.:-])(?i:authorization|x-api-key|x-auth-token|private-token)[\"']?[ \t]*"
+            rb"[:=][ \t]*"
+            rb"[\"']?(?:(?i:token|api-token|apikey|api-key|key|ssws|sso-key|bot)[ \t]+|token=)?"
+            rb"(?P<s>[A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])"
+        ),
+        check=_header_credential,
+        show=0,
+    ),
+    Rule(
+        "npm-auth-token",
+        "npm registry token in .npmrc (`//registry/:_authToken=`)",
+        (b":_authtoken",),
+        _rx(rb":_authToken[ \t]*=[ \t]*[\"']?(?P<s>[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])"),
+        entropy=3.0,
         show=0,
     ),
     Rule(

@@ -65,7 +65,7 @@ def scan_items(
             hits = [h for h in hits if h.fingerprint not in before]
         lines = _LineIndex(item.data) if hits else None
         for hit in hits:
-            if ignore is not None and hit.fingerprint in ignore:
+            if ignore is not None and any(f in ignore for f in hit.accepted_as):
                 result.ignored += 1
                 continue
             assert lines is not None

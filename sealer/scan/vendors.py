@@ -3,15 +3,14 @@
 The formats are facts about each vendor's tokens, as gitleaks' MIT-licensed rule
 set (cmd/generate/config/rules/*.go) and the vendors' documentation describe
 them; the patterns are written here for Python's engine. Every pattern is the
-whole secret (group `s` is added around it) and starts with a fixed prefix,
-which is also the keyword the engine looks for first, so a format costs a
+whole secret (group `s` is added around it) and starts (or, for New Relic's
+license keys, ends) with a fixed text, which is also the keyword the engine
+looks for first, so a format costs a
 `bytes.find` per file unless its prefix occurs.
 
 Formats that need their surroundings (private keys, passwords in URLs, the
 generic assignment rule) stay in `rules.py`.
 """
-
-from __future__ import annotations
 
 from typing import NamedTuple
 
@@ -23,6 +22,7 @@ class Format(NamedTuple):
     pattern: str  # the secret; bytes regex source
     entropy: float = 3.0
     show: int = 4  # characters a report may show: the fixed prefix
+    runs: bool = True  # reject runs like `aaaaaa` (not where the format holds them)
 
 
 B62 = "A-Za-z0-9"
@@ -78,7 +78,8 @@ FORMATS: tuple[Format, ...] = (
     Format("flutterwave-key", "Flutterwave secret or encryption key", ("flwseck", "flwseck_test"),
            r"FLWSECK(?:_TEST)?-[a-h0-9]{32}-X|FLWSECK(?:_TEST)?[a-h0-9]{12}", 3.0, 8),
     Format("flyio-token", "Fly.io access token", ("flyv1 fm", "fo1_"),
-           r"FlyV1 fm[12][ar]?_[A-Za-z0-9+/=,_-]{100,}|fo1_[A-Za-z0-9_-]{43}", 4.0, 9),
+           r"FlyV1 fm[12][ar]?_[A-Za-z0-9+/=,_-]{100,}|fo1_[A-Za-z0-9_-]{43}", 4.0, 9,
+           runs=False),  # msgpack inside: zero bytes are `AAAA` runs
     Format("frameio-token", "Frame.io API token", ("fio-u-",),
            r"fio-u-[A-Za-z0-9_=-]{64}", 3.5, 6),
     Format("gitlab-session-cookie", "GitLab session cookie", ("_gitlab_session=",),
@@ -87,11 +88,14 @@ FORMATS: tuple[Format, ...] = (
            rf"GOCSPX-[{URLSAFE}]{{28}}", 3.5, 7),
     Format("google-oauth-token", "Google OAuth access or refresh token", ("ya29.", "1//0"),
            rf"ya29\.[{URLSAFE}]{{30,}}|1//0[{URLSAFE}]{{40,}}", 4.0, 4),
+    Format("grafana-api-key", "Grafana API key (base64 JSON with a `k` member)", ("eyjrijoi",),
+           r"eyJrIjoi[A-Za-z0-9]{70,400}={0,2}", 3.5, 8),
     Format("groq-key", "Groq API key", ("gsk_",), rf"gsk_[{B62}]{{52}}", 3.5, 4),
     Format("harness-token", "Harness personal or service account token", ("pat.", "sat."),
            r"(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[0-9a-f]{24}\.[A-Za-z0-9]{20}", 3.5, 4),
     Format("heroku-key", "Heroku API key", ("hrku-",),
-           rf"HRKU-[{URLSAFE}]{{60}}|HRKU-AA[{URLSAFE}]{{58}}", 3.5, 5),
+           rf"HRKU-[{URLSAFE}]{{60}}|HRKU-AA[{URLSAFE}]{{58}}"
+           r"|HRKU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", 3.5, 5),
     Format("huggingface-org-token", "Hugging Face organization API token", ("api_org_",),
            r"api_org_[A-Za-z]{34}", 3.5, 8),
     Format("infracost-key", "Infracost API token", ("ico-",), rf"ico-[{B62}]{{32}}", 3.5, 4),
@@ -116,9 +120,18 @@ FORMATS: tuple[Format, ...] = (
     Format("new-relic-key", "New Relic API key", ("nrak-", "nrjs-", "nrii-", "nrbr-"),
            r"NRAK-[A-Z0-9]{27}|NRJS-[a-f0-9]{19}|NRBR-[a-f0-9]{19}|NRII-[A-Za-z0-9_-]{25,32}",
            3.0, 5),
+    # license keys end in a fixed `NRAL` (gitleaks' new-relic rules; CredSweeper's too)
+    Format("new-relic-license-key", "New Relic license (ingest) key", ("nral",),
+           r"[a-f0-9]{36}NRAL|eu01x[a-f0-9]{31}NRAL", 3.0, 0),
     Format("notion-token", "Notion integration token", ("ntn_",),
            rf"ntn_[{B62}]{{40,50}}", 3.5, 4),
     Format("nuget-key", "NuGet API key", ("oy2",), r"oy2[a-z0-9]{43}", 3.5, 3),
+    # NTLMSSP message type 3 (AUTHENTICATE), base64: it carries the user's NTLM response,
+    # which can be cracked or relayed; types 1 and 2 carry no credential (the prefix as
+    # CredSweeper's MIT-licensed config has it)
+    Format("ntlm-authenticate", "NTLM authenticate message (holds a password response)",
+           ("tlrmtvntuaadaaaa",), r"TlRMTVNTUAADAAAA[A-Za-z0-9+/]{28,8000}={0,2}", 3.0, 0,
+           runs=False),
     Format("octopus-deploy-key", "Octopus Deploy API key", ("api-",), r"API-[A-Z0-9]{26}", 3.0, 4),
     Format("openshift-token", "OpenShift user token", ("sha256~",),
            rf"sha256~[{URLSAFE}]{{43}}", 3.5, 7),
@@ -143,7 +156,7 @@ FORMATS: tuple[Format, ...] = (
     Format("sonarqube-token", "SonarQube token", ("squ_", "sqp_", "sqa_"),
            r"sq[upa]_[a-f0-9]{40}", 3.0, 4),
     Format("sourcegraph-token", "Sourcegraph access token", ("sgp_",),
-           r"sgp_(?:[a-f0-9]{16}|local)_[a-f0-9]{40}", 3.0, 4),
+           r"sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}", 3.0, 4),
     Format("stripe-webhook-secret", "Stripe webhook signing secret", ("whsec_",),
            rf"whsec_[{B62}]{{32,}}", 3.5, 6),
     Format("supabase-token", "Supabase personal access token", ("sbp_",),
@@ -151,6 +164,11 @@ FORMATS: tuple[Format, ...] = (
     Format("tavily-key", "Tavily API key", ("tvly-",), rf"tvly-(?:dev-)?[{B62}]{{32}}", 3.5, 5),
     Format("together-key", "Together AI API key", ("tgp_v1_",), rf"tgp_v1_[{URLSAFE}]{{43}}",
            3.5, 7),
+    # app-only bearer tokens: 21 `A`s, then two URL-encoded halves around a `%3D`
+    # (the shape CredSweeper's MIT-licensed config gives; gitleaks' is looser)
+    Format("twitter-bearer-token", "Twitter/X app-only bearer token", ("a" * 21,),
+           r"A{21}[A-Za-z0-9%]{40,42}%3D[A-Za-z0-9]{50}", 3.0, 0, runs=False),
+    Format("twilio-api-key", "Twilio API key", ("sk",), r"SK[0-9a-fA-F]{32}", 3.0, 2),
     Format("typeform-token", "Typeform personal access token", ("tfp_",),
            r"tfp_[A-Za-z0-9_.=-]{59}", 3.5, 4),
     Format("vercel-token", "Vercel access token", ("vcp_", "vck_", "vci_", "vca_", "vcr_"),
@@ -159,4 +177,108 @@ FORMATS: tuple[Format, ...] = (
     Format("yandex-key", "Yandex Cloud API key or IAM token", ("aqvn", "t1."),
            rf"AQVN[{URLSAFE}]{{35,38}}|t1\.[{URLSAFE}]+={{0,2}}\.[{URLSAFE}]{{86}}={{0,2}}",
            3.5, 4),
+)  # fmt: skip
+
+
+class Named(NamedTuple):
+    """A vendor secret without a prefix of its own, recognised by the vendor's name in
+    the variable it is assigned to and by its exact shape (gitleaks' "semi-generic"
+    rules): `HEROKU_API_KEY = "<uuid>"`, `sentry_token: <64 hex>`."""
+
+    id: str
+    description: str
+    names: tuple[str, ...]  # lower-case words in the variable's name; also the keywords
+    pattern: str  # the secret; bytes regex source, matched case-sensitively
+    entropy: float = 3.0
+    cased: bool = False  # the name only as `okta`, `Okta` or `OKTA` (not inside `rookTable`)
+    runs: bool = True  # reject runs like `aaaaaa` (not where the format has one)
+
+
+ALNUM = "a-zA-Z0-9"
+EXT = r"a-zA-Z0-9=_\-"  # gitleaks' "alphanumeric extended"
+HEXA = "a-fA-F0-9"
+UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+# The formats (names, alphabets, lengths) are those of gitleaks' rules of the same
+# vendor (cmd/generate/config/rules/<vendor>.go); client IDs and publishable keys,
+# which are not secrets, are left out.
+NAMED: tuple[Named, ...] = (
+    Named("adafruit-key", "Adafruit IO key", ("adafruit",), r"[a-zA-Z0-9_\-]{32}"),
+    Named("airtable-key", "Airtable API key", ("airtable",), rf"[{ALNUM}]{{17}}"),
+    Named("algolia-key", "Algolia API key", ("algolia",), rf"[{ALNUM}]{{32}}"),
+    Named("alibaba-secret", "Alibaba Cloud AccessKey secret", ("alibaba",), rf"[{ALNUM}]{{30}}"),
+    Named("asana-secret", "Asana client secret", ("asana",), rf"[{ALNUM}]{{32}}"),
+    Named("atlassian-legacy-token", "Atlassian API token (24 characters)",
+          ("atlassian", "confluence", "jira"), rf"[{ALNUM}]{{20}}[{HEXA}]{{4}}", 3.5),
+    Named("beamer-token", "Beamer API token", ("beamer",), rf"b_[{EXT}]{{44}}"),
+    Named("bitbucket-secret", "Bitbucket client secret", ("bitbucket",), rf"[{EXT}]{{64}}"),
+    Named("bittrex-key", "Bittrex API key or secret", ("bittrex",), rf"[{ALNUM}]{{32}}"),
+    Named("codecov-token", "Codecov upload token", ("codecov",),
+          rf"{UUID}|[{ALNUM}]{{32}}"),
+    Named("cohere-key", "Cohere API key", ("cohere", "co_api_key"), rf"[{ALNUM}]{{40}}", 4.0),
+    Named("coinbase-token", "Coinbase access token", ("coinbase",), r"[a-zA-Z0-9_\-]{64}"),
+    Named("confluent-secret", "Confluent secret key", ("confluent",), rf"[{ALNUM}]{{64}}"),
+    Named("contentful-token", "Contentful delivery API token", ("contentful",),
+          rf"[{EXT}]{{43}}"),
+    Named("datadog-token", "Datadog access token", ("datadog",), rf"[{ALNUM}]{{40}}"),
+    Named("discord-secret", "Discord API key or client secret", ("discord",),
+          rf"[{HEXA}]{{64}}|[{EXT}]{{32}}"),
+    Named("droneci-token", "Drone CI access token", ("droneci",), rf"[{ALNUM}]{{32}}"),
+    Named("dropbox-secret", "Dropbox API token (long-lived or app secret)", ("dropbox",),
+          rf"[{ALNUM}]{{11}}AAAAAAAAAA[{EXT}]{{43}}|[{ALNUM}]{{15}}", runs=False),
+    Named("etsy-token", "Etsy access token", ("etsy",), rf"[{ALNUM}]{{24}}", cased=True),
+    Named("facebook-secret", "Facebook app secret or app access token", ("facebook",),
+          rf"[{HEXA}]{{32}}|\d{{15,16}}[|%][a-zA-Z0-9_\-]{{27,40}}"),
+    Named("fastly-token", "Fastly API token", ("fastly",), rf"[{EXT}]{{32}}"),
+    Named("finicity-secret", "Finicity client secret or API token", ("finicity",),
+          rf"[{HEXA}]{{32}}|[{ALNUM}]{{20}}"),
+    Named("finnhub-token", "Finnhub access token", ("finnhub",), rf"[{ALNUM}]{{20}}"),
+    Named("flickr-token", "Flickr access token", ("flickr",), rf"[{ALNUM}]{{32}}"),
+    Named("freshbooks-token", "FreshBooks access token", ("freshbooks",), rf"[{ALNUM}]{{64}}"),
+    Named("gitter-token", "Gitter access token", ("gitter",), r"[a-zA-Z0-9_\-]{40}"),
+    Named("gocardless-token", "GoCardless API token", ("gocardless",), rf"live_[{EXT}]{{40}}"),
+    Named("heroku-named-key", "Heroku API key (UUID form)", ("heroku",), UUID),
+    Named("hubspot-key", "HubSpot API key", ("hubspot",), UUID),
+    Named("intercom-token", "Intercom access token", ("intercom",), rf"[{EXT}]{{60}}"),
+    Named("kraken-token", "Kraken access token", ("kraken",), r"[a-zA-Z0-9/=_+\-]{80,90}"),
+    Named("kucoin-secret", "KuCoin secret key or access token", ("kucoin",),
+          rf"{UUID}|[{HEXA}]{{24}}"),
+    Named("launchdarkly-token", "LaunchDarkly access token", ("launchdarkly",),
+          rf"[{EXT}]{{40}}"),
+    Named("linkedin-secret", "LinkedIn client secret", ("linkedin", "linked_in", "linked-in"),
+          rf"[{ALNUM}]{{16}}"),
+    Named("lob-key", "Lob API key", ("lob",), rf"(?:live|test)_[{HEXA}]{{35}}"),
+    Named("looker-secret", "Looker client secret", ("looker",), rf"[{ALNUM}]{{24}}"),
+    Named("mailgun-signing-key", "Mailgun webhook signing key", ("mailgun",),
+          r"[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}"),
+    Named("mattermost-token", "Mattermost access token", ("mattermost",), rf"[{ALNUM}]{{26}}"),
+    Named("meraki-key", "Cisco Meraki API key", ("meraki",), r"[0-9a-f]{40}", cased=True),
+    Named("messagebird-token", "MessageBird API token", ("messagebird", "message_bird",
+          "message-bird"), rf"[{ALNUM}]{{25}}"),
+    Named("netlify-named-token", "Netlify access token", ("netlify",), rf"[{EXT}]{{40,46}}"),
+    Named("nytimes-token", "New York Times access token", ("nytimes", "newyorktimes"),
+          rf"[{EXT}]{{32}}"),
+    Named("okta-token", "Okta access token", ("okta",), r"00[a-zA-Z0-9_=\-]{40}", 4.0, cased=True),
+    Named("plaid-secret", "Plaid secret key or access token", ("plaid",),
+          rf"access-(?:sandbox|development|production)-{UUID}|[{ALNUM}]{{30}}", 3.5),
+    Named("rapidapi-key", "RapidAPI access token", ("rapidapi",), r"[a-zA-Z0-9_\-]{50}"),
+    Named("sendbird-token", "Sendbird access token", ("sendbird",), rf"[{HEXA}]{{40}}"),
+    Named("sentry-named-token", "Sentry access token", ("sentry",), rf"[{HEXA}]{{64}}"),
+    Named("sidekiq-secret", "Sidekiq Pro/Enterprise gem server credentials",
+          ("bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"),
+          rf"[{HEXA}]{{8}}:[{HEXA}]{{8}}", 2.5),
+    Named("snyk-token", "Snyk API token", ("snyk",), UUID),
+    Named("sonar-named-token", "SonarQube token", ("sonar",),
+          rf"(?:squ_|sqp_|sqa_)?[{EXT}]{{40}}"),
+    Named("sourcegraph-named-token", "Sourcegraph access token", ("sourcegraph",),
+          rf"[{HEXA}]{{40}}"),
+    Named("squarespace-token", "Squarespace access token", ("squarespace",), UUID),
+    Named("sumologic-key", "Sumo Logic access key", ("sumo",), rf"[{ALNUM}]{{64}}", cased=True),
+    Named("travisci-token", "Travis CI access token", ("travis",), rf"[{ALNUM}]{{22}}"),
+    Named("trello-token", "Trello access token", ("trello",), rf"[{ALNUM}]{{32}}"),
+    Named("twitch-token", "Twitch API token", ("twitch",), rf"[{ALNUM}]{{30}}"),
+    Named("twitter-secret", "Twitter/X API secret, access token or bearer token", ("twitter",),
+          rf"\d{{15,25}}-[{ALNUM}]{{20,40}}|A{{22}}[a-zA-Z0-9%]{{80,100}}|[{ALNUM}]{{50}}"
+          rf"|[{ALNUM}]{{45}}|[{ALNUM}]{{25}}"),
+    Named("zendesk-secret", "Zendesk secret key", ("zendesk",), rf"[{ALNUM}]{{40}}"),
 )  # fmt: skip

@@ -3,7 +3,8 @@
 sops' top-level keys that sealer does not act on (`destination_rules`,
 `stores`) warn; a near miss of a known key is an error (a typo such as
 `creation_rule` would otherwise leave every file without a rule, silently);
-other top-level keys are where YAML anchors live, and are left alone.
+any other top-level key warns, unless it is a home for YAML anchors (its
+block defines one, or its name starts with `x-`).
 updatekeys that changes the threshold gives the file a new data key: the old
 shares, still in git history, would otherwise keep opening it.
 """
@@ -39,6 +40,26 @@ def test_a_sops_only_key_warns_and_a_typo_is_an_error(in_tmp: Path, age_key: Age
         f"sealer: error: {rules}: unknown key 'creation_rule' in the rules file "
         "(did you mean creation_rules?)"
     )
+
+
+def test_an_unknown_top_level_key_warns_unless_it_holds_anchors(
+    in_tmp: Path, age_key: AgeKey
+) -> None:
+    """Regression: `foo:` beside creation_rules was accepted without a word."""
+    (in_tmp / "app.yaml").write_text(FILE)
+    rules = in_tmp / ".sealer.yaml"
+    rules.write_text(
+        f"keys:\n  - &me {age_key.recipient}\nx-team: {{age: {age_key.recipient}}}\n"
+        "foo: 1\ncreation_rules:\n  - age: *me\n"
+    )
+    result = sealer("encrypt", "app.yaml")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"sealer: warning: {rules.resolve()}: unknown key 'foo' in the rules file is ignored "
+        "(only creation_rules choose who files are sealed for)"
+    ]
+    rules.write_text(f"keys:\n  - &me {age_key.recipient}\ncreation_rules:\n  - age: *me\n")
+    assert sealer("encrypt", "app.yaml").stderr == ""
 
 
 def groups_rule(keys: list[AgeKey], threshold: int) -> str:

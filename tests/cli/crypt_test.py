@@ -289,3 +289,41 @@ def test_ignore_mac_opens_every_value_that_still_authenticates(
     )
     assert to_file.returncode == 51
     assert (in_tmp / "rescued.yaml").read_text() == expected
+
+
+def _metadata(sealed: str) -> dict[str, str]:
+    """The `sops:` fields that say how a file was sealed (not for whom)."""
+    fields = ("encrypted_regex", "unencrypted_suffix", "mac_only_encrypted")
+    lines = sealed.split("\nsops:\n", 1)[1].splitlines()
+    return dict(
+        (k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines)
+        if k.strip() in fields
+    )  # fmt: skip
+
+
+def test_recipients_from_the_command_line_keep_the_rules_selection_as_sops_does(
+    in_tmp: Path, age_key: AgeKey, tmp_path: Path
+) -> None:
+    """Regression: `encrypt --age` and SOPS_AGE_RECIPIENTS sealed every value and dropped
+    the matching rule's encrypted_regex and mac_only_encrypted."""
+    rule_key = make_age_key(tmp_path / "rule", "rule")
+    (in_tmp / ".sops.yaml").write_text(
+        "creation_rules:\n  - path_regex: \\.yaml$\n    encrypted_regex: ^pass\n"
+        f"    mac_only_encrypted: true\n    age: {rule_key.recipient}\n"
+    )
+    (in_tmp / "s.yaml").write_text("password: hunter2\nuser: admin\n")
+    by_sops = sops("encrypt", "--age", age_key.recipient, "s.yaml", check=True).stdout
+    fast = sealer("encrypt", "--age", age_key.recipient, "s.yaml", check=True).stdout
+    full = sealer("encrypt", "--age", age_key.recipient, "--input-type", "yaml", "s.yaml",
+                  check=True).stdout  # fmt: skip
+    env = {"SOPS_AGE_RECIPIENTS": age_key.recipient}
+    from_env = sealer("encrypt", "s.yaml", env=env, check=True).stdout
+    want = {"encrypted_regex": "^pass", "mac_only_encrypted": "true"}
+    assert _metadata(by_sops) == want
+    for sealed in (fast, full, from_env):
+        assert _metadata(sealed) == want
+        assert "user: admin\n" in sealed and "hunter2" not in sealed
+        assert age_key.recipient in sealed and rule_key.recipient not in sealed
+    (in_tmp / "s.enc.yaml").write_text(fast)
+    opened = sops("-d", "s.enc.yaml", env={"SOPS_AGE_KEY_FILE": str(age_key.file)}, check=True)
+    assert opened.stdout == "password: hunter2\nuser: admin\n"

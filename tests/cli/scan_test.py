@@ -338,3 +338,24 @@ def test_since_names_the_right_commit_when_git_log_shows_signatures(tmp_path: Pa
     doc = json.loads(sealer("scan", "--json", "--all-history", cwd=r).stdout)
     assert [(x["path"], x["commit"]) for x in doc["findings"]] == [("c.py", third)]
     assert second != third
+
+
+def test_an_entry_made_under_the_generic_rule_holds_when_a_vendor_rule_takes_over(
+    tmp_path: Path,
+) -> None:
+    from sealer.scan.engine import fingerprint
+
+    r = repo(tmp_path / "r")
+    key = Fakes(10).uuid()
+    (r / "deploy.env").write_text(f"HEROKU_API_KEY={key}\n")
+    # what an older sealer wrote when only the generic rule found this secret
+    (r / ".sealer").mkdir()
+    entry = fingerprint("generic-secret", key.encode())
+    (r / ".sealer" / "scan-ignore").write_text(f"{entry}  # generic-secret in deploy.env\n")
+    result = sealer("scan", "--json", cwd=r)
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["ignored"] == 1
+    # an entry for another secret does not accept it
+    other = fingerprint("generic-secret", Fakes(11).uuid().encode())
+    (r / ".sealer" / "scan-ignore").write_text(f"{other}  # generic-secret elsewhere\n")
+    assert findings(sealer("scan", "--json", cwd=r)) == [("deploy.env", 1, "heroku-named-key")]

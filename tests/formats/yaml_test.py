@@ -14,6 +14,7 @@ from sealer.datakey import Keyring
 from sealer.errors import FormatError
 from sealer.formats.yamlscalar import resolve_plain
 from sealer.recipients.age import AgeRecipient
+from sealer.tree import to_python
 from sealer.values import GoTime, Raw, WideInt, to_bytes
 from tests.helpers import AgeKey, sealer, sops
 
@@ -283,6 +284,17 @@ def test_binary_values_are_bytes_as_sops_reads_them(
         YAML.parse("b: !!binary not*base64\n")
 
 
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_binary_bytes_in_a_block_open_on_one_line_that_keeps_the_line_break(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, nl: str
+) -> None:
+    # the block's line break was part of its span: once it ran the next key onto the line
+    text = f"gif: !!binary |{nl}  /+4A{nl}  AA=={nl}next: 1{nl}"
+    _, back = _round_trip(text, age_key, monkeypatch)
+    assert back == f"gif: !!binary /+4AAA=={nl}next: 1{nl}"
+    assert to_python(YAML.parse(back).docs[0]) == {"gif": Raw(b"\xff\xee\x00\x00"), "next": 1}
+
+
 def test_a_non_utf8_value_sops_sealed_opens(tmp_path: Path, age_key: AgeKey) -> None:
     path = tmp_path / "b.yaml"
     path.write_text("raw: !!binary /w==\n")
@@ -500,3 +512,137 @@ def test_a_comment_glued_to_a_value_is_refused_not_left_in_clear(text: str) -> N
     assert str(caught.value) == (
         f"line {line}: a comment is not separated from what comes before it by a blank"
     )
+
+
+# Runs of comment lines below some data, as go-yaml's scanner splits them into feet of
+# what came before and a head of what follows, and the path sops seals each one with
+# (found with the sops binary: it warns about a comment sealed under another path).
+COMMENT_RUNS = [
+    # a line left of the innermost indentation ends a foot of the data above
+    ("a:\n  b:\n    x: 1\n  # c1\nd: 2\n", [("c1", "a:b")]),
+    # so does the line after the run, blank lines before it or not
+    ("a:\n  b:\n    x: 1\n\n  # c1\n\nd: 2\n", [("c1", "a:b")]),
+    # the last piece heads the next key, whatever its column
+    ("m:\n  x: 1\n  # c1\n\n   # c2\n  y: 2\n", [("c1", "m"), ("c2", "m")]),
+    # a later foot goes to the block that ends at its column
+    (
+        "a:\n  b:\n    x: 1\n\n    # c1\n\n  # c2\n\n# c3\nd: 2\n",
+        [("c1", "a:b"), ("c2", "a"), ("c3", "")],
+    ),
+    # after a flow collection: its key's mapping
+    ("r:\n  e: []\n\n  # y\n\ns: 1\n", [("y", "r")]),
+    ("a:\n  b: [1, 2]\n # c1\n   # c2\n\n", [("c1", ""), ("c2", "")]),
+    # at column 0 right below deeper data, up to a blank line: the data's
+    (
+        "l:\n  s:\n    f:\n      d: 1\n# c1\n#   c2\n\n  # h\n  t: {}\n",
+        [("c1", "l"), ("c2", "l"), ("h", "l")],
+    ),
+    (
+        "d:\n  v:\n    m: {}\n    # u\n\n    # w:\n      # m: 1\n\ne: 1\n",
+        [("u", "d:v"), ("w:", ""), ("m: 1", "")],
+    ),
+    # a list's end takes no foot: the mapping around it does
+    ("k:\n  l:\n    - i\n  # c1\n\n    # c2\n  # c3\n", [("c1", "k"), ("c2", "k"), ("c3", "")]),
+    # after `key:`: the collection that follows is its value, else the key's mapping
+    ("a:\n  b:\n # c1\n# c2\n    x: 1\n", [("c1", "a:b"), ("c2", "a:b")]),
+    ("a:\n  b:\n  # c1\n\n# c2\nd: 1\n", [("c1", "a"), ("c2", "")]),
+    # after the last data: sealing appends `sops:` at column 0, which ends the run
+    ("a:\n  b: 1\n # c\n\n", [("c", "")]),
+]
+
+
+def _comment_paths(node: object, path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    from sealer.tree import CommentNode, Mapping, Sequence
+
+    out: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items:
+            if isinstance(key, CommentNode):
+                out.append((key.text.strip(" "), ":".join(path)))
+            else:
+                out += _comment_paths(value, (*path, key))
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            if isinstance(item, CommentNode):
+                out.append((item.text.strip(" "), ":".join(path)))
+            else:
+                out += _comment_paths(item, path)
+    return out
+
+
+@pytest.mark.parametrize(("text", "filed"), COMMENT_RUNS)
+@pytest.mark.parametrize("reader", ["line reader", "libyaml"])
+def test_a_comment_run_is_filed_in_pieces_as_go_yaml_files_it(
+    text: str, filed: list[tuple[str, str]], reader: str
+) -> None:
+    from sealer.formats import yaml as yaml_format
+    from sealer.formats import yamlfast
+
+    parsed = yamlfast.parse(text) if reader == "line reader" else None
+    if parsed is None:
+        parsed = yaml_format._Parser(text).run()
+    assert _comment_paths(parsed.docs[0]) == filed
+
+
+@pytest.mark.parametrize(("text", "filed"), COMMENT_RUNS)
+def test_sops_opens_every_comment_of_a_run_that_sealer_sealed(
+    tmp_path: Path,
+    age_key: AgeKey,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    filed: list[tuple[str, str]],
+) -> None:
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert back == text
+    shown = [line.strip() for line in _sops_opens(tmp_path, sealed, age_key).splitlines()]
+    comments = [line.strip() for line in text.splitlines() if "#" in line]
+    assert len(comments) == len(filed)
+    for comment in comments:  # the exact text, as sops shows it
+        assert comment in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "old_path"),
+    [
+        ("a:\n  b:\n    x: 1\n  # c1\nd: 2\n", ("a",)),  # go-yaml: a:b
+        ("a:\n  b: 1\n # c\n\n", ("a",)),  # go-yaml: the top level
+    ],
+)
+def test_a_comment_an_earlier_release_filed_under_another_path_still_opens(
+    age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str, old_path: tuple[str, ...]
+) -> None:
+    from sealer import enc
+    from sealer.envelope import aad_of
+
+    sealed = _seal(text, age_key)
+    monkeypatch.setenv("SEALER_AGE_KEY", age_key.secret)
+    _, meta = document.read_metadata(YAML, sealed)
+    key = Keyring().unwrap(meta)
+    comment = re.findall(r"#(.*)", text)[0]
+    # the comment sealed as that release sealed it: the same text under its path
+    old = enc.Cipher(key).seal("comment", comment.encode(), aad_of(old_path))
+    sealed = re.sub(r"#ENC\[[^\]]*type:comment\]", lambda _: "#" + old, sealed, count=1)
+    assert document.open_text(YAML, sealed, Keyring()).plaintext == text
+
+
+@pytest.mark.parametrize(
+    ("text", "opened"),
+    [
+        ("--- null\n", "--- \n\n"),
+        ("null\n", "\n"),
+        ("--- ~ # c\n", "--- \n # c\n"),
+        ("--- null\n---\na: 1\n", "--- \n\n---\na: 1\n"),
+    ],
+)
+def test_a_document_written_as_a_null_is_sealed_as_an_empty_one(
+    tmp_path: Path, age_key: AgeKey, monkeypatch: pytest.MonkeyPatch, text: str, opened: str
+) -> None:
+    # the metadata went after the null (`--- null\nsops:`), which no tool parses: exit 3
+    sealed, back = _round_trip(text, age_key, monkeypatch)
+    assert "null" not in sealed and "~" not in sealed and "# c" not in sealed
+    assert back == opened  # the same data: a null document is an empty one
+    assert [to_python(d) for d in YAML.parse(back).docs] == [
+        to_python(d) for d in YAML.parse(text).docs
+    ]
+    shown = _sops_opens(tmp_path, sealed, age_key)
+    assert shown.startswith("# c\n{}\n" if "#" in text else "{}\n")

@@ -136,3 +136,10 @@ def test_fingerprints_are_the_same_as_in_every_earlier_ignore_file() -> None:
     turn every team's accepted findings back into failures."""
     fp = engine.fingerprint("generic-secret", b"not-a-secret-0000")
     assert fp == "generic-secret:2cea9826b4652049b05143f4c287abec"
+
+
+def test_keywords_overlapping_an_earlier_keyword_are_still_found() -> None:
+    """`syspassword` holds `spa` (a NATS seed's keyword) overlapping `password`:
+    the one-pass keyword search must not skip the second."""
+    hits = engine.scan(b"sysPassword=Kq7tangerine\n")  # sealer:allow
+    assert [h.secret for h in hits] == [b"Kq7tangerine"]

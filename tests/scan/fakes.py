@@ -342,4 +342,6 @@ TOKENS: dict[str, Callable[[Fakes], str]] = {
         for f in vendors.FORMATS
         if f.id not in ("gitlab-session-cookie",)
     },
+    # the lower-case form Sourcegraph issues (the rule also takes upper-case hex)
+    "sourcegraph-token": lambda fakes: sample(r"sgp_(?:[a-f0-9]{16}|local)_[a-f0-9]{40}", fakes.r),
 }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import zlib
 
 import pytest
 
-from sealer.scan import engine
+from sealer.scan import engine, vendors
 from sealer.scan.rules import BY_ID, RULES
-from tests.scan.fakes import B62, TOKENS, Fakes
+from tests.scan.fakes import B62, TOKENS, URLSAFE, Fakes, sample
 
 SEEDS = range(5)
 
@@ -22,7 +23,8 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
         "private-key", "aws-secret-access-key", "uri-credentials", "basic-auth",
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
         "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
-        "curl-user-password",
+        "curl-user-password", "authorization-header", "npm-auth-token",
+        *(n.id for n in vendors.NAMED),
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
     assert len(RULES) == len(BY_ID)
@@ -60,7 +62,10 @@ def test_rule_ignores_its_format_inside_a_longer_base64_run(rule: str) -> None:
         "-----BEGIN RSA " + "PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PUBLIC KEY-----\n" + "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" * 3 + "\n-----END",
         "DATABASE_URL=postgres://user:password@localhost/app",
-        "DATABASE_URL=postgres://postgres:postgres@localhost/app",
+        "DATABASE_URL=postgres://app:db_password@localhost/app",
+        "DATABASE_URL=postgres://app:your-password@localhost/app",
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/test",  # loopback default
+        "amqp://guest:guest@127.0.0.1:5672/",
         "redis://:${REDIS_PASSWORD}@redis:6379",
         "Authorization: Bearer <token>",
         "Authorization: Bearer $ACCESS_TOKEN",
@@ -131,7 +136,7 @@ def test_generic_assignment_forms(line: str, found: bool) -> None:
         "/run/secrets/db", "./secrets/db.txt", "https://vault.internal/v1/db", "********",
         "123e4567-e89b-42d3-a456-426614174000", "$2b$12$" + "a" * 53, "sha256:" + "ab" * 32,
         "inf-vsqt-01-secret-id", "tokenizationIdentifier", "s3cr3t-Pa55",
-        "p@ssw0rd2024", "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
+        "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]", "!vault", "*anchor",
         "None", "true", "12345678901234", "DB_PASSWORD", "string", "String!", "0x02",
         "required|min:8", "IAmSensitive",
     ],
@@ -155,6 +160,19 @@ def test_word_shaped_values_are_not_tokens(value: str) -> None:
         "    password: mysql",  # sealer:allow
         'String dbPassword = "zhuam";',  # sealer:allow
         "DB_PASS=alpha-7f3a-kilo",  # sealer:allow
+        'password = "p@ssw0rd2024"',  # sealer:allow
+        "SMTP_PASSWORD=tangerine",  # sealer:allow
+        "    password: hello",  # sealer:allow
+        "  - POSTGRES_PASSWORD=orchard",  # sealer:allow
+        '  - "WLS_PW=kumquat1"',  # sealer:allow
+        "  -e DB_PASSWORD=Kq7tangerine \\",  # sealer:allow
+        '    assert cfg.sudo.password == "zebrafish"',  # sealer:allow
+        'NSString *password = @"quokka42";',  # sealer:allow
+        'conn = "Server=db;User=sa;Password=Wombat7!;"',  # sealer:allow
+        'db_password = "correcthorsepassword"',  # sealer:allow
+        "    DB_SCHEMA_PASSWORD=Mango1",  # sealer:allow
+        "keyStorePassword: 'plum2'",  # sealer:allow
+        "password: 'p@$$w0rd'",  # sealer:allow
     ],
 )
 def test_a_literal_password_is_found_whatever_its_strength(line: str) -> None:
@@ -321,9 +339,331 @@ def test_a_quoted_value_ending_in_an_escaped_newline_is_still_read() -> None:
 
 @pytest.mark.parametrize(
     ("line", "found"),
-    [("    password: render", False), ("    password: admin", True), ("DB_PASS=build", False)],
+    [
+        ("    password: render", True),  # a YAML setting of its own: the word is the value
+        ("DB_PASS=build", True),  # an .env line: likewise
+        ("    password: admin", True),
+        ("  password = line", False),  # `=` with blanks around it: a variable in code
+        ("    password: render,", False),  # an object member in code: a variable
+        ("call(password=render)", False),
+        ("x = 1; password=render", False),  # not on a line of its own
+        ("  password: vault_db_password", False),  # a snake_case name: a reference by name
+    ],
 )
-def test_an_unquoted_bare_word_is_a_password_only_if_a_well_known_default(
+def test_an_unquoted_bare_word_is_a_password_in_a_setting_of_its_own(
     line: str, found: bool
 ) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'password = "my-db-password"',  # words joined: the name of a setting
+        'password = "harbor_db_password"',
+        "password = 'yourRedisPassword'",  # addressed to the reader
+        "password = 'newPassword'",  # camelCase with the secret word: a field's name
+        'passphrase = "passphrase2"',  # the name, numbered
+        "admin.password=vault:secret/data/admin_password#value",  # where it is kept
+        "if ($auth['password'] === 'bearer') {",  # a mode compared, not a password
+        'if password == "zebrafish":',
+        'password: "wrong"',  # what a test checks, not a password
+    ],
+)
+def test_values_that_name_or_describe_a_password_are_not_findings(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "DATABASE_URL=postgres://postgres:postgres@db:5432/app",  # sealer:allow
+        'amqp_url = "amqp://guest:guest@broker:5672/"',  # sealer:allow
+        "REDIS_URL=redis://:mysecretpassword@cache:6379/0",  # sealer:allow
+    ],
+)
+def test_default_credentials_in_a_url_are_findings(line: str) -> None:
+    """A default that works is a leak like any other; one run of characters that
+    says "password" is still a password someone chose."""
+    assert rule_ids(line) == ["uri-credentials"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Server login pw:Tq7vX2zR",  # sealer:allow
+        "Username:deploy Password:Lm4#pQ9w",  # sealer:allow
+        "ssh ops@10.0.0.9 (pwd:Zr8!kW3e)",  # sealer:allow
+        "user:ops,password:Hy6@Nc2v",  # sealer:allow
+    ],
+)
+def test_document_style_pairs_are_found(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "arn:aws:iam::123456789012:password:Tq7vX2zR",  # a chain of colons: a path
+        "ObjC call withPassword:password error:&err",  # a variable
+        "def f(password:str) -> None: ...",  # a type
+        "ID/PW:admin/Tq7vX2zR",  # the ID, then the password: not read as one value
+        "password:placeholder_value",
+    ],
+)
+def test_colon_pairs_that_are_not_passwords_are_quiet(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def test_a_constant_naming_the_setting_makes_the_next_argument_its_value() -> None:
+    line = 'curl_easy_setopt(curl, CURLOPT_PASSWORD, "Kv8tRw2mQz");'  # sealer:allow
+    assert rule_ids(line) == ["generic-secret"]
+    assert rule_ids('log(password, "Kv8tRw2mQz")') == []  # a variable, then another argument
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("'x-csrf-token': 'qe7brixbiub3'", True),  # sealer:allow
+        ('opts.ClientSecret = "v2.9f611f1069f60q"', True),  # sealer:allow
+        ("token: 'unicorn'", False),  # a word: a test's label as often as a token
+        ("api_key: { from_secret: 'docker_username' }", False),  # the name of a stored secret
+        ('ETCD_INITIAL_CLUSTER_TOKEN="etcd-cluster-01"', False),  # words and a number
+        ('replace(file: f, token: "%DB.USER%", value: user)', False),  # a substitution
+        ('Token:              "#d8dee9",', False),  # a colour in a style table
+    ],
+)
+def test_a_literal_secret_or_token_is_found_unless_a_word_or_a_name(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('String keyValue = "qZzmzoURXI3Vk0vdsPkcFw==";', True),  # sealer:allow
+        ('aesKey = "e/QCMnCbFqab+v/cCIv3gA=="', True),  # sealer:allow
+        ('MACKey:      "WmtzanB3ZW9peFhtdm42NzUzNG0=",', True),  # sealer:allow
+        ("kubeadm_certificate_key: 3998c58db6497dd17d909394e62d515368c06ec6", True),  # sealer:allow
+        ('"key": "f305778e838a5aba424b941a4452dab4"', False),  # hex: a digest or an id
+        ('cache_key = "q4t7wRzC9FJaNdRgUjXn2r5u8xA1D3kL"', False),  # a cache's key
+        ("keyboard = 'e/QCMnCbFqab+v/cCIv3gA=='", False),
+        ('key = "sort-order"', False),
+    ],
+)
+def test_a_key_is_found_when_its_value_is_key_material(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("s3cret", False),  # the word "secret", spelled in digits
+        ("t0k3n2", False),
+        ("topsecret", False),
+        ("hunter2", False),  # the Internet's joke password: a stand-in
+        ("Passw0rd", True),  # sealer:allow - spelled as a password, the one people set most
+        ("password1", True),  # sealer:allow
+        ("mypassword", True),  # sealer:allow
+    ],
+)
+def test_spelled_stand_ins_are_quiet_but_common_passwords_are_found(
+    value: str, found: bool
+) -> None:
+    assert (rule_ids(f'db_password = "{value}"') == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "token:Qw7hq5Xyb1Gga9Q2",  # sealer:allow - a note: name, colon, value
+        "api_token = 'b92bd80d-375d-4d85-8ba5-0c923e482262'",  # sealer:allow - a UUID token
+        "  access_token: b92bd80d-375d-4d85-8ba5-0c923e482262",  # sealer:allow - in YAML
+        '    aesKeyBytes := hex.DecodeString("d11c6cbbd9efe7fed5bc0db220b09665")',  # sealer:allow
+        'byte[] keyBytes = base64Decode("qZzmzoURXI3Vk0vdsPkcFw==");',  # sealer:allow
+        "property_set(:auth0, :secret, 'QpbeSdCoaKSmQGSeokz5qcUATClRW5u08Q')",  # sealer:allow
+    ],
+)
+def test_secrets_in_notes_uuids_decoding_calls_and_ruby_symbols(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "token:unicorn",  # a word
+        "request_id = 'b92bd80d-375d-4d85-8ba5-0c923e482262'",  # an id, not a token
+        '"ClientRequestToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',  # an idempotency token
+        '"ClientToken": "b92bd80d-375d-4d85-8ba5-0c923e482262",',
+        "secret:00000000-0000-0000-0000-000000000000",
+        '    token = "c4dfd703-ef0d-419d-a691-b961d21b62d9"',  # a bare token: often a record's id
+        'oauth_consumer_key="Travis%20Deploy"',  # words, URL-encoded
+        "set(:twitter, :callback_url, 'http://example.org/cb')",
+        'api_token = "Kq7#{rand(100000)}Zq81Xv"',  # Ruby interpolation: built at run time
+    ],
+)
+def test_words_ids_and_zero_uuids_are_not_secrets(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('DB_PASSWORD = os.environ.get("DB_PASSWORD") or "Kq7vRt2x"', True),  # sealer:allow
+        ("const s = process.env.JWT_SECRET || 'Qv81ZtLw0pXe4n';", True),  # sealer:allow
+        ('PASSWORD = getenv("PASSWORD") ?? "welcome1"', True),  # sealer:allow
+        ('x = token || "Kq7vRt2xW9abc"', False),  # not an environment variable's fallback
+        ('if password or "Kq7vRt2x":', False),
+    ],
+)
+def test_an_environment_variables_fallback_is_its_value(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+def test_a_type_annotation_before_a_key_value_is_read() -> None:
+    line = 'keyValue: str = "qZzmzoURXI3Vk0vdsPkcFw=="'  # sealer:allow
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize("named", vendors.NAMED, ids=lambda n: n.id)
+def test_a_vendor_secret_is_found_by_the_vendor_name_in_its_variable(
+    named: vendors.Named,
+) -> None:
+    f = Fakes(7)
+    value = sample(named.pattern, f.r)
+    name = named.names[0].replace("-", "_")
+    assert rule_ids(f'{name.upper()}_API_KEY = "{value}"\n') == [named.id]
+    assert rule_ids(f"  {name}_secret: {value}\n") == [named.id]
+    # the name of an identifier (`…_ID`, `…Url`), or no vendor name at all: not this rule
+    assert named.id not in rule_ids(f'{name.upper()}_CLIENT_ID = "{value}"\n')
+    assert named.id not in rule_ids(f'{name}Url = "{value}"\n')
+    assert named.id not in rule_ids(f'other_setting = "{value}"\n')
+
+
+@pytest.mark.parametrize(
+    ("word", "rule", "value"),
+    [("okta", "okta-token", "00{s40}"), ("sumo", "sumologic-key", "{s64}"),
+     ("meraki", "meraki-key", "{h40}")],
+)  # fmt: skip
+def test_short_vendor_names_count_only_in_their_own_case(word: str, rule: str, value: str) -> None:
+    f = Fakes(2)
+    v = value.format(s40=f.s(40), s64=f.s(64), h40=f.hex(40))
+    assert rule_ids(f"{word.upper()}_TOKEN = {v}\n") == [rule]
+    assert rule_ids(f"{word.capitalize()}Token = {v}\n") == [rule]
+    # inside other words: `rookTable`, `sumOfValues`, `CameraKit`
+    hidden = {"okta": "rookTable", "sumo": "sumOfValues", "meraki": "CameraKit"}[word]
+    assert rule not in rule_ids(f"{hidden} = {v}\n")
+
+
+def test_atlassian_tokens_carry_a_crc32_checksum() -> None:
+    f = Fakes(4)
+    body = "ATCTT3" + f.s(180, URLSAFE)
+    good = f"{body}={zlib.crc32((body + '=').encode()):08X}"
+    assert rule_ids(f"token = {good}\n") == ["atlassian-token"]
+    assert rule_ids(f"token = {good.replace('=', '%3D')}\n") == ["atlassian-token"]
+    wrong = f"{body}={(zlib.crc32((body + '=').encode()) ^ 1):08X}"
+    assert "atlassian-token" not in rule_ids(f"token = {wrong}\n")
+
+
+@pytest.mark.parametrize("rule", ["huggingface-token", "github-token", "figma-token"])
+def test_a_token_after_a_slash_in_a_url_path_is_found(rule: str) -> None:
+    token = TOKENS[rule](Fakes(5))
+    assert rule_ids(f"https://files.internal.test/{token}/model.bin\n") == [rule]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("curl -H 'Authorization: Token {t}' https://api.internal.test", True),
+        ('headers = {{"X-Api-Key": "{t}"}}', True),
+        ("curl -H 'Authorization:  {u}' https://api.internal.test", True),
+        ("curl -H 'Authorization: Token $API_TOKEN' https://api.internal.test", False),
+        ("Authorization: Token <your-token>", False),
+    ],
+)
+def test_authorization_headers_of_other_schemes(line: str, found: bool) -> None:
+    f = Fakes(6)
+    text = line.format(t=f.hex(40), u=f.uuid()) + "\n"
+    assert (rule_ids(text) == ["authorization-header"]) is found
+
+
+def test_npmrc_auth_token_and_auth_pair() -> None:
+    f = Fakes(8)
+    assert rule_ids(f"//registry.npmjs.org/:_authToken={f.uuid()}\n") == ["npm-auth-token"]
+    assert rule_ids("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n") == []
+    pair = base64.b64encode(f"ci:{f.s(16)}".encode()).decode()
+    assert rule_ids(f"_auth={pair}\n") == ["basic-auth"]
+    assert rule_ids(f'  _auth: "{base64.b64encode(b"no-colon-here").decode()}",\n') == []
+
+
+def test_a_short_keyword_does_not_hide_one_that_starts_inside_it() -> None:
+    # `sk` (Twilio) matched first would hide `k_live_` (Stripe) if keywords could not overlap
+    token = TOKENS["stripe-key"](Fakes(0))
+    assert rule_ids(f'value = "{token}"\n') == ["stripe-key"]
+
+
+def test_new_relic_license_keys_end_in_nral() -> None:
+    f = Fakes(9)
+    assert rule_ids(f"license_key: {f.hex(36)}NRAL\n") == ["new-relic-license-key"]
+    assert rule_ids(f"license_key: eu01x{f.hex(31)}NRAL\n") == ["new-relic-license-key"]
+    assert "new-relic-license-key" not in rule_ids(f"checksum: {f.hex(40)}NRALX\n")
+
+
+def test_pkcs12_pem_output_base64_encoded_holds_a_private_key() -> None:
+    # what `openssl pkcs12 -nodes` prints: `Bag Attributes` headers, a certificate, the key
+    f = Fakes(23)
+    bags = "Bag Attributes\n    friendlyName: push\nsubject=/CN=push\n"
+    cert = "-----BEGIN CERTIFICATE-----\n" + f.b64(600) + "\n-----END CERTIFICATE-----\n"
+    with_key = base64.b64encode((bags + cert + bags + _pem(f) + "\n").encode()).decode()
+    assert rule_ids(f"const bundle = `{with_key}`\n") == ["private-key-encoded-pem"]
+    only_cert = base64.b64encode((bags + cert).encode()).decode()
+    assert rule_ids(f"const bundle = `{only_cert}`\n") == []
+
+
+def test_tokens_whose_format_holds_runs_of_one_character() -> None:
+    # Fly.io tokens are msgpack: zero bytes make `AAAAAAAA` in the base64
+    f = Fakes(24)
+    fly = "FlyV1 fm2_lJPE" + "C" + "A" * 10 + f.s(160, B62 + "+/")
+    assert rule_ids(f'FLY_API_TOKEN="{fly}"\n') == ["flyio-token"]
+    # …where elsewhere such a run marks a stand-in
+    assert rule_ids(f'FIGMA="figd_{"A" * 40}"\n') == []
+
+
+def test_sourcegraph_tokens_in_upper_and_lower_case_hex() -> None:
+    f = Fakes(25)
+    hexes = f.hex(40).upper()[:20] + f.hex(40)[20:]
+    assert rule_ids(f"sgp_{hexes}\n") == ["sourcegraph-token"]
+    assert rule_ids(f"sgp_local_{hexes}\n") == ["sourcegraph-token"]
+
+
+def test_legacy_slack_workspace_tokens() -> None:
+    f = Fakes(26)
+    token = f"xoxa-2-{f.digits(12)}-{f.digits(12)}-{f.hex(32)}"
+    assert rule_ids(f'slack = "{token}"\n') == ["slack-token"]
+
+
+def test_a_json_web_key_in_yaml_far_down_a_file_is_found() -> None:
+    # the member search is bounded to the object (or the span before `kty`), not the
+    # file from its start: `kty` inside a long base64 run used to rescan the whole file
+    k = Fakes(27).b64(32, urlsafe=True).rstrip("=")
+    head = 'other: {"a": 1}\n' + "QUJD" * 2000 + "\n"
+    assert rule_ids(f'{head}jwk:\n  kty: oct\n  k: "{k}"\n') == ["jwk-private-key"]
+
+
+def test_ntlm_authenticate_messages_but_not_negotiate_or_challenge() -> None:
+    f = Fakes(28)
+
+    def message(kind: int) -> str:
+        body = b"NTLMSSP\0" + bytes([kind, 0, 0, 0]) + b"\x18\x00\x18\x00" + f.raw(120)
+        return base64.b64encode(body).decode()
+
+    assert rule_ids(f"Authorization: NTLM {message(3)}\n") == ["ntlm-authenticate"]
+    assert rule_ids(f"Authorization: NTLM {message(1)}\n") == []
+    assert rule_ids(f"WWW-Authenticate: NTLM {message(2)}\n") == []
+
+
+def test_curl_oauth2_bearer_flag() -> None:
+    token = Fakes(29).b64(24)
+    assert rule_ids(f'curl --oauth2-bearer "{token}" https://api.internal.test\n') == [
+        "bearer-token"
+    ]
+    assert rule_ids('curl --oauth2-bearer "$TOKEN" https://api.internal.test\n') == []

@@ -33,6 +33,13 @@ PLAINS = {
         "# head\na: 1 # inline\nb:\n  # inside b\n  c: two\n"
         "list:\n  - x # item\n  # between\n  - y\n",
     ),
+    # comment runs below data, filed in pieces as go-yaml files them (FORMAT.md, "YAML")
+    "yaml-comment-runs": (
+        "yaml",
+        "# head\nsvc:\n  env:\n    x: 1\n\n  # env's foot: the line after the run is left of"
+        " env\n\n# heads next\nnext: 1\nweb:\n  hosts:\n    - a\n\n    # the item's foot\n\n"
+        "  # at web's column: web's foot\nlast:\n  k: v\n  # sops: follows: last's foot\n",
+    ),
     "yaml-styles": (
         "yaml",
         "plain: text\nsingle: 'it''s'\ndouble: \"tab\\there\"\nliteral: |\n  one\n  two\n"
