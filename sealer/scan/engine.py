@@ -143,9 +143,10 @@ def scan(data: bytes, extra: Sequence[Rule] = ()) -> list[Hit]:
         found = sorted(i for k in rule.keywords for i in _find_all(lower, k))
         if found or not rule.keywords:
             todo.append((rule, found))
+    lines = _Lines(data, lower)
     for rule, positions in todo:
         for c in rule.candidates(data, positions):
-            if not _in_sealed_value(data, c.start, c.end) and not _allowed(lower, c.start):
+            if not lines.in_sealed_value(c.start, c.end) and not lines.allowed(c.start):
                 hits.append(Hit(rule, c.start, c.end, c.secret))
     return _drop_overlaps(hits)
 
@@ -157,18 +158,46 @@ def _find_all(lower: bytes, keyword: bytes) -> Iterator[int]:
         i = lower.find(keyword, i + 1)
 
 
-def _in_sealed_value(data: bytes, start: int, end: int) -> bool:
-    line_start = data.rfind(b"\n", 0, start) + 1
-    enc = data.rfind(_ENC, line_start, start)
-    if enc < 0:
-        return data[start : start + len(_ENC)] == _ENC
-    close = data.find(b"]", enc)
-    return close < 0 or close >= end - 1
+class _Lines:
+    """Per-line facts the filters need, found once per file rather than per hit, so
+    many hits on one long line cost linear time: line starts, the `ENC[` openers
+    (with where each closes), and whether a line carries an allow marker."""
+
+    def __init__(self, data: bytes, lower: bytes) -> None:
+        self.data = data
+        self.lower = lower
+        self.newlines = [m.start() for m in re.finditer(rb"\n", data)]
+        self.encs = [m.start() for m in re.finditer(re.escape(_ENC), data)]
+        self._closes: dict[int, int] = {}
+        self._allowed: dict[int, bool] = {}
+
+    def line_start(self, i: int) -> int:
+        """Offset of the start of the line holding `i` (`data.rfind(b"\n", 0, i) + 1`)."""
+        k = bisect.bisect_left(self.newlines, i)
+        return self.newlines[k - 1] + 1 if k else 0
+
+    def in_sealed_value(self, start: int, end: int) -> bool:
+        """Whether `data[start:end]` lies inside one `ENC[…]` value on its line."""
+        k = bisect.bisect_right(self.encs, start - len(_ENC))
+        if k == 0 or self.encs[k - 1] < self.line_start(start):
+            return self.data[start : start + len(_ENC)] == _ENC
+        enc = self.encs[k - 1]
+        close = self._closes.get(enc)
+        if close is None:
+            close = self._closes[enc] = self.data.find(b"]", enc)
+        return close < 0 or close >= end - 1
+
+    def allowed(self, start: int) -> bool:
+        """Whether the hit's line, or the line before it, carries an allow marker."""
+        line_start = self.line_start(start)
+        known = self._allowed.get(line_start)
+        if known is None:
+            known = self._allowed[line_start] = _allowed(self.lower, line_start)
+        return known
 
 
-def _allowed(lower: bytes, start: int) -> bool:
-    line_start = lower.rfind(b"\n", 0, start) + 1
-    line_end = lower.find(b"\n", start)
+def _allowed(lower: bytes, line_start: int) -> bool:
+    line_end = lower.find(b"\n", line_start)
     if _marker_in_comment(_ALLOW, lower, line_start, line_end if line_end >= 0 else len(lower)):
         return True
     if line_start == 0:

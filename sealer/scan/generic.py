@@ -89,6 +89,10 @@ _DECODED = re.compile(
 _SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
 _FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
+# How far back from a name the checks look, so one long line costs linear time:
+# the line start (`_value_after`, `_setting_line`), and `assert`/`expect` before `==`.
+_LOOK_BACK = 200
+_ASSERTION_BACK = 120
 _HEX_NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+")
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # DB_PASSWORD: a variable's name
 # Words that make a "secret-sounding" name describe something else.
@@ -230,8 +234,8 @@ def _key_material(value: bytes) -> bool:
 def _describes(data: bytes, start: int) -> bool:
     """Documentation or a public badge, not a credential: `Example password: …`,
     `badge.svg?token=…` (codecov's graph tokens are public)."""
-    line_start = data.rfind(b"\n", max(0, start - 200), start) + 1
-    head = data[max(line_start, start - 200) : start].lower()
+    line_start = data.rfind(b"\n", max(0, start - _LOOK_BACK), start) + 1
+    head = data[max(line_start, start - _LOOK_BACK) : start].lower()
     return b"example" in head or head.endswith((b".svg?", b".png?"))
 
 
@@ -326,7 +330,7 @@ def _value_after(
         wrapped = _DECODED.match(data, vs)
         if wrapped is not None:  # `secret = hex.DecodeString("…")`: the literal, decoded
             quote, vs = wrapped["q"], wrapped.end()
-    line_start = data.rfind(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", max(0, start - _LOOK_BACK), start) + 1
     if kq and data[max(0, start - len(kq)) : start] != kq:
         return None  # the tail of a longer string: "AWS::ApiGateway::ApiKey", "my secret"
     if kq and data[max(0, start - len(kq) - 2) : start - len(kq)].strip() == b"?":
@@ -359,7 +363,9 @@ def _value_after(
         )
     ):
         return None  # `a || "…"` is a value only as an environment variable's fallback
-    if op in (b"==", b"===") and not _ASSERTION.search(data, line_start, start):
+    if op in (b"==", b"===") and not _ASSERTION.search(
+        data, max(line_start, start - _ASSERTION_BACK), start
+    ):
         return None  # `if pw == "bearer"` tests a mode; `assert pw == "…"` states the password
     if op == b"," and not (
         key_quoted
@@ -460,7 +466,10 @@ def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
     In code a bare word after `=` is a variable (`password = line`), so `=` counts
     only as .env and properties files write it, with nothing between name and value.
     """
-    line_start = data.rfind(b"\n", 0, key_start) + 1
+    window = max(0, key_start - _LOOK_BACK)
+    line_start = data.rfind(b"\n", window, key_start) + 1
+    if line_start == 0 and window > 0:
+        return False  # no line start within reach: not a setting on a line of its own
     if not _LINE_HEAD.match(data, line_start, key_start):
         return False
     if m["op"] == b"=":

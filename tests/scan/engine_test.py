@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from typing import Any
+
 import pytest
 
-from sealer.scan import engine
+from sealer.scan import engine, generic
 from tests.scan.fakes import Fakes
 
 
@@ -143,3 +147,60 @@ def test_keywords_overlapping_an_earlier_keyword_are_still_found() -> None:
     the one-pass keyword search must not skip the second."""
     hits = engine.scan(b"sysPassword=Kq7tangerine\n")  # sealer:allow
     assert [h.secret for h in hits] == [b"Kq7tangerine"]
+
+
+class _CountingBytes(bytes):
+    """File bytes that add up how many bytes each `find`/`rfind` window spans."""
+
+    spanned = 0
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        _CountingBytes.spanned += _span(len(self), start, end)
+        return super().find(sub, start, end)
+
+    def rfind(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        _CountingBytes.spanned += _span(len(self), start, end)
+        return super().rfind(sub, start, end)
+
+
+class _CountingPattern:
+    """A compiled pattern that adds up how many bytes its searches span."""
+
+    def __init__(self, pattern: re.Pattern[bytes]) -> None:
+        self.pattern = pattern
+
+    def search(self, data: bytes, start: int = 0, end: int = sys.maxsize) -> Any:
+        _CountingBytes.spanned += _span(len(data), start, end)
+        return self.pattern.search(data, start, end)
+
+
+def _span(size: int, start: int | None, end: int | None) -> int:
+    lo = 0 if start is None else max(0, start)
+    hi = size if end is None else min(size, end)
+    return max(0, hi - lo)
+
+
+def _bytes_examined(unit: bytes, repeats: int) -> tuple[int, int]:
+    _CountingBytes.spanned = 0
+    hits = engine.scan(_CountingBytes(unit * repeats))
+    return len(hits), _CountingBytes.spanned
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [b'password=="ab" ', b"pw:IhqSb1Gg ", b"token: ab ", b"key: Ab12/Cd34+Ef56/Gh78+Ij "],
+)
+def test_many_names_on_one_long_line_cost_work_linear_in_its_length(
+    unit: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committed one-line file must not stall the hook: the look-backs from each
+    name (line start, `assert` before `==`, allow markers) stay bounded, so twice
+    the line is about twice the work, not four times."""
+    monkeypatch.setattr(generic, "_ASSERTION", _CountingPattern(generic._ASSERTION))
+    monkeypatch.setattr(engine, "_ALLOW", _CountingPattern(engine._ALLOW))
+    monkeypatch.setattr(engine, "_ALLOW_NEXT", _CountingPattern(engine._ALLOW_NEXT))
+    hits, small = _bytes_examined(unit, 1000)
+    hits_twice, large = _bytes_examined(unit, 2000)
+    assert hits_twice == 2 * hits
+    assert large <= 2.2 * small
+    assert large <= 100 * len(unit) * 2000
