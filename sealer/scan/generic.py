@@ -221,6 +221,8 @@ def _key_material(value: bytes) -> bool:
     digits. Not hex: a `key` of hex digits is as often a digest or an id."""
     if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
         return False
+    if _names_a_path(value):
+        return False
     if any(c in value for c in b"+/=") and not value.isalnum():
         return True
     return (
@@ -229,6 +231,35 @@ def _key_material(value: bytes) -> bool:
         and any(97 <= c <= 122 for c in value)  # lower case
         and any(48 <= c <= 57 for c in value)  # digits
     )
+
+
+# `sha256/…=`: a certificate or public-key pin (HPKP, OkHttp), the hash of a public key
+_PIN = re.compile(rb"(?i:sha(?:1|256|384|512))/")
+_PATH_PARTS = re.compile(rb"[-_/]")
+
+
+def _names_a_path(value: bytes) -> bool:
+    """`projects/my-project/locations/global/keyRings/main/cryptoKeys/sops`,
+    `sessions/ActiveUsers/ByRegion`, `SomeLongCamelCaseValueThatIsNotAKey123`, a
+    `sha256/` pin: a resource path or a name, whose `/`, `-`, `_` parts are all words,
+    identifiers or camelCase (base64 key material mixes cases and digits within a part)."""
+    if _PIN.match(value):
+        return True
+    parts = [p for p in _PATH_PARTS.split(value) if p]
+    return bool(parts) and all(_name_part(p) for p in parts)
+
+
+def _name_part(part: bytes) -> bool:
+    """`global`, `v2`, `MAIN`, `keyRings`, `NotAKey123`: a word or identifier in one
+    case with digits after it, or camelCase words each with a vowel (or an acronym)."""
+    if (part.islower() or part.isupper() or part.istitle()) and _LETTERS_THEN_DIGITS.fullmatch(
+        part.lower()
+    ):
+        return True
+    words = _WORD_SPLIT.findall(part)
+    if b"".join(words) != part or any(w.isdigit() for w in words[:-1]):
+        return False  # digits between letters: `Ab12Cd`, random
+    return all(w.isdigit() or _VOWEL.search(w) or (w.isupper() and len(w) <= 4) for w in words)
 
 
 def _describes(data: bytes, start: int) -> bool:

@@ -455,6 +455,33 @@ def test_a_key_is_found_when_its_value_is_key_material(line: str, found: bool) -
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        'kms_key = "projects/my-project/locations/global/keyRings/main/cryptoKeys/sops"',
+        'redis_key = "sessions/ActiveUsers/ByRegion/EuropeWest"',
+        "- key: configs/Production/BackendServices/v2",
+        "keyValue: SomeLongCamelCaseValueThatIsNotAKey123",
+        "key: sha256/Vjs8r4z+80wjNcr1YKepWQboSIRi63WsWXhIMN+eWys=",  # a public-key pin
+        "pin_key: SHA1/q3Vk0vdsPkcFwE+QCMnCbFqab8=",
+    ],
+)
+def test_a_key_holding_a_resource_path_a_name_or_a_pin_is_not_reported(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "key: Ab12/Cd34+Ef56/Gh78+Ij",  # sealer:allow
+        'aes_key = "q9Zr/4Kx+T1mWv8sBn0yLdP3/Wq=="',  # sealer:allow
+        "signing_key: Kx4T1mWv8sBn/0yLdP3qZr9Xc2Vb",  # sealer:allow
+    ],
+)
+def test_key_material_with_slashes_is_still_reported(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
     ("value", "found"),
     [
         ("s3cret", False),  # the word "secret", spelled in digits
