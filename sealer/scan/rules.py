@@ -259,18 +259,26 @@ _NAMED_TAIL = (
     rb"[ \t`'\"=]{0,5}"
 )
 _NAMED_END = rb"(?=[`'\"\s;,)\]}<&]|\\[nrt]|\Z)"
-# `HEROKU_APP_ID`, `sentryUrl`: the vendor's name in a variable that holds no secret
+# `HEROKU_APP_ID`, `sentryUrl`: the vendor's name in a variable that holds no secret;
+# `sourcegraph_commit`, `sentry_release`, `hubspotFormGuid`: a hash, a release or a
+# public id, whatever its shape
 _NAMES_NO_SECRET = _rx(
     rb"(?:\A|[ _.\-])(?i:id|ids|url|uri|host|name|user|username|email|org|region|version|path"
-    rb"|file|dir|endpoint|domain|project|account)\Z"
-    rb"|[a-z](?:Id|Ids|Url|Uri|Host|Name|User|Email|Org|Region|Version|Path|File|Dir|Project)\Z"
+    rb"|file|dir|endpoint|domain|project|account|commit|sha|hash|digest|checksum|release"
+    rb"|revision|guid|form|image|tag)\Z"
+    rb"|[a-z](?:Id|Ids|Url|Uri|Host|Name|User|Email|Org|Region|Version|Path|File|Dir|Project"
+    rb"|Commit|Sha|Hash|Digest|Checksum|Release|Revision|Guid|Form|Image|Tag)\Z"
 )
 
 
 def _named_finder(named: vendors.Named) -> Finder:
     words = [re.escape(n.encode()) for n in named.names]
-    if named.cased:
-        words = [w.lower() + b"|" + w.capitalize() + b"|" + w.upper() for w in words]
+    if named.cased:  # bounded on the left: not `BOOKTABLE_TOKEN` (okta), `BETSY` (etsy)
+        words = [
+            rb"(?<![A-Za-z])" + w.lower() + rb"|(?<![A-Z])" + w.capitalize()
+            + rb"|(?<![A-Za-z])" + w.upper()
+            for w in words
+        ]  # fmt: skip
     names = b"|".join(words)
     rx = _rx(
         (rb"(?:" if named.cased else rb"(?i:")

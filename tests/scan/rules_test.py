@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import zlib
 
 import pytest
@@ -694,3 +695,37 @@ def test_curl_oauth2_bearer_flag() -> None:
         "bearer-token"
     ]
     assert rule_ids('curl --oauth2-bearer "$TOKEN" https://api.internal.test\n') == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sourcegraph_commit: 3f1e2d4c5b6a79880716253443526170819a0b1c",
+        "datadog_agent_commit: 3f1e2d4c5b6a79880716253443526170819a0b1c",
+        "sentry_release: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        'hubspotFormGuid: "3c9e1f7a-2b4d-4e8f-9a6b-1c2d3e4f5a6b"',
+        "sentryImageTag: 9f86d081884c7d659a2feaa0c55ad015",
+    ],
+)
+def test_a_vendor_name_on_a_commit_release_or_public_id_is_not_a_finding(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+_SUMO = "Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nL" * 2
+
+
+@pytest.mark.parametrize(
+    ("inside", "alone", "vendor"),
+    [
+        ("BOOKTABLE_TOKEN=00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR", "OKTA", "okta-token"),
+        ("BETSY_TOKEN=Xk3mP9qR2sT5vW8yZ1bC4dF7", "ETSY", "etsy-token"),
+        ("CONSUMO_SECRET=" + _SUMO, "SUMO", "sumologic-key"),
+        ("BookTableToken: 00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR", "myOkta", "okta-token"),
+    ],
+)
+def test_a_cased_vendor_name_inside_a_longer_word_is_not_that_vendor(
+    inside: str, alone: str, vendor: str
+) -> None:
+    assert vendor not in rule_ids(inside)
+    _, rest = re.split(r"(?=[_:])", inside, maxsplit=1)
+    assert vendor in rule_ids(alone + rest)  # the vendor's own name still is
