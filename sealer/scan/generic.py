@@ -50,6 +50,20 @@ _STAND_INS = frozenset(
     token phrase key test testing valid invalid correct incorrect wrong right good bad short
     long nope""".split()
 )
+# What a password setting holds when it says how the password is had, not what it is:
+# a mode (`password: prompt`, `REQUIRE_PASSWORD: always`), a hash method
+# (`password_encryption: scram-sha-256`), or in a locale file the word "password"
+# translated (`password: Passwort`). Kept apart from _STAND_INS: no placeholder either.
+_MODE_WORDS = frozenset(
+    """prompt ask random generated generate auto autogenerate keyring keychain inherit
+    inherited disabled enabled file stdin env vault omit omitted plaintext plain cleartext
+    clear hashed hash bcrypt scrypt argon2 argon2id pbkdf2 crypt md5 sha1 sha256 sha512
+    scram-sha-256 always never yes no on off passwort kennwort wachtwoord contraseña
+    senha parola heslo hasło salasana adgangskode lösenord passord""".encode().split()
+)
+# `require_password`, `save_password`, `showPassword`: a name saying what to do with a
+# password is a switch, not the password
+_VERBS = frozenset(b"require save ask show remember allow skip".split())
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
 _RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
@@ -345,7 +359,9 @@ def _credential_uuid_name(ident: bytes) -> bool:
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    return bool(words) and (_PASSWORD_WORD.search(words[-1]) is not None)
+    if not words or words[0] in _VERBS:
+        return False
+    return _PASSWORD_WORD.search(words[-1]) is not None
 
 
 def _value_after(
@@ -622,7 +638,7 @@ def _stand_in(low: bytes) -> bool:
     the passwords people set most, and a weak password is still a leak.
     """
     word = low.rstrip(b"!?")
-    if word in _STAND_INS:
+    if word in _STAND_INS or word in _MODE_WORDS:
         return True
     plain = word.rstrip(b"0123456789").translate(_UNLEET)
     for louder in (b"", b"top", b"super", b"very", b"my", b"so"):

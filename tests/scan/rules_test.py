@@ -729,3 +729,37 @@ def test_a_cased_vendor_name_inside_a_longer_word_is_not_that_vendor(
     assert vendor not in rule_ids(inside)
     _, rest = re.split(r"(?=[_:])", inside, maxsplit=1)
     assert vendor in rule_ids(alone + rest)  # the vendor's own name still is
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "password: prompt",
+        "  password: keyring",
+        "DB_PASSWORD=generated",
+        "password: plaintext",
+        "password_encryption: scram-sha-256",
+        "password: bcrypt",
+        "REQUIRE_PASSWORD: always",
+        "password: Passwort",  # a locale file: the word translated
+        "password: Wachtwoord",
+        "password: salasana",
+        "password: hasło",
+    ],
+)
+def test_a_mode_a_hash_method_or_a_translation_on_a_password_line_is_not_a_password(
+    line: str,
+) -> None:
+    assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    "line", ["save_password: never2", "showPassword: sometimes", "remember_password: later"]
+)
+def test_a_name_starting_with_a_verb_is_a_switch_not_a_password(line: str) -> None:
+    assert rule_ids(line) == []
+
+
+def test_a_bare_word_password_on_a_setting_line_is_still_reported() -> None:
+    assert rule_ids("password: hello") == ["generic-secret"]  # sealer:allow
+    assert rule_ids("save_password: xK9mP2qLw7Rt") == ["generic-secret"]  # sealer:allow
