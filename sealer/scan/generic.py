@@ -38,7 +38,6 @@ _SECRET_NAME = re.compile(
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
 _PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
-# what people write where there is no password to leak
 # What people write where there is no password: the thing's own name, an absence, a
 # type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
 # Weak passwords (`hello`, `test`, `welcome1`) are not here:
