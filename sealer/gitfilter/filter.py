@@ -135,7 +135,7 @@ class Filter:
         plain = fileio.encode(crlf(opened.plaintext, was_crlf))
         self.smudged[(path, hashlib.sha256(plain).digest())] = data
         if verified and blob is not None and lf(fileio.decode(plain), fmt)[0] == opened.plaintext:
-            self.digests.remember([(blob, plain)])  # what clean compares with: see clean
+            self.digests.remember([(fmt.name, blob, plain)])  # what clean compares with: see clean
         return plain
 
     def _staged_with_stale_mac(
@@ -231,7 +231,7 @@ class Filter:
                 return known
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
-                self.digests.remember([(self.previous_oid, data)])
+                self.digests.remember([(fmt.name, self.previous_oid, data)])
                 return self._unchanged(
                     fmt, previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
                 )
@@ -245,7 +245,7 @@ class Filter:
                                     was_crlf))  # fmt: skip
         oid = self.cleaned.object_id(sealed)
         if oid is not None:  # the self-check opened it to `text`, MAC verified
-            self.digests.remember([(oid, data)])
+            self.digests.remember([(fmt.name, oid, data)])
         return self._sealed_here(sealed, path)
 
     def _known_previous(self, fmt: Format, path: str, data: bytes, was_crlf: bool) -> bytes | None:
@@ -255,7 +255,7 @@ class Filter:
         The same bytes as the path below that opens the blob and compares.
         """
         found = self._previous_object(path)
-        if found is None or not self.digests.knows(found[1], data):
+        if found is None or not self.digests.knows(fmt.name, found[1], data):
             return None
         text, _ = lf(fileio.decode(found[2]), fmt)
         return fileio.encode(crlf(text, was_crlf))
