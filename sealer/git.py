@@ -356,22 +356,27 @@ class Blobs:
             header = proc.stdout.readline().split()
         except BrokenPipeError:
             return self._one(name)
-        if len(header) != 3 or header[1] not in (b"blob", b"tree", b"commit", b"tag"):
+        found = _found(header)
+        if found is None:
             return None
-        data = _read(proc.stdout, int(header[2]) + 1)[:-1]
-        return (header[0].decode(), data) if header[1] == b"blob" else None
+        data = _read(proc.stdout, found[2] + 1)[:-1]
+        return (found[0], data) if found[1] == b"blob" else None
 
     def sized(self, name: str, max_size: int = 0) -> tuple[bytes | None, int]:
-        """(content, size); content is None for a missing object or one over max_size."""
+        """(content, size) of a blob; (None, 0) when `name` names no blob, content None
+        for a blob over max_size."""
         proc = self._batch()
         stdin, stdout = proc.stdin, proc.stdout
         assert stdin is not None and stdout is not None
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:
+        found = _found(stdout.readline().split())
+        if found is None:
             return None, 0
-        size = int(header[2])
+        size = found[2]
+        if found[1] != b"blob":
+            _discard(stdout, size + 1)
+            return None, 0
         if max_size and size > max_size:
             _discard(stdout, size + 1)
             return None, size
@@ -398,6 +403,15 @@ class Blobs:
             self._proc = None
 
 
+def _found(header: Sequence[bytes]) -> tuple[str, bytes, int] | None:
+    """(object id, type, size) from the fields of a `cat-file --batch` reply line,
+    or None for "<name> missing" (or "ambiguous"), which may hold three fields
+    too when the name holds a space: only a found object's reply ends in digits."""
+    if len(header) != 3 or not header[2].isdigit():
+        return None
+    return header[0].decode(), header[1], int(header[2])
+
+
 def _read(stream: IO[bytes], n: int) -> bytes:
     chunks = []
     while n > 0:
@@ -415,11 +429,11 @@ def _discard(stream: IO[bytes], n: int) -> None:
 
 
 def batch_read(names: Sequence[str], cwd: Path | str | None = None) -> dict[str, bytes]:
-    """The contents of many objects at once: all names in, all contents out, one process.
+    """The contents of many blobs at once: all names in, all contents out, one process.
 
     A reply per name costs a round trip to git (a few ms on a busy machine);
     here git streams every answer while its input is still being written.
-    Missing objects are left out.
+    Missing objects, and objects that are not blobs, are left out.
     """
     unique = list(dict.fromkeys(names))
     if not unique:
@@ -431,11 +445,12 @@ def batch_read(names: Sequence[str], cwd: Path | str | None = None) -> dict[str,
         end = out.find(b"\n", pos)
         if end < 0:
             break
-        header = out[pos:end].split()
+        header = _found(out[pos:end].split())
         pos = end + 1
-        if len(header) != 3:
+        if header is None:
             continue  # "<name> missing"
-        size = int(header[2])
-        found[name] = out[pos : pos + size]
+        size = header[2]
+        if header[1] == b"blob":
+            found[name] = out[pos : pos + size]
         pos += size + 1
     return found

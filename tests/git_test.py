@@ -90,6 +90,21 @@ def test_batch_read_returns_each_found_object_once(tmp_path: Path) -> None:
     assert git.batch_read(["HEAD:a"], tmp_path) == {}  # not a repository: nothing found
 
 
+def test_a_missing_name_that_contains_spaces_is_not_found(tmp_path: Path) -> None:
+    # git answers "<name> missing": three fields when the name holds one space
+    repo = _repo(tmp_path / "r")
+    _commit(repo, {"a": b"A\n"}, "first")
+    names = [":0:x blob", "HEAD:x 12", "HEAD:a tree"]
+    with git.Blobs(repo) as blobs:
+        for name in names:
+            assert blobs.object(name) is None
+            assert blobs.sized(name) == (None, 0)
+        assert blobs.blob("HEAD:a") == b"A\n"  # still in step
+        assert blobs.sized("HEAD") == (None, 0)  # a commit: sized reads blobs only
+        assert blobs.sized("HEAD:a") == (b"A\n", 2)
+    assert git.batch_read([*names, "HEAD", "HEAD:a"], repo) == {"HEAD:a": b"A\n"}
+
+
 def test_the_index_a_hook_is_given_is_the_one_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
