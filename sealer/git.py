@@ -16,16 +16,14 @@ git said), one blob reader (`Blobs`, a `git cat-file --batch` co-process).
   the file system, without starting git.
 """
 
-from __future__ import annotations
-
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from sealer.errors import Exit, SealerError
+from sealer.records import Record
 
 ZERO = "0" * 40
 # a user setting that would change output parsed here (and verify a signature per commit)
@@ -253,12 +251,11 @@ def ls_files(root: Path, paths: list[str]) -> list[str]:
     return [p.decode() for p in out.split(b"\0") if p]
 
 
-@dataclass
-class Commit:
+class Commit(Record):
     id: str
     parents: list[str]
     # path -> (old blob id, new blob id), None where absent; against the first parent
-    changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    changes: dict[str, tuple[str | None, str | None]]
 
 
 def walk(root: Path, trust_root: str, head: str) -> list[Commit]:
@@ -276,7 +273,7 @@ def walk(root: Path, trust_root: str, head: str) -> list[Commit]:
     for chunk in out.split(b"\x01")[1:]:
         head_line, _, rest = chunk.partition(b"\0")
         ids = head_line.decode().split()
-        commit = Commit(ids[0], ids[1:])
+        commit = Commit(ids[0], ids[1:], {})
         fields = rest.split(b"\0")
         i = 0
         while i + 1 < len(fields):
@@ -333,7 +330,7 @@ class Blobs:
             )
         return self._proc
 
-    def __enter__(self) -> Blobs:
+    def __enter__(self) -> "Blobs":
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -3,6 +3,7 @@ a user's config change."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,13 @@ def test_a_users_log_show_signature_does_not_reach_parsed_history(tmp_path: Path
     assert git.run(["log", "--format=%H"], repo).decode().split() == [second, first]
     walked = git.walk(repo, first, "HEAD")
     assert [(c.id, sorted(c.changes)) for c in walked] == [(second, ["a", "b"])]
+
+
+def test_reading_git_and_the_filters_work_loads_no_dataclasses() -> None:
+    # dataclasses loads inspect, ast, dis and tokenize (a quarter of a small process's
+    # start-up); the filter and the hook import sealer.git, whose records are NamedTuples
+    code = (
+        "import sys\nimport sealer.git, sealer.gitfilter.filter\n"
+        "print([m for m in ('dataclasses', 'inspect', 'ast') if m in sys.modules])\n"
+    )
+    assert run([sys.executable, "-c", code], check=True).stdout == "[]\n"
