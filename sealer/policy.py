@@ -208,27 +208,11 @@ def reseal(
     trust: Trust | None = None,
     strict: bool = True,
     config: str | os.PathLike[str] | None = None,
-) -> str:
-    """`plaintext` sealed as the module docstring says; `previous` is the opened old version."""
-    return reseal_for(
-        fmt, plaintext, previous, file, warn=warn, trust=trust, strict=strict, config=config
-    )[0]
-
-
-def reseal_for(
-    fmt: Format,
-    plaintext: str,
-    previous: Opened | None,
-    file: str,
-    *,
-    warn: Warn | None = None,
-    trust: Trust | None = None,
-    strict: bool = True,
-    config: str | os.PathLike[str] | None = None,
 ) -> tuple[str, Policy | None]:
-    """`reseal`, and the rule's policy the text was sealed for (None: no rule; the
-    previous version's recipients kept). The rules file is read once: a stamp made
-    from this policy names what was sealed, even if the file changes meanwhile."""
+    """`plaintext` sealed as the module docstring says (`previous` is the opened old
+    version), and the rule's policy it was sealed for (None: no rule, the previous
+    version's recipients kept). The rules file is read once: a stamp made from this
+    policy names what was sealed, even if the file changes meanwhile."""
     warn = warn or warn_stderr
     policy = wanted(file, config)
     if policy is None:

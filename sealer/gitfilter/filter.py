@@ -242,7 +242,7 @@ class Filter:
             return data
         if previous is None:
             previous = self.previous(fmt, path)
-        resealed, rule = policy.reseal_for(fmt, text, previous, path, warn=self.warn)
+        resealed, rule = policy.reseal(fmt, text, previous, path, warn=self.warn)
         sealed = fileio.encode(crlf(resealed, was_crlf))
         oid = self.cleaned.object_id(sealed)
         if oid is not None:  # the self-check opened it to `text`, MAC verified
