@@ -112,7 +112,9 @@ def edit(
                 return False
             try:
                 if opened is not None:
-                    sealed = policy.reseal(fmt, edited, opened, path, strict=False, config=config)
+                    sealed, _ = policy.reseal(
+                        fmt, edited, opened, path, strict=False, config=config
+                    )
                 else:
                     sealed = document.seal_text(fmt, edited, policy=new_policy(), file=path)
             except SealerError as e:

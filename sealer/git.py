@@ -16,16 +16,14 @@ git said), one blob reader (`Blobs`, a `git cat-file --batch` co-process).
   the file system, without starting git.
 """
 
-from __future__ import annotations
-
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from sealer.errors import Exit, SealerError
+from sealer.records import Record
 
 ZERO = "0" * 40
 # a user setting that would change output parsed here (and verify a signature per commit)
@@ -253,12 +251,11 @@ def ls_files(root: Path, paths: list[str]) -> list[str]:
     return [p.decode() for p in out.split(b"\0") if p]
 
 
-@dataclass
-class Commit:
+class Commit(Record):
     id: str
     parents: list[str]
     # path -> (old blob id, new blob id), None where absent; against the first parent
-    changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    changes: dict[str, tuple[str | None, str | None]]
 
 
 def walk(root: Path, trust_root: str, head: str) -> list[Commit]:
@@ -276,7 +273,7 @@ def walk(root: Path, trust_root: str, head: str) -> list[Commit]:
     for chunk in out.split(b"\x01")[1:]:
         head_line, _, rest = chunk.partition(b"\0")
         ids = head_line.decode().split()
-        commit = Commit(ids[0], ids[1:])
+        commit = Commit(ids[0], ids[1:], {})
         fields = rest.split(b"\0")
         i = 0
         while i + 1 < len(fields):
@@ -333,7 +330,7 @@ class Blobs:
             )
         return self._proc
 
-    def __enter__(self) -> Blobs:
+    def __enter__(self) -> "Blobs":
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -356,22 +353,27 @@ class Blobs:
             header = proc.stdout.readline().split()
         except BrokenPipeError:
             return self._one(name)
-        if len(header) != 3 or header[1] not in (b"blob", b"tree", b"commit", b"tag"):
+        found = _found(header)
+        if found is None:
             return None
-        data = _read(proc.stdout, int(header[2]) + 1)[:-1]
-        return (header[0].decode(), data) if header[1] == b"blob" else None
+        data = _read(proc.stdout, found[2] + 1)[:-1]
+        return (found[0], data) if found[1] == b"blob" else None
 
     def sized(self, name: str, max_size: int = 0) -> tuple[bytes | None, int]:
-        """(content, size); content is None for a missing object or one over max_size."""
+        """(content, size) of a blob; (None, 0) when `name` names no blob, content None
+        for a blob over max_size."""
         proc = self._batch()
         stdin, stdout = proc.stdin, proc.stdout
         assert stdin is not None and stdout is not None
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:
+        found = _found(stdout.readline().split())
+        if found is None:
             return None, 0
-        size = int(header[2])
+        size = found[2]
+        if found[1] != b"blob":
+            _discard(stdout, size + 1)
+            return None, 0
         if max_size and size > max_size:
             _discard(stdout, size + 1)
             return None, size
@@ -398,6 +400,15 @@ class Blobs:
             self._proc = None
 
 
+def _found(header: Sequence[bytes]) -> tuple[str, bytes, int] | None:
+    """(object id, type, size) from the fields of a `cat-file --batch` reply line,
+    or None for "<name> missing" (or "ambiguous"), which may hold three fields
+    too when the name holds a space: only a found object's reply ends in digits."""
+    if len(header) != 3 or not header[2].isdigit():
+        return None
+    return header[0].decode(), header[1], int(header[2])
+
+
 def _read(stream: IO[bytes], n: int) -> bytes:
     chunks = []
     while n > 0:
@@ -415,11 +426,11 @@ def _discard(stream: IO[bytes], n: int) -> None:
 
 
 def batch_read(names: Sequence[str], cwd: Path | str | None = None) -> dict[str, bytes]:
-    """The contents of many objects at once: all names in, all contents out, one process.
+    """The contents of many blobs at once: all names in, all contents out, one process.
 
     A reply per name costs a round trip to git (a few ms on a busy machine);
     here git streams every answer while its input is still being written.
-    Missing objects are left out.
+    Missing objects, and objects that are not blobs, are left out.
     """
     unique = list(dict.fromkeys(names))
     if not unique:
@@ -431,11 +442,12 @@ def batch_read(names: Sequence[str], cwd: Path | str | None = None) -> dict[str,
         end = out.find(b"\n", pos)
         if end < 0:
             break
-        header = out[pos:end].split()
+        header = _found(out[pos:end].split())
         pos = end + 1
-        if len(header) != 3:
+        if header is None:
             continue  # "<name> missing"
-        size = int(header[2])
-        found[name] = out[pos : pos + size]
+        size = header[2]
+        if header[1] == b"blob":
+            found[name] = out[pos : pos + size]
         pos += size + 1
     return found

@@ -62,7 +62,7 @@ def change(path: str, fmt: Format, keyring: Keyring, edit: Any) -> bool:
             raise e.with_file(path) from None
         if new_plain == opened.plaintext:
             return False
-        sealed = policy.reseal(fmt, new_plain, opened, path, strict=False)
+        sealed = policy.reseal(fmt, new_plain, opened, path, strict=False)[0]
         if sealed == text:
             return False
         fileio.write_atomic(path, fileio.encode(sealed))

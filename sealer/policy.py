@@ -188,7 +188,11 @@ def drift(
     `plaintext` is the file's text (sealed values in it do no harm): whether it
     is a Kubernetes Secret decides the default selection.
     """
-    policy = wanted(file, config)
+    return drift_from(meta, wanted(file, config), fmt=fmt, plaintext=plaintext)
+
+
+def drift_from(meta: Metadata, policy: Policy | None, *, fmt: Format, plaintext: str) -> list[str]:
+    """`drift` against a policy already loaded (None: no rule, no drift)."""
     if policy is None:
         return []
     return differences(of_metadata(meta), of_policy(policy, selection_for(policy, fmt, plaintext)))
@@ -204,8 +208,11 @@ def reseal(
     trust: Trust | None = None,
     strict: bool = True,
     config: str | os.PathLike[str] | None = None,
-) -> str:
-    """`plaintext` sealed as the module docstring says; `previous` is the opened old version."""
+) -> tuple[str, Policy | None]:
+    """`plaintext` sealed as the module docstring says (`previous` is the opened old
+    version), and the rule's policy it was sealed for (None: no rule, the previous
+    version's recipients kept). The rules file is read once: a stamp made from this
+    policy names what was sealed, even if the file changes meanwhile."""
     warn = warn or warn_stderr
     policy = wanted(file, config)
     if policy is None:
@@ -213,8 +220,8 @@ def reseal(
             if previous is not None:
                 raise _no_rule_for_sealed(file, config)
             no_rule = rules.policy_for(file, config)  # raises: it says why there is none
-            return document.seal_text(fmt, plaintext, policy=no_rule, file=file)
-        return document.seal_text(fmt, plaintext, previous=previous, file=file)
+            return document.seal_text(fmt, plaintext, policy=no_rule, file=file), None
+        return document.seal_text(fmt, plaintext, previous=previous, file=file), None
     trust = trust if trust is not None else Trust.near(file)
     if previous is not None:
         selection = selection_for(policy, fmt, plaintext)
@@ -226,7 +233,7 @@ def reseal(
                 + "); sealed afresh with a new data key for the rule's recipients"
             )
         elif trust.trusts(previous.key):
-            return document.seal_text(fmt, plaintext, previous=previous, file=file)
+            return document.seal_text(fmt, plaintext, previous=previous, file=file), policy
         else:
             warn(
                 f"{file}: sealed with a new data key: this clone did not make the previous "
@@ -235,7 +242,7 @@ def reseal(
     key = datakey.new_data_key()
     sealed = document.seal_text(fmt, plaintext, policy=policy, file=file, key=key)
     trust.add(key)
-    return sealed
+    return sealed, policy
 
 
 def warn_stderr(message: str) -> None:

@@ -302,7 +302,9 @@ class IndexWrites:
             git_dir = str(git.git_dir(self.root))
             cleaned.add(cleaned.record_path(git_dir), [f"{b} {p.stamp}".strip() for p, b in stored])
             Digests(git_dir).remember(
-                (blob, data) for p, blob in stored if (data := _holds_plaintext(p)) is not None
+                (p.target.fmt.name, blob, data)
+                for p, blob in stored
+                if (data := _holds_plaintext(p)) is not None
             )
 
 

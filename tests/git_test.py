@@ -3,6 +3,7 @@ a user's config change."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,21 @@ def test_batch_read_returns_each_found_object_once(tmp_path: Path) -> None:
     assert git.batch_read(["HEAD:a"], tmp_path) == {}  # not a repository: nothing found
 
 
+def test_a_missing_name_that_contains_spaces_is_not_found(tmp_path: Path) -> None:
+    # git answers "<name> missing": three fields when the name holds one space
+    repo = _repo(tmp_path / "r")
+    _commit(repo, {"a": b"A\n"}, "first")
+    names = [":0:x blob", "HEAD:x 12", "HEAD:a tree"]
+    with git.Blobs(repo) as blobs:
+        for name in names:
+            assert blobs.object(name) is None
+            assert blobs.sized(name) == (None, 0)
+        assert blobs.blob("HEAD:a") == b"A\n"  # still in step
+        assert blobs.sized("HEAD") == (None, 0)  # a commit: sized reads blobs only
+        assert blobs.sized("HEAD:a") == (b"A\n", 2)
+    assert git.batch_read([*names, "HEAD", "HEAD:a"], repo) == {"HEAD:a": b"A\n"}
+
+
 def test_the_index_a_hook_is_given_is_the_one_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,3 +149,13 @@ def test_a_users_log_show_signature_does_not_reach_parsed_history(tmp_path: Path
     assert git.run(["log", "--format=%H"], repo).decode().split() == [second, first]
     walked = git.walk(repo, first, "HEAD")
     assert [(c.id, sorted(c.changes)) for c in walked] == [(second, ["a", "b"])]
+
+
+def test_reading_git_and_the_filters_work_loads_no_dataclasses() -> None:
+    # dataclasses loads inspect, ast, dis and tokenize (a quarter of a small process's
+    # start-up); the filter and the hook import sealer.git, whose records are NamedTuples
+    code = (
+        "import sys\nimport sealer.git, sealer.gitfilter.filter\n"
+        "print([m for m in ('dataclasses', 'inspect', 'ast') if m in sys.modules])\n"
+    )
+    assert run([sys.executable, "-c", code], check=True).stdout == "[]\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import re
@@ -362,16 +363,28 @@ class Writer:
         self.write_all([line])
 
     def write_all(self, lines: Sequence[bytes]) -> None:
-        """Append lines from `sign`/`sign_all` (in order), then one fsync."""
+        """Append lines from `sign`/`sign_all` (in order), then one fsync.
+
+        On an error (disk full) the log is cut back to its size before the
+        batch, so no torn line is left for the next append to glue onto.
+        """
         if not lines:
             return
         data = memoryview(b"".join(line + b"\n" for line in lines))
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                while data:
-                    data = data[os.write(fd, data) :]
-                os.fsync(fd)
+                size = os.fstat(fd).st_size
+                try:
+                    while data:
+                        data = data[os.write(fd, data) :]
+                    os.fsync(fd)
+                except OSError:
+                    # a batch cut short (disk full) must not leave a torn last line
+                    # for the next append to glue onto: back to the size before it
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, size)
+                    raise
             finally:
                 os.close(fd)
         except OSError as e:

@@ -133,15 +133,14 @@ def _run(
             elif p.new_text is not None and batch is not None and target.where == "index":
                 batch.add(p)  # stored, logged and staged together below
             elif p.new_text is not None:
-                line = writer.sign(p.entry()) if writer else None
+                if writer:  # the line on disk before the change it records (audit.log.Writer)
+                    writer.write(writer.sign(p.entry()))
                 try:
                     rekey.write(p)
                 except SealerError as e:  # changed meanwhile: the next files still go on
                     report(e)
                     failed.append(e)
                     continue
-                if writer and line is not None:
-                    writer.write(line)
                 changed += 1
                 staged_index |= target.where == "index"
                 if len(found) < PROGRESS_FROM:
@@ -244,14 +243,13 @@ def _change_groups(file: str, in_place: bool, make: Any) -> int:
         from sealer.cli import warn
 
         warn("this repository has no audit trail (`sealer audit init`); the change is not recorded")
-    line = writer.sign(p.entry()) if writer else None
+    if writer:  # the line on disk before the change it records (audit.log.Writer)
+        writer.write(writer.sign(p.entry()))
     rekey.write(p)
-    if writer and line is not None:
-        writer.write(line)
-        if target.where == "index" and root is not None:
-            from sealer import git
-            from sealer.audit import LOG
+    if writer and target.where == "index" and root is not None:
+        from sealer import git
+        from sealer.audit import LOG
 
-            git.run(["add", "--", LOG], root)
+        git.run(["add", "--", LOG], root)
     click.echo(f"sealer: {target.name}: key groups {len(p.before)} -> {len(p.after)}", err=True)
     return int(Exit.OK)

@@ -773,14 +773,21 @@ class _Parser:
         # its first piece at its column (else where the one inside it ended); there a
         # mapping takes the feet that start at or before its end; a list takes none,
         # they wait for the next end or for what follows the run
+        # (one pass over the pieces for all blocks, and an index into `waiting`:
+        # a search per block and a pop(0) per piece made hostile runs quadratic)
+        first_at: dict[int, int] = {}  # column -> where its first piece starts
+        for piece, col, _ in pieces:
+            first_at[col] = min(first_at.get(col, piece[0]), piece[0])
         mark = run[0] - 1
         box: _Box | None = data
         waiting = [p for p in pieces if p[2] == "own"]
+        w = 0  # waiting[:w] are released
         released: list[int] = []
         while box is not None and box.parent is not None and box.indent > next_col:
-            mark = min((p[0][0] for p in pieces if p[1] == box.indent), default=mark)
-            while waiting and waiting[0][0][0] <= mark:
-                released += waiting.pop(0)[0]
+            mark = first_at.get(box.indent, mark)
+            while w < len(waiting) and waiting[w][0][0] <= mark:
+                released += waiting[w][0]
+                w += 1
             if box.is_mapping:
                 out.update((p, box) for p in released)
                 released = []

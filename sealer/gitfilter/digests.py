@@ -10,19 +10,27 @@ clone of 10,000 sealed files take seconds.
 
 So whenever this clone sees a blob open, with its MAC verified, to some exact
 bytes (smudge writing a file, clean sealing one, updatekeys re-staging one), it
-appends a tag for the pair to `sealer/plaintext-digests` in the repository's
+appends a tag for the triple to `sealer/plaintext-digests` in the repository's
 git directory:
 
-    HMAC-SHA256(local key, DOMAIN || blob id || NUL || bytes), first 128 bits, hex
+    HMAC-SHA256(local key, DOMAIN || format || NUL || blob id || NUL || bytes),
+    first 128 bits, hex
 
 and clean, given bytes for a path whose previous version (index, ours, HEAD)
-is blob B, answers "unchanged: B" when the tag of (B, bytes) is listed,
-without opening B.
+is blob B, answers "unchanged: B" when the tag of (format of the path, B,
+bytes) is listed, without opening B.
 
 Why this is safe:
 - The tag binds the blob id, and a blob id names one content forever, so an
   entry cannot go stale: what it says ("B opened here to these bytes") stays
   true. It never decides anything about another blob or other bytes.
+- What a blob opens to depends on the format it is read as, which comes from
+  the path's name: the tag binds the format name, so a YAML-sealed blob staged
+  at `x.json` is opened (and refused) rather than taken as unchanged. The
+  format, not the path, because the path is not bound into the encryption: a
+  rename within one format opens to the same bytes and keeps the fast path.
+  (Tags written before the format was bound, DOMAIN v1, match nothing: each
+  file is opened once more, then listed again.)
 - The key is 32 random bytes made on first use (`sealer/plaintext-digest-key`,
   0600, never committed, never pushed). Nothing committed can add an entry or
   compute one; a list copied from another clone (without its key) matches
@@ -50,7 +58,7 @@ from sealer.git import common_git_dir
 
 NAME = os.path.join("sealer", "plaintext-digests")
 KEY_NAME = os.path.join("sealer", "plaintext-digest-key")
-DOMAIN = b"sealer plaintext digest v1\x00"
+DOMAIN = b"sealer plaintext digest v2\x00"
 KEY_SIZE = 32
 TAG_HEX = 32  # 128 bits
 MAX_BYTES = 8 << 20
@@ -84,16 +92,16 @@ class Digests:
         self._key = key
         return key
 
-    def tag(self, blob: str, data: bytes, *, create: bool = False) -> str | None:
+    def tag(self, fmt: str, blob: str, data: bytes, *, create: bool = False) -> str | None:
         key = self._load_key(create)
         if key is None:
             return None
-        mac = hmac.digest(key, DOMAIN + blob.encode("ascii") + b"\x00" + data, "sha256")
-        return mac.hex()[:TAG_HEX]
+        head = DOMAIN + fmt.encode("ascii") + b"\x00" + blob.encode("ascii") + b"\x00"
+        return hmac.digest(key, head + data, "sha256").hex()[:TAG_HEX]
 
-    def knows(self, blob: str, data: bytes) -> bool:
-        """Whether blob `blob` opened here, MAC verified, to exactly `data`."""
-        tag = self.tag(blob, data)
+    def knows(self, fmt: str, blob: str, data: bytes) -> bool:
+        """Whether blob `blob`, read as format `fmt`, opened here (MAC verified) to `data`."""
+        tag = self.tag(fmt, blob, data)
         if tag is None:
             return False
         if tag in self._tags:
@@ -101,9 +109,10 @@ class Digests:
         self._read_more()  # another process (a checkout's workers) may have added it
         return tag in self._tags
 
-    def remember(self, pairs: Iterable[tuple[str, bytes]]) -> None:
-        """List (blob id, bytes it opened to, MAC verified); failures are silent (slower only)."""
-        tags = [t for blob, data in pairs if (t := self.tag(blob, data, create=True))]
+    def remember(self, seen: Iterable[tuple[str, str, bytes]]) -> None:
+        """List (format name, blob id, bytes it opened to as that format, MAC verified);
+        failures are silent (slower only)."""
+        tags = [t for fmt, blob, data in seen if (t := self.tag(fmt, blob, data, create=True))]
         path = self._path(NAME)
         if not tags or path is None:
             return

@@ -35,6 +35,7 @@ from sealer.gitfilter.repo import Repo
 from sealer.metadata import Metadata
 
 if TYPE_CHECKING:
+    from sealer.document import Policy
     from sealer.formats import Format
 
 Warn = Callable[[str], None]
@@ -135,7 +136,7 @@ class Filter:
         plain = fileio.encode(crlf(opened.plaintext, was_crlf))
         self.smudged[(path, hashlib.sha256(plain).digest())] = data
         if verified and blob is not None and lf(fileio.decode(plain), fmt)[0] == opened.plaintext:
-            self.digests.remember([(blob, plain)])  # what clean compares with: see clean
+            self.digests.remember([(fmt.name, blob, plain)])  # what clean compares with: see clean
         return plain
 
     def _staged_with_stale_mac(
@@ -231,7 +232,7 @@ class Filter:
                 return known
             previous = self.previous(fmt, path)
             if previous is not None and previous.mac_hex and previous.plaintext == text:
-                self.digests.remember([(self.previous_oid, data)])
+                self.digests.remember([(fmt.name, self.previous_oid, data)])
                 return self._unchanged(
                     fmt, previous, path, fileio.encode(crlf(self.previous_text, was_crlf))
                 )
@@ -241,12 +242,12 @@ class Filter:
             return data
         if previous is None:
             previous = self.previous(fmt, path)
-        sealed = fileio.encode(crlf(policy.reseal(fmt, text, previous, path, warn=self.warn),
-                                    was_crlf))  # fmt: skip
+        resealed, rule = policy.reseal(fmt, text, previous, path, warn=self.warn)
+        sealed = fileio.encode(crlf(resealed, was_crlf))
         oid = self.cleaned.object_id(sealed)
         if oid is not None:  # the self-check opened it to `text`, MAC verified
-            self.digests.remember([(oid, data)])
-        return self._sealed_here(sealed, path)
+            self.digests.remember([(fmt.name, oid, data)])
+        return self._sealed_here(sealed, path, rule)
 
     def _known_previous(self, fmt: Format, path: str, data: bytes, was_crlf: bool) -> bytes | None:
         """What clean gives back for `data` equal to the previous version's plaintext,
@@ -255,7 +256,7 @@ class Filter:
         The same bytes as the path below that opens the blob and compares.
         """
         found = self._previous_object(path)
-        if found is None or not self.digests.knows(found[1], data):
+        if found is None or not self.digests.knows(fmt.name, found[1], data):
             return None
         text, _ = lf(fileio.decode(found[2]), fmt)
         return fileio.encode(crlf(text, was_crlf))
@@ -273,18 +274,18 @@ class Filter:
         that `sealer check --staged` still opens and reports a drifted one.
         """
         try:
-            drifted = bool(policy.drift(previous.meta, path, fmt=fmt, plaintext=previous.plaintext))
+            rule = policy.wanted(path)  # read once: compared with and stamped
+            drifted = bool(
+                policy.drift_from(previous.meta, rule, fmt=fmt, plaintext=previous.plaintext)
+            )
         except SealerError:
             drifted = True  # a rules file that does not load: let the check say so
-        return data if drifted else self._sealed_here(data, path)
+        return data if drifted else self._sealed_here(data, path, rule)
 
-    def _sealed_here(self, data: bytes, path: str) -> bytes:
-        """Clean's own output (MAC fresh or just verified, sealed as the rule for `path`
-        says): listed for the hook, with the rule's stamp."""
-        try:
-            rule = policy.wanted(path)
-        except SealerError:
-            rule = None
+    def _sealed_here(self, data: bytes, path: str, rule: Policy | None) -> bytes:
+        """Clean's own output (MAC fresh or just verified, sealed as `rule`, the policy
+        read for `path` when it was sealed or compared): listed for the hook, with the
+        stamp of that rule, not of the rules file as it may be by now."""
         self.cleaned.record(data, policy.stamp(path, rule) if rule is not None else None)
         return data
 

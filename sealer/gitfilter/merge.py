@@ -328,7 +328,7 @@ def _seal(fmt: Format, text: str, ours: _Version, theirs: _Version, path: str, w
     for side in (ours, theirs):
         if side.opened is not None and side.opened.mac_hex and side.plaintext == text:
             return side.sealed
-    return policy.reseal(fmt, text, _previous(ours, theirs), path, warn=warn)
+    return policy.reseal(fmt, text, _previous(ours, theirs), path, warn=warn)[0]
 
 
 def merge_files(base: str, ours: str, theirs: str, path: str, marker_size: int) -> int:

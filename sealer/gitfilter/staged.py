@@ -128,7 +128,7 @@ def _resealed(filt: Filter, root: Path, path: str, data: bytes) -> str | None:
         return None  # no key, damaged values, not parseable: `sealer check` reports it
     fresh = opened._replace(mac_hex="")  # an empty MAC makes seal_text write a new one
     here = os.path.relpath(root / path)  # rules are found from the file's directory
-    return policy.reseal(fmt, opened.plaintext, fresh, here, warn=filt.warn)
+    return policy.reseal(fmt, opened.plaintext, fresh, here, warn=filt.warn)[0]
 
 
 def _write_blob(root: Path, text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sealer.audit import NAMESPACE, canonical, signers, sshsig
 from sealer.audit.log import GENESIS, Actor, Writer, data_key_id, line_hash, parse_line, split_lines
 from sealer.audit.verify import check_log
 from tests.audit.keys import SshKey, make_ssh_key
-from tests.helpers import run, tool
+from tests.helpers import REPO, run, tool
 
 
 def rekey_fields(n: int) -> dict[str, object]:
@@ -84,6 +85,52 @@ def test_a_batch_signed_ahead_is_written_at_once_and_later_entries_chain_on(
     assert split_lines(data)[:3] == lines
     assert [json.loads(x)["seq"] for x in split_lines(data)] == [0, 1, 2, 3]
     assert Writer(path, actor(alice), None).seq == 4
+    assert check_log(data, allowed(("alice@example.invalid", alice))) == []
+
+
+_APPEND_UNDER_A_SIZE_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from sealer.audit import sshsig
+from sealer.audit.log import Actor, Writer
+from sealer.errors import FileError
+from tests.audit.log_test import rekey_fields
+
+log, key, limit = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+w = Writer(log, Actor("Alice", "alice@example.invalid", sshsig.load_signer(key)), None)
+lines = w.sign_all(rekey_fields(i) for i in range(2, 12))  # signed before the limit
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    w.write_all(lines)
+except FileError as e:
+    print(e.message)
+"""
+
+
+def test_a_batch_cut_short_by_a_full_disk_leaves_no_torn_line(
+    tmp_path: Path, alice: SshKey
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    before = write_log(path, actor(alice), 2)
+    limit = len(before) + 1000  # a line and a half of the batch fit; the rest does not
+    out = run(
+        [
+            sys.executable,
+            "-c",
+            _APPEND_UNDER_A_SIZE_LIMIT,
+            str(path),
+            str(alice.private),
+            str(limit),
+        ],
+        cwd=REPO,
+        check=True,
+    )
+    assert out.stdout == f"{path}: cannot append: File too large\n"
+    assert path.read_bytes() == before  # the partial batch is gone
+    Writer(path, actor(alice), None).append([rekey_fields(2)])  # and the next append chains on
+    data = path.read_bytes()
+    assert [json.loads(x)["seq"] for x in split_lines(data)] == [0, 1, 2]
     assert check_log(data, allowed(("alice@example.invalid", alice))) == []
 
 

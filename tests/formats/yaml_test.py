@@ -548,6 +548,11 @@ COMMENT_RUNS = [
     ("a:\n  b:\n  # c1\n\n# c2\nd: 1\n", [("c1", "a"), ("c2", "")]),
     # after the last data: sealing appends `sops:` at column 0, which ends the run
     ("a:\n  b: 1\n # c\n\n", [("c", "")]),
+    # a run swinging between columns 0 and 1 before closing two blocks
+    (
+        "a:\n  b:\n    c: 1\n#x0\n #x1\n#x2\n #x3\n  #y\nd: 2\n",
+        [("x0", "a:b"), ("x1", "a"), ("x2", "a"), ("x3", "a"), ("y", "a")],
+    ),
 ]
 
 
@@ -581,6 +586,23 @@ def test_a_comment_run_is_filed_in_pieces_as_go_yaml_files_it(
     parsed = yamlfast.parse(text) if reader == "line reader" else None
     if parsed is None:
         parsed = yaml_format._Parser(text).run()
+    assert _comment_paths(parsed.docs[0]) == filed
+
+
+@pytest.mark.parametrize("reader", ["line reader", "libyaml"])
+def test_a_long_run_swinging_between_columns_files_every_comment(reader: str) -> None:
+    """The shape that made filing a run quadratic, at a size a test can afford:
+    every comment still lands where the short run of COMMENT_RUNS puts it."""
+    from sealer.formats import yaml as yaml_format
+    from sealer.formats import yamlfast
+
+    n = 3000
+    body = "".join(f"{' ' * (i % 2)}#x{i}\n" for i in range(n))
+    text = f"a:\n  b:\n    c: 1\n{body}  #y\nd: 2\n"
+    parsed = yamlfast.parse(text) if reader == "line reader" else None
+    if parsed is None:
+        parsed = yaml_format._Parser(text).run()
+    filed = [("x0", "a:b")] + [(f"x{i}", "a") for i in range(1, n)] + [("y", "a")]
     assert _comment_paths(parsed.docs[0]) == filed
 
 

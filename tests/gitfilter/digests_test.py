@@ -100,25 +100,26 @@ def test_after_updatekeys_the_re_staged_files_need_no_key(tmp_path: Path, age_ke
 def test_a_tag_names_one_blob_and_one_content(tmp_path: Path) -> None:
     (tmp_path / "sealer").mkdir()
     d = Digests(str(tmp_path))
-    assert not d.knows("a" * 40, b"x")  # no key yet: nothing is known, nothing made
+    assert not d.knows("yaml", "a" * 40, b"x")  # no key yet: nothing is known, nothing made
     assert not (tmp_path / digests.KEY_NAME).exists()
-    d.remember([("a" * 40, b"x")])
+    d.remember([("yaml", "a" * 40, b"x")])
     fresh = Digests(str(tmp_path))
-    assert fresh.knows("a" * 40, b"x")
-    assert not fresh.knows("b" * 40, b"x")
-    assert not fresh.knows("a" * 40, b"x\n")
+    assert fresh.knows("yaml", "a" * 40, b"x")
+    assert not fresh.knows("yaml", "b" * 40, b"x")
+    assert not fresh.knows("yaml", "a" * 40, b"x\n")
+    assert not fresh.knows("json", "a" * 40, b"x")  # the same blob read as another format
 
 
 def test_a_damaged_key_or_list_only_costs_time(tmp_path: Path) -> None:
     d = Digests(str(tmp_path))
-    d.remember([("a" * 40, b"x")])
+    d.remember([("yaml", "a" * 40, b"x")])
     with open(tmp_path / digests.NAME, "a") as f:
         f.write("not a tag\n\x00\x01 half")
-    assert Digests(str(tmp_path)).knows("a" * 40, b"x")
+    assert Digests(str(tmp_path)).knows("yaml", "a" * 40, b"x")
     (tmp_path / digests.KEY_NAME).write_bytes(b"short")
-    assert not Digests(str(tmp_path)).knows("a" * 40, b"x")
-    Digests(str(tmp_path)).remember([("a" * 40, b"x")])  # no usable key: nothing listed
-    assert Digests(None).tag("a" * 40, b"x", create=True) is None  # outside a repository
+    assert not Digests(str(tmp_path)).knows("yaml", "a" * 40, b"x")
+    Digests(str(tmp_path)).remember([("yaml", "a" * 40, b"x")])  # no usable key: nothing listed
+    assert Digests(None).tag("yaml", "a" * 40, b"x", create=True) is None  # outside a repository
 
 
 def test_the_list_starts_again_past_its_size_limit(
@@ -126,9 +127,34 @@ def test_the_list_starts_again_past_its_size_limit(
 ) -> None:
     monkeypatch.setattr(digests, "MAX_BYTES", 100)
     d = Digests(str(tmp_path))
-    d.remember([(f"{i:040x}", b"x") for i in range(4)])  # 132 bytes: over the limit
-    d.remember([("f" * 40, b"y")])
+    d.remember([("yaml", f"{i:040x}", b"x") for i in range(4)])  # 132 bytes: over the limit
+    d.remember([("yaml", "f" * 40, b"y")])
     assert (tmp_path / digests.NAME).stat().st_size == digests.TAG_HEX + 1
     fresh = Digests(str(tmp_path))
-    assert fresh.knows("f" * 40, b"y")
-    assert not fresh.knows(f"{0:040x}", b"x")
+    assert fresh.knows("yaml", "f" * 40, b"y")
+    assert not fresh.knows("yaml", f"{0:040x}", b"x")
+
+
+def test_a_blob_staged_under_another_format_is_opened_again(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    origin = new_repo(tmp_path / "origin", age_key, files={"secrets/app.yaml": APP})
+    clone = origin.clone(tmp_path / "clone", age_key)
+    blob = clone.git("rev-parse", ":secrets/app.yaml").stdout.strip()
+    # what `git mv` stages, but under a name that makes the same blob JSON
+    clone.git("update-index", "--add", "--cacheinfo", f"100644,{blob},secrets/app.json")
+    clone.write("secrets/app.json", APP)
+    result = clone.git("status", "--porcelain", check=False)
+    # the YAML-sealed blob is not the JSON file's unchanged version: clean opens it as JSON
+    assert "sealer: error: secrets/app.json" in result.stderr
+    assert "A  secrets/app.json" not in result.stdout
+
+
+def test_a_file_renamed_within_its_format_is_still_recognised(
+    tmp_path: Path, age_key: AgeKey
+) -> None:
+    origin = new_repo(tmp_path / "origin", age_key, files={"secrets/app.yaml": APP})
+    clone = origin.clone(tmp_path / "clone", age_key)
+    clone.git("mv", "secrets/app.yaml", "secrets/db.yaml")
+    touch(clone, "secrets/db.yaml")
+    assert locked(clone).status() == "R  secrets/app.yaml -> secrets/db.yaml\n"

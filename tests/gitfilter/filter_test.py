@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sealer import datakey, document, formats, recipients
+from sealer import datakey, document, formats, policy, recipients
 from sealer.errors import ConfigError, FormatError, IntegrityError
+from sealer.gitfilter.cleaned import object_id
 from sealer.gitfilter.filter import Filter
 from sealer.trust import Trust
 from tests.gitfilter.gitrepo import RULES
@@ -209,3 +210,29 @@ def test_content_that_is_not_sealed_smudges_as_it_is(repo: Path) -> None:
     for name, text in SAMPLES.items():
         assert Filter().smudge(name, text.encode()) == text.encode()
     assert os.path.exists(repo / ".sealer.yaml")
+
+
+def test_clean_stamps_the_rule_it_sealed_for_though_the_rules_change_meanwhile(
+    repo: Path, age_key: AgeKey, tmp_path: Path
+) -> None:
+    stage("app.yaml", seal("app.yaml", SAMPLES["app.yaml"], age_key))  # for age_key alone
+    other, third = make_age_key(tmp_path / "other"), make_age_key(tmp_path / "third")
+    rules = repo / ".sealer.yaml"
+    two = f"{age_key.recipient},{other.recipient}"
+    rules.write_text(RULES.format(regex=".*", recipient=two))
+    stamps: list[str] = []
+
+    def rules_change(message: str) -> None:
+        # reseal warns (the staged version is not sealed for the rule) after it read
+        # the rule and before it seals: the rules file changes right there
+        rule = policy.wanted("app.yaml")
+        assert rule is not None
+        stamps.append(policy.stamp("app.yaml", rule))
+        rules.write_text(RULES.format(regex=".*", recipient=f"{two},{third.recipient}"))
+
+    filt = Filter(warn=rules_change)
+    out = filt.clean("app.yaml", SAMPLES["app.yaml"].replace("5432", "6543").encode())
+    assert other.recipient in out.decode() and third.recipient not in out.decode()
+    record = (repo / ".git" / "sealer" / "cleaned").read_text()
+    assert record == f"{object_id(out, 'sha1')} {stamps[0]}\n"  # the rule sealed for
+    assert len(stamps) == 1
