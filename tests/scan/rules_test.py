@@ -717,10 +717,18 @@ _SUMO = "Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nL" * 2
 @pytest.mark.parametrize(
     ("inside", "alone", "vendor"),
     [
-        ("BOOKTABLE_TOKEN=00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR", "OKTA", "okta-token"),
-        ("BETSY_TOKEN=Xk3mP9qR2sT5vW8yZ1bC4dF7", "ETSY", "etsy-token"),
+        (
+            "BOOKTABLE_TOKEN=00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR",  # sealer:allow
+            "OKTA",
+            "okta-token",
+        ),
+        ("BETSY_TOKEN=Xk3mP9qR2sT5vW8yZ1bC4dF7", "ETSY", "etsy-token"),  # sealer:allow
         ("CONSUMO_SECRET=" + _SUMO, "SUMO", "sumologic-key"),
-        ("BookTableToken: 00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR", "myOkta", "okta-token"),
+        (
+            "BookTableToken: 00Xk3mP9qR2sT5vW8yZ1bC4dF7gH0jK6nLXk3mP9qR",  # sealer:allow
+            "myOkta",
+            "okta-token",
+        ),
     ],
 )
 def test_a_cased_vendor_name_inside_a_longer_word_is_not_that_vendor(
