@@ -21,18 +21,28 @@ from dataclasses import dataclass
 from sealer.scan import filters, generic, keys, vendors
 from sealer.scan.candidate import Candidate, Finder, line_windows
 
+# A terminal colour code (`ESC[93m`, `ESC[1;31m`) ends in a letter but is not part of
+# the token after it: logs and console captures pasted into a repository hold them.
+_ANSI = rb"(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\dm)|(?<=\x1b\[\d;\d\dm)"
+
+
+def _not_after(chars: bytes) -> bytes:
+    """Not right after one of `chars` (a regex class body), unless a colour code ends there."""
+    return rb"(?:(?<![" + chars + rb"])|" + _ANSI + rb")"
+
+
 # A token must not sit inside a longer base64/identifier run (base64 images,
 # ciphertext): that is what keeps random data from matching a short prefix.
-_PRE = rb"(?<![A-Za-z0-9+/_])"
+_PRE = _not_after(rb"A-Za-z0-9+/_")
 _END = rb"(?![A-Za-z0-9+/_])"
 # vendor formats: not after a `.` either (`video_box.ico-…`), and not a host name's first label
-_VENDOR_PRE = rb"(?<![A-Za-z0-9+/_.])"
+_VENDOR_PRE = _not_after(rb"A-Za-z0-9+/_.")
 # A prefix holding `_`, `-` or `.` (`hf_`, `glpat-`) cannot continue a base64 run: `_` and
 # `-` are not in standard base64, `/` not in the URL-safe one, and `.` in neither. So such
 # a token may follow a `/`, as in a URL path (`https://host/hf_…/file`).
-_URL_PRE = rb"(?<![A-Za-z0-9+_])"
+_URL_PRE = _not_after(rb"A-Za-z0-9+_")
 _URL_END = rb"(?![A-Za-z0-9+_])"
-_URL_VENDOR_PRE = rb"(?<![A-Za-z0-9+_.])"
+_URL_VENDOR_PRE = _not_after(rb"A-Za-z0-9+_.")
 _SEPARATED_HEAD = re.compile(r"(?:[A-Za-z0-9]|\\.)*?(?:[_~-]|\\\.)")
 
 
@@ -270,6 +280,8 @@ _NAMES_NO_SECRET = _rx(
     rb"|Commit|Sha|Hash|Digest|Checksum|Release|Revision|Guid|Form|Image|Tag)\Z"
 )
 
+_NAMES_AN_ID = _rx(rb"(?:\A|[ _.\-])(?i:id)\Z|[a-z]Id\Z")
+
 
 def _named_finder(named: vendors.Named) -> Finder:
     words = [re.escape(n.encode()) for n in named.names]
@@ -294,8 +306,12 @@ def _named_finder(named: vendors.Named) -> Finder:
     def find(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         for start, end in line_windows(data, positions):
             for m in rx.finditer(data, start, end):
-                if _NAMES_NO_SECRET.search(m["t"].rstrip()) is None:
-                    yield Candidate(m.start("s"), m.end("s"), m["s"])
+                tail = m["t"].rstrip()
+                if named.access_id and _NAMES_AN_ID.search(tail):
+                    pass  # `SUMO_ACCESS_ID`: the id is half of the credential
+                elif _NAMES_NO_SECRET.search(tail) is not None:
+                    continue
+                yield Candidate(m.start("s"), m.end("s"), m["s"])
 
     return find
 
@@ -356,6 +372,9 @@ RULES: tuple[Rule, ...] = (
         check=_not_aws_example,
         show=4,
     ),
+    # Not IAM unique ids (role AROA…, user AIDA…, policy ANPA…): they sign nothing, and
+    # in ordinary code they are documentation examples and test fixtures (botocore's
+    # examples, moto), which no EXAMPLE suffix marks.
     Rule(
         "aws-secret-access-key",
         "AWS secret access key",
@@ -371,7 +390,12 @@ RULES: tuple[Rule, ...] = (
         "github-token",
         "GitHub token",
         _prefixed("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-        _rx(_URL_PRE + rb"(?P<s>gh[pousr]_[A-Za-z0-9]{36})" + _URL_END),
+        # also the installation token shape `ghs_<digits>_<JWT>` (CredSweeper's config)
+        _rx(
+            _URL_PRE + rb"(?P<s>gh[pousr]_[A-Za-z0-9]{36}"
+            rb"|ghs_\d{1,20}_eyJ[A-Za-z0-9_-]{15,}\.[A-Za-z0-9_-]{15,}\.[A-Za-z0-9_-]{16,})"
+            + _URL_END
+        ),
         entropy=3.5,
         show=4,
     ),
@@ -581,7 +605,9 @@ RULES: tuple[Rule, ...] = (
         "anthropic-key",
         "Anthropic API key",
         (b"sk-ant-",),
-        _rx(_URL_PRE + rb"(?P<s>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"),
+        # `sk-ant-api03-`, `sk-ant-admin01-`, `sk-ant-oat01-`: the prefix alone says what
+        # it is (gitleaks asks for 93 characters and `AA`; keys cut or re-made differ)
+        _rx(_URL_PRE + rb"(?P<s>sk-ant-[a-z]{3,5}\d\d-[A-Za-z0-9_-]{80,300})(?![A-Za-z0-9_-])"),
         entropy=3.5,
         show=7,
     ),

@@ -6,7 +6,9 @@ them; the patterns are written here for Python's engine. Every pattern is the
 whole secret (group `s` is added around it) and starts (or, for New Relic's
 license keys, ends) with a fixed text, which is also the keyword the engine
 looks for first, so a format costs a
-`bytes.find` per file unless its prefix occurs.
+`bytes.find` per file unless its prefix occurs. A few formats have their fixed
+text inside instead (Facebook's `id|secret`, Dropbox's run of ten `A`s,
+Salesforce's `00D…!`); their keyword is that text.
 
 Formats that need their surroundings (private keys, passwords in URLs, the
 generic assignment rule) stay in `rules.py`.
@@ -38,8 +40,10 @@ FORMATS: tuple[Format, ...] = (
            r"akab-[a-z0-9]{16}-[a-z0-9]{16}", 3.0, 5),
     Format("alibaba-access-key-id", "Alibaba Cloud AccessKey ID", ("ltai",),
            rf"LTAI[{B62}]{{12,20}}", 3.0, 4),
+    # the short-lived form is base64 of a presigned URL, but its prefix alone says what
+    # it is: any random tail after it is a key (CredSweeper's config takes 32 and up)
     Format("aws-bedrock-key", "Amazon Bedrock API key", ("absk", "bedrock-api-key-"),
-           r"ABSK[A-Za-z0-9+/]{100,270}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{100,}={0,2}", 4.0, 4),
+           r"ABSK[A-Za-z0-9+/]{100,270}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{32,}={0,2}", 4.0, 4),
     Format("aws-mws-key", "Amazon MWS auth token", ("amzn.mws.",),
            r"amzn\.mws\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}", 3.0, 9),
     Format("azure-ad-client-secret", "Azure AD client secret", ("q~",),
@@ -55,6 +59,9 @@ FORMATS: tuple[Format, ...] = (
     Format("cloudflare-token", "Cloudflare API token or origin CA key", ("cfat_", "cfut_", "cfk_",
            "v1.0-"), rf"cf(?:at|ut|k)_[{B62}]{{40,}}|v1\.0-[a-f0-9]{{24}}-[a-f0-9]{{146}}",
            3.5, 5),
+    # `sk-` and 32 lower-case hex digits (CredSweeper's MIT-licensed config; OpenAI's
+    # `sk-` keys are base62 and longer)
+    Format("deepseek-key", "DeepSeek API key", ("sk-",), r"sk-[a-f0-9]{32}", 3.0, 3),
     Format("defined-networking-key", "Defined Networking API key", ("dnkey-",),
            r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}", 3.0, 6),
     Format("docker-swarm-token", "Docker swarm join token or unlock key",
@@ -63,6 +70,12 @@ FORMATS: tuple[Format, ...] = (
     Format("doppler-token", "Doppler API token", ("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.",
            "dp.scim.", "dp.audit."),
            r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}", 3.5, 6),
+    # 11 characters, exactly ten `A`s, 43 more (gitleaks' dropbox-long-lived-api-token,
+    # which asks for the vendor's name; the run of ten `A`s is distinctive enough alone,
+    # and a `+` or `/` after it makes it part of base64 data instead)
+    Format("dropbox-long-lived-token", "Dropbox long-lived access token", ("a" * 10,),
+           r"[A-Za-z0-9]{10}[B-Za-z0-9]A{10}[B-Za-z0-9_=-][A-Za-z0-9_=-]{42}(?![+/])", 3.5, 0,
+           runs=False),
     Format("dropbox-token", "Dropbox short-lived access token", ("sl.",),
            rf"sl\.(?:u\.)?[{URLSAFE}]{{130,}}", 4.0, 3),
     Format("duffel-token", "Duffel API token", ("duffel_",),
@@ -73,6 +86,10 @@ FORMATS: tuple[Format, ...] = (
            rf"EZ[AT]K[{B62}]{{54}}", 3.5, 4),
     Format("facebook-access-token", "Facebook page or user access token", ("eaam", "eaac"),
            rf"EAA[MC][{B62}]{{100,}}", 4.0, 4),
+    # an app access token is the app's id, `|` (or `%7C` in a URL), then the app secret
+    # (32 hex) or a 27-character client token (gitleaks' facebook-access-token)
+    Format("facebook-app-token", "Facebook app access token (app id | secret)", ("|", "%7c"),
+           r"\d{15,16}(?:\||%7[Cc])(?:[a-f0-9]{32}|[A-Za-z0-9_-]{27})", 3.0, 0),
     Format("figma-token", "Figma personal access token", ("figd_",),
            rf"figd_[{URLSAFE}]{{40}}", 3.5, 5),
     Format("flutterwave-key", "Flutterwave secret or encryption key", ("flwseck", "flwseck_test"),
@@ -147,6 +164,10 @@ FORMATS: tuple[Format, ...] = (
     Format("readme-key", "ReadMe API key", ("rdme_",), r"rdme_[a-z0-9]{70}", 3.5, 5),
     Format("rubygems-key", "RubyGems API key", ("rubygems_",),
            r"rubygems_[a-f0-9]{48}", 3.0, 9),
+    # `00D` + the rest of the 15- or 18-character org id, `!`, then the session part
+    # (CredSweeper's MIT-licensed config; Salesforce's session ids have this shape)
+    Format("salesforce-access-token", "Salesforce access token or session id", ("00d",),
+           r"00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{40,200}", 3.5, 3),
     Format("scalingo-token", "Scalingo API token", ("tk-us-",), rf"tk-us-[{URLSAFE}]{{48}}",
            3.5, 6),
     Format("sentry-token", "Sentry auth token", ("sntrys_", "sntryu_"),
@@ -173,6 +194,8 @@ FORMATS: tuple[Format, ...] = (
            r"tfp_[A-Za-z0-9_.=-]{59}", 3.5, 4),
     Format("vercel-token", "Vercel access token", ("vcp_", "vck_", "vci_", "vca_", "vcr_"),
            rf"vc[pkiar]_[{B62}]{{56}}", 3.5, 4),
+    Format("wundergraph-key", "WunderGraph Cosmo API key", ("cosmo_",),
+           r"cosmo_[a-f0-9]{32}", 3.0, 6),  # CredSweeper's MIT-licensed config
     Format("xai-key", "xAI API key", ("xai-",), rf"xai-[{B62}]{{80}}", 3.5, 4),
     Format("yandex-key", "Yandex Cloud API key or IAM token", ("aqvn", "t1."),
            rf"AQVN[{URLSAFE}]{{35,38}}|t1\.[{URLSAFE}]+={{0,2}}\.[{URLSAFE}]{{86}}={{0,2}}",
@@ -192,6 +215,9 @@ class Named(NamedTuple):
     entropy: float = 3.0
     cased: bool = False  # the name only as `okta`, `Okta` or `OKTA` (not inside `rookTable`)
     runs: bool = True  # reject runs like `aaaaaa` (not where the format has one)
+    # the secret is an access id paired with a key (as AWS's key ids are), so a name
+    # ending in `_ID`/`Id` holds it rather than a public id
+    access_id: bool = False
 
 
 ALNUM = "a-zA-Z0-9"
@@ -224,8 +250,8 @@ NAMED: tuple[Named, ...] = (
     Named("discord-secret", "Discord API key or client secret", ("discord",),
           rf"[{HEXA}]{{64}}|[{EXT}]{{32}}"),
     Named("droneci-token", "Drone CI access token", ("droneci",), rf"[{ALNUM}]{{32}}"),
-    Named("dropbox-secret", "Dropbox API token (long-lived or app secret)", ("dropbox",),
-          rf"[{ALNUM}]{{11}}AAAAAAAAAA[{EXT}]{{43}}|[{ALNUM}]{{15}}", runs=False),
+    # (its long-lived tokens, `…AAAAAAAAAA…`, are a format of their own: FORMATS)
+    Named("dropbox-secret", "Dropbox app secret", ("dropbox",), rf"[{ALNUM}]{{15}}"),
     Named("etsy-token", "Etsy access token", ("etsy",), rf"[{ALNUM}]{{24}}", cased=True),
     Named("facebook-secret", "Facebook app secret or app access token", ("facebook",),
           rf"[{HEXA}]{{32}}|\d{{15,16}}[|%][a-zA-Z0-9_\-]{{27,40}}"),
@@ -274,6 +300,8 @@ NAMED: tuple[Named, ...] = (
           rf"[{HEXA}]{{40}}"),
     Named("squarespace-token", "Squarespace access token", ("squarespace",), UUID),
     Named("sumologic-key", "Sumo Logic access key", ("sumo",), rf"[{ALNUM}]{{64}}", cased=True),
+    Named("sumologic-access-id", "Sumo Logic access ID (half of an access key pair)",
+          ("sumo",), rf"su[{ALNUM}]{{12}}", cased=True, access_id=True),
     Named("travisci-token", "Travis CI access token", ("travis",), rf"[{ALNUM}]{{22}}"),
     Named("trello-token", "Trello access token", ("trello",), rf"[{ALNUM}]{{32}}"),
     Named("twitch-token", "Twitch API token", ("twitch",), rf"[{ALNUM}]{{30}}"),

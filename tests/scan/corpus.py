@@ -329,7 +329,7 @@ def positives(f: Fakes) -> list[tuple[str, Item]]:
     out: list[tuple[str, Item]] = []
     contexts = list(CONTEXTS)
     families: list[tuple[str, Callable[[Fakes], str]]] = [
-        (family, make) for family, make in TOKENS.items() if family not in LATER
+        (family, make) for family, make in TOKENS.items() if family not in LATER + NEWER
     ]
     for _ in range(6):
         for family, make in families:
@@ -388,6 +388,11 @@ def positives(f: Fakes) -> list[tuple[str, Item]]:
 
 # formats added after the figures in corpus_figures.json were first recorded
 LATER = ("twitter-bearer-token", "ntlm-authenticate")
+# …and after the vendor names: drawn last, so every item before them stays as it was
+NEWER = (
+    "deepseek-key", "dropbox-long-lived-token", "facebook-app-token",
+    "salesforce-access-token", "wundergraph-key",
+)  # fmt: skip
 
 
 def _later_items(f: Fakes) -> list[tuple[str, Item]]:
@@ -421,6 +426,11 @@ def _later_items(f: Fakes) -> list[tuple[str, Item]]:
         out.append(("markdown", Item(line, True, "authorization-header")))
         npmrc = f"//registry.npmjs.org/:_authToken={f.uuid()}"
         out.append(("ini", Item(npmrc, True, "npm-auth-token")))
+    for family in NEWER:
+        for _ in range(6):
+            value = TOKENS[family](f)
+            text = f.r.choice(BARE_TEMPLATES).format(value=value)
+            out.append((f.r.choice(["python", "yaml", "markdown"]), Item(text, True, family)))
     return out
 
 
