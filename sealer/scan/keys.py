@@ -2,9 +2,9 @@
 
 `privateKey = "MIIEvQIBADANBgkq…"` is a whole RSA key in one string; so is
 `tls.key: LS0tLS1CRUdJTi…` (a PEM file, base64-encoded again, as Kubernetes
-secrets hold it) and the `d` or `k` member of a JSON Web Key. Each is told
-apart from certificates, public keys and ciphertext by what it decodes to,
-not by its name.
+secrets hold it), a PKCS#12 bundle that opens without a password, and the `d`
+or `k` member of a JSON Web Key. Each is told apart from certificates, public
+keys and ciphertext by what it decodes to, not by its name.
 """
 
 from __future__ import annotations
@@ -73,9 +73,70 @@ def is_private_key_der(der: bytes) -> bool:
     return False
 
 
+# PFX (RFC 7292): SEQUENCE { version INTEGER 3, authSafe ContentInfo { pkcs7-data, … } }
+_PKCS7_DATA = bytes.fromhex("06092a864886f70d010701")
+# What opening bundles may cost, so a committed file cannot make the scan slow: the
+# KDF and MAC iteration counts of one bundle together (OpenSSL writes 2,048 each,
+# Java's keytool 10,000 each), and the bundles opened per file.
+_MAX_ITERATIONS = 50_000
+_MAX_BUNDLES = 8
+
+
+def is_pkcs12_der(der: bytes) -> bool:
+    """The start of a PKCS#12 (PFX) bundle: version 3, then a pkcs7-data ContentInfo."""
+    if len(der) < 32 or der[0] != 0x30:
+        return False
+    head = _der_length(der, 1)
+    if head is None:
+        return False
+    i = head[1]
+    if der[i : i + 4] != b"\x02\x01\x03\x30":
+        return False
+    info = _der_length(der, i + 4)
+    return info is not None and der[info[1] : info[1] + len(_PKCS7_DATA)] == _PKCS7_DATA
+
+
+def _small_integers(der: bytes, start: int, end: int, depth: int = 0) -> int:
+    """The sum of the INTEGERs of up to 4 bytes in `der[start:end]`, nested ones (and
+    DER inside OCTET STRINGs) included: the iteration counts are among them."""
+    total = 0
+    i = start
+    while i + 2 <= end:
+        tag = der[i]
+        length = _der_length(der, i + 1)
+        if length is None or length[1] + length[0] > end:
+            break
+        body, body_end = length[1], length[1] + length[0]
+        if tag == 0x02 and length[0] <= 4:
+            total += int.from_bytes(der[body:body_end], "big")
+        elif depth < 32 and (tag & 0x20 or (tag == 0x04 and der[body : body + 1] == b"\x30")):
+            total += _small_integers(der, body, body_end, depth + 1)
+        i = body_end
+    return total
+
+
+def pkcs12_opens_without_password(der: bytes) -> bool:
+    """Whether the PKCS#12 bundle gives up a private key with no password or an empty
+    one: the key is then as good as in the clear (a bundle that needs a password is
+    judged like a passphrase-encrypted PEM key, and not reported)."""
+    if _small_integers(der, 0, len(der)) > _MAX_ITERATIONS:
+        return False
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    for password in (None, b""):
+        try:
+            key, _, _ = pkcs12.load_key_and_certificates(der, password)
+        except ValueError:
+            continue
+        return key is not None
+    return False
+
+
 def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
-    """Base64 DER private keys: `MII…`, `MHc…`, `MC4…` runs that decode to one."""
+    """Base64 DER private keys: `MII…`, `MHc…`, `MC4…` runs that decode to one, and
+    base64 PKCS#12 bundles that open without a password."""
     seen: set[int] = set()
+    bundles = 0
     for start, end in line_windows(data, positions):
         for m in _B64_RUN.finditer(data, start, min(len(data), end + _MAX_KEY)):
             if m.start(1) in seen or m.start(1) > end:
@@ -85,7 +146,14 @@ def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
                 continue  # a PEM block's body: the PEM rule judges it (encrypted, `...`)
             run = m.group(1)
             der = _decode(run[:96])
-            if der is None or not is_private_key_der(der):
+            if der is None:
+                continue
+            if is_pkcs12_der(der):
+                bundles += 1
+                whole = _decode(run) if bundles <= _MAX_BUNDLES else None
+                if whole is None or not pkcs12_opens_without_password(whole):
+                    continue
+            elif not is_private_key_der(der):
                 continue
             if filters.entropy(_NOT_B64.sub(b"", run)) < 4.5:
                 continue

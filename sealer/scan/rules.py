@@ -23,7 +23,7 @@ from sealer.scan.candidate import Candidate, Finder, line_windows
 
 # A terminal colour code (`ESC[93m`, `ESC[1;31m`) ends in a letter but is not part of
 # the token after it: logs and console captures pasted into a repository hold them.
-_ANSI = rb"(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\dm)|(?<=\x1b\[\d;\d\dm)"
+_ANSI = rb"(?<=m)(?:(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\dm)|(?<=\x1b\[\d;\d\dm))"
 
 
 def _not_after(chars: bytes) -> bytes:
@@ -210,6 +210,27 @@ def _uri_password(secret: bytes) -> bool:
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
 
 
+def _mixed_case_and_digits(secret: bytes) -> bool:
+    """Upper- and lower-case letters and digits, as 24 random base62 characters have
+    (all but about 2 in 100); a name such as `s.defaultconnectiontimeout` has not."""
+    return (
+        any(c in b"0123456789" for c in secret)
+        and secret.lower() != secret
+        and secret.upper() != secret
+    )
+
+
+_VAULT_LEGACY = _rx(rb"(?:(?<=[\"'`=\s])|(?<!.))(?P<s>s\.[A-Za-z0-9]{24})(?=[\"'`]|\s|\Z)")
+
+
+def _vault_legacy_tokens(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    """`s.` + 24 characters as a whole value. Each keyword holds one character before
+    the `s`, a line break among them (`\ns.`): the line is the one after it."""
+    for start, end in line_windows(data, [i + 1 for i in positions]):
+        for m in _VAULT_LEGACY.finditer(data, start, end):
+            yield Candidate(m.start("s"), m.end("s"), m["s"])
+
+
 # --- multi-line private keys --------------------------------------------------
 
 _PEM_BEGIN = _rx(rb"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----")
@@ -332,7 +353,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "private-key-der",
-        "private key as base64 DER (PKCS#1, PKCS#8, SEC1)",
+        "private key as base64 DER (PKCS#1, PKCS#8, SEC1; PKCS#12 opening without a password)",
         (b"mii", b"mhcc", b"migh", b"mig2", b"mc4c"),
         finder=keys.der_keys,
         show=0,
@@ -467,6 +488,19 @@ RULES: tuple[Rule, ...] = (
         _prefixed("hvs.", "hvb."),
         _rx(_URL_PRE + rb"(?P<s>hv[sb]\.[A-Za-z0-9_-]{90,})(?![A-Za-z0-9_-])"),
         entropy=3.5,
+    ),
+    # Vault before 1.10: `s.` and 24 base62 characters (gitleaks' vault-service-token).
+    # Only a whole value (quoted, assigned, or after a blank as in `vault token lookup`'s
+    # table), which is also what the keywords look for: `s.` alone is in every other
+    # line of code, and would cost a regex pass over each.
+    Rule(
+        "vault-legacy-token",
+        "HashiCorp Vault service token (before Vault 1.10)",
+        (b'"s.', b"'s.", b"`s.", b"=s.", b" s.", b"\ts.", b"\ns."),
+        finder=_vault_legacy_tokens,
+        entropy=3.5,
+        check=_mixed_case_and_digits,
+        show=2,
     ),
     Rule(
         "terraform-cloud-token",

@@ -83,6 +83,9 @@ class Fakes:
     def vault(self) -> str:
         return "hvs." + self.s(91, URLSAFE)
 
+    def vault_legacy(self) -> str:
+        return "s." + self.s(22) + self.r.choice(string.digits) + self.r.choice("ABCXYZ")
+
     def terraform(self) -> str:
         return f"{self.s(14)}.atlasv1.{self.s(67, URLSAFE)}"
 
@@ -314,6 +317,7 @@ TOKENS: dict[str, Callable[[Fakes], str]] = {
     "pypi-token": Fakes.pypi,
     "docker-hub-token": Fakes.docker,
     "vault-token": Fakes.vault,
+    "vault-legacy-token": Fakes.vault_legacy,
     "terraform-cloud-token": Fakes.terraform,
     "circleci-token": Fakes.circleci,
     "buildkite-token": Fakes.buildkite,

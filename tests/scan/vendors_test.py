@@ -118,3 +118,15 @@ def test_aws_iam_unique_ids_are_not_credentials() -> None:
     for prefix in ("AROA", "AIDA", "ANPA", "AIPA"):
         unique_id = prefix + f.s(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         assert rule_ids(f'"RoleId": "{unique_id}",\n') == []
+
+
+def test_legacy_vault_service_tokens_are_whole_values() -> None:
+    f = Fakes(50)
+    token = "s." + f.s(21) + "aZ7"
+    assert rule_ids(f"token: {token}\n") == ["vault-legacy-token"]
+    assert rule_ids(f'VAULT_TOKEN="{token}"\n') == ["vault-legacy-token"]
+    assert rule_ids(f"export VAULT_TOKEN={token}\n") == ["vault-legacy-token"]
+    # an attribute in code, or a name without digits or capitals: not a token
+    assert rule_ids(f"x = this.{token}\n") == []
+    assert rule_ids(f"x = self.{token[2:]}\n") == []
+    assert rule_ids('name: "s.defaultconnectiontimeouts"\n') == []
