@@ -186,6 +186,38 @@ def encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             yield Candidate(m.start(1), m.end(1), m.group(1))
 
 
+# `PRIVATE KEY` and `"kty"` as they read inside base64 text, at each of the three
+# offsets a text can have within a base64 group (the characters its own bytes fix)
+ENCODED_PRIVATE_KEY = (b"ufjjvkfursblrv", b"bssvzbveugs0vz", b"quklwqvrfietfw")
+ENCODED_KTY = (b"imt0es", b"jrdhki", b"ia3r5i")
+_B64_TEXT = re.compile(rb"[A-Za-z0-9+/]{16,}={0,2}")
+_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def base64_texts(data: bytes, positions: list[int]) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, decoded bytes) of each base64 run holding one of the sorted
+    `positions`, each run once. A run reaching past `_MAX_KEY` either side of its
+    position is not read, and the search goes on from where the last one stopped, so
+    each byte is searched at most twice however many positions there are."""
+    cursor = 0
+    n = len(data)
+    for i in positions:
+        if i < cursor:
+            continue
+        lo, hi = max(cursor, i - _MAX_KEY), min(n, i + _MAX_KEY)
+        run = next((m for m in _B64_TEXT.finditer(data, lo, hi) if m.end() > i), None)
+        if run is None or run.start() > i:
+            cursor = run.start() if run is not None else hi
+            continue
+        cursor = run.end()
+        start, end = run.span()
+        if (start > 0 and data[start - 1] in _B64_CHARS) or (end < n and data[end] in _B64_CHARS):
+            continue  # cut by the bound: longer than a key's document
+        text = _decode(run.group())
+        if text is not None:
+            yield start, end, text
+
+
 _JWK_MEMBER = re.compile(
     rb"[\"']?\b(?P<n>d|k)\b[\"']?[ \t]*[:=][ \t]*[\"'](?P<s>[A-Za-z0-9_-]{16,})[\"']"
 )

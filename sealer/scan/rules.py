@@ -281,6 +281,38 @@ def _private_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             yield Candidate(m.start(), end_at, b64)
 
 
+def _encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    """A PEM private key base64-encoded once more: the whole file (`tls.key:
+    LS0tLS1CRUdJTi…`), `openssl pkcs12 -nodes` output, or base64 text with a key
+    somewhere inside (a values file or JSON document encoded into a Secret); the key
+    inside is judged as the PEM rule judges one (encrypted, stand-ins, entropy)."""
+    yield from keys.encoded_pem_keys(data, positions)
+    inner = [i for i in positions if data[i : i + 14].lower() in keys.ENCODED_PRIVATE_KEY]
+    for start, end, text in keys.base64_texts(data, inner):
+        at = text.lower().find(b"private key")
+        if at >= 0 and next(_private_keys(text, [at]), None) is not None:
+            yield Candidate(start, end, data[start:end])
+
+
+def _jwk_members(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    """The private member of a JSON Web Key (`keys.jwk_private_members`), also inside
+    base64 text (a JWK set encoded into a config value): then the whole run."""
+    plain = [i for i in positions if data[i : i + 3].lower() == b"kty"]
+    yield from keys.jwk_private_members(data, plain)
+    inner = [i for i in positions if data[i : i + 6].lower() in keys.ENCODED_KTY]
+    for start, end, text in keys.base64_texts(data, inner):
+        members = keys.jwk_private_members(text, [m.start() for m in _KTY.finditer(text)])
+        if any(_key_material(c.secret) for c in members):
+            yield Candidate(start, end, data[start:end])
+
+
+_KTY = _rx(rb"kty")
+
+
+def _key_material(member: bytes) -> bool:
+    return filters.entropy(member) >= 3.0 and not filters.is_placeholder(member)
+
+
 # --- vendor secrets named by their variable -----------------------------------------
 
 # After the vendor's name: the rest of the name, a closing quote or bracket, an
@@ -362,16 +394,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "private-key-encoded-pem",
         "PEM private key, base64-encoded",
-        (b"ls0tls1crudjti", b"qmfnief0dhjpynv0zxm"),
-        finder=keys.encoded_pem_keys,
+        (b"ls0tls1crudjti", b"qmfnief0dhjpynv0zxm", *keys.ENCODED_PRIVATE_KEY),
+        finder=_encoded_pem_keys,
         show=0,
         placeholders=False,
     ),
     Rule(
         "jwk-private-key",
         "private or symmetric member of a JSON Web Key",
-        (b"kty",),
-        finder=keys.jwk_private_members,
+        (b"kty", *keys.ENCODED_KTY),
+        finder=_jwk_members,
         entropy=3.0,
         show=0,
     ),
