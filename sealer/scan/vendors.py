@@ -48,6 +48,12 @@ FORMATS: tuple[Format, ...] = (
            r"amzn\.mws\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}", 3.0, 9),
     Format("azure-ad-client-secret", "Azure AD client secret", ("q~",),
            r"(?<![~,-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}", 3.0, 0),
+    # Microsoft's identifiable keys (Azure storage, Cosmos DB, APIM, DevOps PATs…): 52
+    # random characters, the `JQQJ9` signature and a version character, then a date and
+    # the service's code (CredSweeper's MIT-licensed config; Microsoft.Security.Utilities)
+    Format("azure-identifiable-key", "Microsoft/Azure identifiable key (`…JQQJ99…`)",
+           ("jqqj99", "jqqj9d", "jqqj9h"),
+           rf"[{B62}]{{52}}JQQJ9[9DH][{B62}]{{26}}(?:[{B62}=]{{4}})?", 3.5, 0, runs=False),
     Format("bitbucket-token", "Bitbucket / Bitbucket Data Center access token", ("bbdc-", "atbb"),
            r"BBDC-[A-Za-z0-9+/@_-]{44}|ATBB[A-Za-z0-9]{32}", 3.5, 4),
     Format("brevo-key", "Brevo (Sendinblue) API or SMTP key", ("xkeysib-", "xsmtpsib-"),

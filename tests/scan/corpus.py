@@ -391,7 +391,7 @@ LATER = ("twitter-bearer-token", "ntlm-authenticate")
 # …and after the vendor names: drawn last, so every item before them stays as it was
 NEWER = (
     "deepseek-key", "dropbox-long-lived-token", "facebook-app-token",
-    "salesforce-access-token", "wundergraph-key", "vault-legacy-token",
+    "salesforce-access-token", "wundergraph-key", "vault-legacy-token", "azure-identifiable-key",
 )  # fmt: skip
 
 

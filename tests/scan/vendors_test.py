@@ -130,3 +130,12 @@ def test_legacy_vault_service_tokens_are_whole_values() -> None:
     assert rule_ids(f"x = this.{token}\n") == []
     assert rule_ids(f"x = self.{token[2:]}\n") == []
     assert rule_ids('name: "s.defaultconnectiontimeouts"\n') == []
+
+
+def test_microsoft_identifiable_keys_carry_the_jqqj9_signature() -> None:
+    f = Fakes(51)
+    key = f.s(52) + "JQQJ99" + "AEACAAAAAAAAAAAAAS" + "AZ" + f.s(6) + f.s(2) + "=="
+    assert rule_ids(f"AZURE_STORAGE_KEY={key}\n") == ["azure-identifiable-key"]
+    # the signature after a run of one character is a stand-in
+    stand_in = "o" * 52 + "JQQJ99" + "AEAAAAAAAAAAAAAAAAAZ" + f.s(6)
+    assert rule_ids(f"AZURE_STORAGE_KEY={stand_in}\n") == []
