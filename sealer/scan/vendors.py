@@ -94,9 +94,10 @@ FORMATS: tuple[Format, ...] = (
            rf"EAA[MC][{B62}]{{100,}}", 4.0, 4),
     # an app access token is the app's id, `|` (or `%7C` in a URL), then the app secret
     # (32 hex) or a 27-character client token (gitleaks' facebook-access-token); the
-    # keywords are the id's last digit and the bar (`|` alone is in much code)
+    # keywords are the id's last digit and the bar (`|` alone is in much code, and
+    # made scanning Python code 10% slower), or the rarer `%7C`
     Format("facebook-app-token", "Facebook app access token (app id | secret)",
-           (*(f"{d}|" for d in range(10)), *(f"{d}%7c" for d in range(10))),
+           (*(f"{d}|" for d in range(10)), "%7c"),
            r"\d{15,16}(?:\||%7[Cc])(?:[a-f0-9]{32}|[A-Za-z0-9_-]{27})", 3.0, 0),
     Format("figma-token", "Figma personal access token", ("figd_",),
            rf"figd_[{URLSAFE}]{{40}}", 3.5, 5),
