@@ -46,6 +46,14 @@ def _der_length(der: bytes, i: int) -> tuple[int, int] | None:
     return int.from_bytes(der[i + 1 : i + 1 + n], "big"), i + 1 + n
 
 
+def _first_member(der: bytes) -> int | None:
+    """Offset of the first member of the SEQUENCE `der` starts with (32 bytes or more)."""
+    if len(der) < 32 or der[0] != 0x30:
+        return None
+    head = _der_length(der, 1)
+    return None if head is None else head[1]
+
+
 def is_private_key_der(der: bytes) -> bool:
     """PKCS#1 RSA, SEC1 EC or PKCS#8 private key (not a certificate or public key).
 
@@ -54,13 +62,8 @@ def is_private_key_der(der: bytes) -> bool:
     (SEQUENCE) then the key (OCTET STRING), SEC1 `1` then the key (OCTET STRING).
     Certificates and public keys start with a SEQUENCE inside the SEQUENCE.
     """
-    if len(der) < 32 or der[0] != 0x30:
-        return False
-    head = _der_length(der, 1)
-    if head is None:
-        return False
-    i = head[1]
-    if der[i : i + 2] != b"\x02\x01" or der[i + 2] not in (0, 1):
+    i = _first_member(der)
+    if i is None or der[i : i + 2] != b"\x02\x01" or der[i + 2] not in (0, 1):
         return False
     version, nxt = der[i + 2], der[i + 3 : i + 4]
     if version == 0 and nxt == b"\x02":
@@ -84,13 +87,8 @@ _MAX_BUNDLES = 8
 
 def is_pkcs12_der(der: bytes) -> bool:
     """The start of a PKCS#12 (PFX) bundle: version 3, then a pkcs7-data ContentInfo."""
-    if len(der) < 32 or der[0] != 0x30:
-        return False
-    head = _der_length(der, 1)
-    if head is None:
-        return False
-    i = head[1]
-    if der[i : i + 4] != b"\x02\x01\x03\x30":
+    i = _first_member(der)
+    if i is None or der[i : i + 4] != b"\x02\x01\x03\x30":
         return False
     info = _der_length(der, i + 4)
     return info is not None and der[info[1] : info[1] + len(_PKCS7_DATA)] == _PKCS7_DATA
