@@ -392,6 +392,7 @@ LATER = ("twitter-bearer-token", "ntlm-authenticate")
 NEWER = (
     "deepseek-key", "dropbox-long-lived-token", "facebook-app-token",
     "salesforce-access-token", "wundergraph-key", "vault-legacy-token", "azure-identifiable-key",
+    "adobe-client-secret", "maxmind-license-key", "settlemint-token",
 )  # fmt: skip
 
 

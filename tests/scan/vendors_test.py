@@ -139,3 +139,14 @@ def test_microsoft_identifiable_keys_carry_the_jqqj9_signature() -> None:
     # the signature after a run of one character is a stand-in
     stand_in = "o" * 52 + "JQQJ99" + "AEAAAAAAAAAAAAAAAAAZ" + f.s(6)
     assert rule_ids(f"AZURE_STORAGE_KEY={stand_in}\n") == []
+
+
+def test_adobe_maxmind_and_settlemint_formats_need_their_whole_shape() -> None:
+    f = Fakes(52)
+    assert rule_ids(f'adobeClient := "p8e-{f.s(32)}"\n') == ["adobe-client-secret"]
+    assert "adobe-client-secret" not in rule_ids(f'adobeClient := "p8e-{f.s(20)}"\n')
+    maxmind = f"{f.s(6)}_{f.s(29)}_mmk"
+    assert rule_ids(f"GEOIP_KEY={maxmind}\n") == ["maxmind-license-key"]
+    assert "maxmind-license-key" not in rule_ids(f"GEOIP_KEY={maxmind}x\n")
+    assert rule_ids(f"SM={'sm_pat_' + f.s(16)}\n") == ["settlemint-token"]
+    assert "settlemint-token" not in rule_ids(f"SM={'sm_pat_' + f.s(12)}\n")
