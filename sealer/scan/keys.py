@@ -94,10 +94,14 @@ def is_pkcs12_der(der: bytes) -> bool:
     return info is not None and der[info[1] : info[1] + len(_PKCS7_DATA)] == _PKCS7_DATA
 
 
-def _small_integers(der: bytes, start: int, end: int, depth: int = 0) -> int:
-    """The sum of the INTEGERs of up to 4 bytes in `der[start:end]`, nested ones (and
-    DER inside OCTET STRINGs) included: the iteration counts are among them."""
+def _iteration_counts(der: bytes, start: int, end: int, depth: int = 0) -> int:
+    """The sum of the work factors in `der[start:end]`: the INTEGERs that follow an
+    OCTET STRING in one SEQUENCE (a salt, then its iteration count: PKCS#12's PBE and
+    MAC parameters, PBKDF2's; scrypt's cost, block size and parallelism), nested ones
+    and DER inside OCTET STRINGs included. An RSA key's INTEGERs follow no salt. A
+    count longer than 8 bytes counts as more than any bound."""
     total = 0
+    after_salt = False
     i = start
     while i + 2 <= end:
         tag = der[i]
@@ -105,10 +109,12 @@ def _small_integers(der: bytes, start: int, end: int, depth: int = 0) -> int:
         if length is None or length[1] + length[0] > end:
             break
         body, body_end = length[1], length[1] + length[0]
-        if tag == 0x02 and length[0] <= 4:
-            total += int.from_bytes(der[body:body_end], "big")
+        if tag == 0x02 and after_salt:
+            size = length[0]
+            total += int.from_bytes(der[body:body_end], "big") if size <= 8 else _MAX_ITERATIONS + 1
         elif depth < 32 and (tag & 0x20 or (tag == 0x04 and der[body : body + 1] == b"\x30")):
-            total += _small_integers(der, body, body_end, depth + 1)
+            total += _iteration_counts(der, body, body_end, depth + 1)
+        after_salt = tag == 0x04 or (tag == 0x02 and after_salt)
         i = body_end
     return total
 
@@ -117,7 +123,7 @@ def pkcs12_opens_without_password(der: bytes) -> bool:
     """Whether the PKCS#12 bundle gives up a private key with no password or an empty
     one: the key is then as good as in the clear (a bundle that needs a password is
     judged like a passphrase-encrypted PEM key, and not reported)."""
-    if _small_integers(der, 0, len(der)) > _MAX_ITERATIONS:
+    if _iteration_counts(der, 0, len(der)) > _MAX_ITERATIONS:
         return False
     from cryptography.hazmat.primitives.serialization import pkcs12
 

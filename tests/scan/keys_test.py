@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -58,6 +58,16 @@ def _go_const(der: bytes) -> str:
 def test_a_pkcs12_bundle_without_a_password_is_a_private_key() -> None:
     der = _bundle(serialization.NoEncryption())
     assert keys.is_pkcs12_der(der)
+    assert rule_ids(_go_const(der)) == ["private-key-der"]
+
+
+def test_an_rsa_bundle_without_a_password_is_found_too() -> None:
+    # its public exponent (65537) is an INTEGER too, but not a work factor
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _, cert = _key_and_cert()
+    der = pkcs12.serialize_key_and_certificates(
+        b"push", key, None, [cert], serialization.NoEncryption()
+    )
     assert rule_ids(_go_const(der)) == ["private-key-der"]
 
 
