@@ -207,8 +207,8 @@ def sample(pattern: str, r: random.Random) -> str:
     """A random string the vendor pattern matches: literals, `\\.`-escapes, classes
     `[…]` with ranges, `{n}`/`{n,m}`/`{n,}`/`?` and `(?:a|b)` groups; the first branch
     of a top-level `|`. Enough for the patterns in sealer/scan/vendors.py; lookbehinds
-    are dropped."""
-    pattern = re.sub(r"\(\?<[=!][^)]*\)", "", pattern)
+    and lookaheads are dropped."""
+    pattern = re.sub(r"\(\?<?[=!][^)]*\)", "", pattern)
     out, _ = _sample_seq(_branches(pattern)[0], r)
     return out
 
