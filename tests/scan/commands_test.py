@@ -1,0 +1,160 @@
+"""Credentials in SQL statements, command-line flags and curl commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from sealer.scan import engine
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(h.rule.id, h.secret.decode()) for h in engine.scan(text.encode())]
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("ALTER ROLE reporting PASSWORD 'lanternfish';", "lanternfish"),  # sealer:allow
+        ("CREATE ROLE etl WITH LOGIN PASSWORD 'harbourlights'", "harbourlights"),  # sealer:allow
+        ("CREATE ROLE etl WITH LOGIN PASSWORD Qm4rTz8wLp;", "Qm4rTz8wLp"),  # sealer:allow
+        ("CREATE LOGIN svc WITH PASSWORD = 'Vb7nQ2xRt';", "Vb7nQ2xRt"),  # sealer:allow
+        ("CREATE USER ops@'db1' IDENTIFIED BY \"it'sQ9v\";", "it'sQ9v"),  # sealer:allow
+        (
+            "ALTER USER 'a'@'%' IDENTIFIED WITH mysql_native_password BY 'Rw3tYp8q';",  # sealer:allow
+            "Rw3tYp8q",
+        ),
+        (
+            "ALTER USER 'a'@'%' IDENTIFIED WITH 'mysql_native_password' AS "
+            "'*1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';",  # sealer:allow
+            "*1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D",
+        ),
+        ("SET PASSWORD FOR 'a'@'%' = PASSWORD('Lp5wQz8r');", "Lp5wQz8r"),  # sealer:allow
+    ],
+)
+def test_sql_statements_give_their_password(line: str, secret: str) -> None:
+    """Quoted in a statement about a user, role or login, even a word is a password
+    someone set; a MySQL native hash logs in as well as the password does."""
+    assert found(line) == [("sql-password", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ALTER USER 'ops'@'10.0.%' PASSWORD EXPIRE INTERVAL 90 DAY;",
+        "ALTER USER 'ops'@'%' PASSWORD HISTORY 1;",
+        "ALTER USER 'a'@'%' IDENTIFIED WITH 'mysql_native_password' AS '*xxxxx';",
+        "CREATE USER $NAME WITH LOGIN PASSWORD '$USER_PASS';",
+        "alter user bob identified with sha256_password by '<enter password>';",
+        "Users are identified by name and role.",
+        "[password cStringUsingEncoding:NSUTF8StringEncoding]",
+        "hash = password(user_input)",
+    ],
+)
+def test_sql_look_alikes_are_quiet(line: str) -> None:
+    assert found(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("mysql --user=root --password=kQ7vRt2xW9 --host db", "kQ7vRt2xW9"),  # sealer:allow
+        ("python run.py --mysql-user=root --mysql-password=quokka", "quokka"),  # sealer:allow
+        ("Connect-Db -User ops -Password Ops#2024x -Domain LAB", "Ops#2024x"),  # sealer:allow
+        ("tool --Password Wd7!kq2Lr", "Wd7!kq2Lr"),  # sealer:allow
+        ('args = ["--keystore-password", "otterpond"]', "otterpond"),  # sealer:allow
+        ("runner -user:ops -pwd:Hy6vNc2q", "Hy6vNc2q"),  # sealer:allow
+        ("cli deploy --token Qz8rWm3vKt5pLx2n", "Qz8rWm3vKt5pLx2n"),  # sealer:allow
+        ("cli -secret Hk4vRt9qWm2zLx7p", "Hk4vRt9qWm2zLx7p"),  # sealer:allow
+        ('openssl rsa -in k.pem -passin "pass:Tz7#qW2v" -out k2.pem', "Tz7#qW2v"),  # sealer:allow
+        (
+            "$p = ConvertTo-SecureString -String 'Xv8#kq3Lz' -AsPlainText -Force",  # sealer:allow
+            "Xv8#kq3Lz",
+        ),
+    ],
+)
+def test_secrets_given_as_flags(line: str, secret: str) -> None:
+    assert found(line) == [("cli-password", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  --password PASSWORD   the database password",
+        "  --token string        bearer token for the API",
+        "psql --password $DB_PASSWORD",
+        "backup --password=$(cat /run/secrets/db)",
+        "docker login --password-stdin < token.txt",
+        "tool --password-file /etc/tool/pw",
+        "use the --username and --password options instead of the URL",
+        "cli --token my-deploy-token",  # words: the name of a token
+        "tool --password -h",
+        'extra_args += ["--password", password]',
+        "$p = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "x-auth-token: from_header",
+    ],
+)
+def test_flag_look_alikes_are_quiet(line: str) -> None:
+    assert found(line) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("curl -u deploy:h0pk1ns~21s https://api.internal", "h0pk1ns~21s"),  # sealer:allow
+        ("curl --user ops:'Wq8vLr2Tz' https://api.internal", "Wq8vLr2Tz"),  # sealer:allow
+        ('curl --user "{ops}":"{Kr5tWq8zN}" https://api', "Kr5tWq8zN"),  # sealer:allow
+        ('curl -u ":Zr8kW3eQ" https://api', "Zr8kW3eQ"),  # sealer:allow
+        ('curl -u "Hq7vT2pLx9Wk4zR8:" https://api', "Hq7vT2pLx9Wk4zR8"),  # sealer:allow
+        ("curl -u admin:admin http://127.0.0.1:8080", "admin"),  # sealer:allow
+        (
+            "curl -X POST https://api.internal/v1 \\\n  -d 'x=1' \\\n"
+            "  -u builder:Nv6qPz3Rw\n",  # sealer:allow
+            "Nv6qPz3Rw",
+        ),
+    ],
+)
+def test_curl_user_and_password(text: str, secret: str) -> None:
+    assert found(text) == [("curl-user-password", secret)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -u <user:password> https://test.com/endpoint",
+        "curl -u username:token https://api",
+        'curl -u "$USER:$PASS" https://api',
+        "curl -u admin https://api",
+        # not continued: the next line is another command
+        "curl https://api.internal/v1\n  -u builder:Nv6qPz3Rw\n",  # sealer:allow
+    ],
+)
+def test_curl_user_look_alikes_are_quiet(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('curl -H "Token: 9fe2a4c1d7b3e805" https://api', "9fe2a4c1d7b3e805"),  # sealer:allow
+        (
+            "curl -X GET \\\n  -H 'X-Deploy-Token: 6a1f4c3e-9b2d-4e8f-a7c5-0d3b1e9f2a64' \\\n"  # sealer:allow
+            "  https://api\n",
+            "6a1f4c3e-9b2d-4e8f-a7c5-0d3b1e9f2a64",
+        ),
+    ],
+)
+def test_curl_header_keys(text: str, secret: str) -> None:
+    assert found(text) == [("curl-header-key", secret)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'curl -H "Content-Type: application/json" https://api',
+        'curl -H "X-Api-Key: $API_KEY" https://api',
+        'curl -H "Token: 00000000-0000-0000-0000-000000000000" https://api',
+        'curl -H "X-Request-Token: deploy-preview" https://api',
+    ],
+)
+def test_curl_header_look_alikes_are_quiet(text: str) -> None:
+    assert found(text) == []
