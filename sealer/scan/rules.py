@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sealer.scan import commands, filters, generic, keys, vendors
+from sealer.scan import commands, filters, generic, keys, notes, vendors
 from sealer.scan.candidate import Candidate, Finder, line_windows
 
 # A token must not sit inside a longer base64/identifier run (base64 images,
@@ -825,6 +825,13 @@ RULES: tuple[Rule, ...] = (
         "API key or token in a curl -H header",
         (b"curl",),
         finder=commands.curl_header_keys,
+        show=0,
+    ),
+    Rule(
+        "labelled-key",
+        "key under a two-word label in notes (`Secret Key: …`, `access key: …`)",
+        (b"key:", b"key :"),
+        finder=notes.labelled_keys,
         show=0,
     ),
     Rule(

@@ -304,6 +304,7 @@ def _keyish_items(f: Fakes) -> list[Item]:
         Item(f"curl -sS -u deploy:{pw} https://ci.internal/api", True, "curl-user-password"),
         Item(f'curl -sS -H "X-Deploy-Token: {pw}{d[:12]}" https://ci.internal/api', True,
              "curl-header-key"),
+        Item(f"Secret Key: {d[:10]}{pw}", True, "labelled-key"),
         Item(f'String signingKey = "{der}";', True, "private-key-der"),
         Item(f"  tls.key: {pem}", True, "private-key-encoded-pem"),
         Item(f'{{"kty": "EC", "crv": "P-256", "d": "{d}"}}', True, "jwk-private-key"),

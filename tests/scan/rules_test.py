@@ -25,6 +25,7 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
         "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
         "curl-user-password", "authorization-header", "npm-auth-token", "curl-header-key",
+        "labelled-key",
         *(n.id for n in vendors.NAMED),
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
@@ -402,6 +403,10 @@ def test_default_credentials_in_a_url_are_findings(line: str) -> None:
         "Username:deploy Password:Lm4#pQ9w",  # sealer:allow
         "ssh ops@10.0.0.9 (pwd:Zr8!kW3e)",  # sealer:allow
         "user:ops,password:Hy6@Nc2v",  # sealer:allow
+        "id:ops@example.com,pw:Tq7vX2zR!",  # sealer:allow (an e-mail domain, not an example)
+        "ID:ops@example.com mailto:{1} PW:Lm4pQ9wz",  # sealer:allow
+        "<Value>My password:Zr8kW3eQ</Value>",  # sealer:allow (the end of XML text)
+        "password:!Hy6Nc2vq",  # sealer:allow (no blank after the colon: not a YAML tag)
     ],
 )
 def test_document_style_pairs_are_found(line: str) -> None:
@@ -416,6 +421,8 @@ def test_document_style_pairs_are_found(line: str) -> None:
         "def f(password:str) -> None: ...",  # a type
         "ID/PW:admin/Tq7vX2zR",  # the ID, then the password: not read as one value
         "password:placeholder_value",
+        "Example pw:Tq7vX2zR",  # documentation says so
+        "password:!important",  # a word after the `!`
     ],
 )
 def test_colon_pairs_that_are_not_passwords_are_quiet(line: str) -> None:
