@@ -123,9 +123,35 @@ _SECURE_STRING = re.compile(
 )
 
 
+# A setting passed on a command line: `docker build --build-arg ADMIN_PASSWORD=…`,
+# `helm install --set auth.password=…`, `kubectl create secret generic x
+# --from-literal=password=…`, `heroku config:set SMTP_PASSWORD=…`
+_SETTING_FLAG = re.compile(
+    rb"(?:--build-arg|--set(?:-string)?|--from-literal|(?i:config:(?:set|add)))(?:=|[ \t]+)"
+    rb"[\"']?(?P<name>[A-Za-z_][\w.-]{0,63}?(?P<word>(?i:password|passwd|pwd|pass|passphrase"
+    rb"|secret|token|api_?key)))=" + _VALUE + rb"(?=[\s;|&)]|\Z)"
+)
+
+
+def _setting_value_ok(name: bytes, word: bytes, value: bytes) -> bool:
+    """The name's last word is the secret word (`ADMIN_PASSWORD`, `auth.password`,
+    `dbPassword`; not `PASSWORD_FILE`, `compass`), and the value fits it."""
+    head = name[: len(name) - len(word)]
+    camel = head[-1:].islower() and word[:1].isupper()
+    if head and not (head.endswith((b"_", b".", b"-")) or camel):
+        return False  # `compass`, `bypass`: the word inside another
+    if value.startswith(b"-"):
+        return False
+    if word.lower() in _PASSWORD_WORDS:
+        return generic.looks_like_password(value)
+    return generic.looks_random(value)
+
+
 def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """A password, token or secret given as a flag's value (`--password x`,
     `-Password x`, `--mysql-password=x`, `"--keystore-password", "x"`, `--token x`),
+    a setting given to a command (`--build-arg ADMIN_PASSWORD=x`, `--set
+    auth.password=x`, `--from-literal=password=x`, `heroku config:set X_TOKEN=x`),
     openssl's `-passin pass:x`, PowerShell's `ConvertTo-SecureString "x"`.
 
     Not: the flag's metavariable in help text (`--password PASSWORD`, `--token
@@ -138,6 +164,10 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
         for m in _SECRET_FLAG.finditer(data, start, end):
             vs, ve, value, quoted = _value(m)
             if _flag_value_ok(m["word"], m["sep"], value, quoted):
+                found.append(Candidate(vs, ve, value))
+        for m in _SETTING_FLAG.finditer(data, start, end):
+            vs, ve, value, _ = _value(m)
+            if _setting_value_ok(m["name"], m["word"], value):
                 found.append(Candidate(vs, ve, value))
         for rx in (_OPENSSL_PASS, _SECURE_STRING):
             for m in rx.finditer(data, start, end):

@@ -214,6 +214,8 @@ def _uri_password(secret: bytes) -> bool:
         return False  # `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
     if generic.names_a_secret(password) or filters.is_placeholder(password, runs=False):
         return False  # `my-password`, `your_token`, `changeme`
+    if not any(c < 128 and chr(c).isalnum() for c in password):
+        return False  # `…`, `***`, `---`: an elided value, not a password
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
 
 
@@ -745,6 +747,11 @@ RULES: tuple[Rule, ...] = (
             b"-apikey",
             b"-access-key",
             b"convertto-securestring",
+            b"--build-arg",
+            b"--set",
+            b"--from-literal",
+            b"config:set",
+            b"config:add",
         ),
         finder=commands.command_line_secrets,
         show=0,

@@ -77,6 +77,19 @@ def test_secrets_given_as_flags(line: str, secret: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("docker build --build-arg ADMIN_PASSWORD=walrus7 .", "walrus7"),  # sealer:allow
+        ("helm install db --set auth.password=Qv8tz2Lw", "Qv8tz2Lw"),  # sealer:allow
+        ("helm install db --set dbPassword=ottersong", "ottersong"),  # sealer:allow
+        ("heroku config:add API_TOKEN=Zr8kW3eQv5Tn2mLp", "Zr8kW3eQv5Tn2mLp"),  # sealer:allow
+    ],
+)
+def test_settings_passed_to_a_command(line: str, secret: str) -> None:
+    assert found(line) == [("cli-password", secret)]
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "  --password PASSWORD   the database password",
@@ -91,6 +104,10 @@ def test_secrets_given_as_flags(line: str, secret: str) -> None:
         'extra_args += ["--password", password]',
         "$p = ConvertTo-SecureString $plain -AsPlainText -Force",
         "x-auth-token: from_header",
+        "docker build --build-arg BYPASS=Qv8tz2Lw --build-arg PASSWORD_FILE=x .",
+        "heroku config:set SMTP_PASSWORD=xxxxxxxx",
+        "heroku config:set API_TOKEN=deploy-token-name",
+        "helm install db --set auth.password=$DB_PASSWORD",
     ],
 )
 def test_flag_look_alikes_are_quiet(line: str) -> None:

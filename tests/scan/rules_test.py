@@ -69,6 +69,7 @@ def test_rule_ignores_its_format_inside_a_longer_base64_run(rule: str) -> None:
         "DATABASE_URL=postgres://app:p%40ss@localhost/app",  # `p@ss`, percent-encoded
         "proxy = 'http://ops:password123@proxy.example.com/'",  # a numbered stand-in in docs
         "$ tool --mirror=https://user:p%2Fss@mirror.example.com/dist",  # short, in docs
+        "smtps://me@mail.host:…@smtp.host",  # an elided password
         "redis://:${REDIS_PASSWORD}@redis:6379",
         "Authorization: Bearer <token>",
         "Authorization: Bearer $ACCESS_TOKEN",
