@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from sealer.scan import filters, generic
 from sealer.scan.candidate import Candidate, line_windows
 
-_VALUE = rb"""(?:'(?P<sq>[^'\s]{1,128})'|"(?P<dq>[^"\s]{1,128})"|(?P<bare>[^\s'";`,)]{1,128}))"""
+_VALUE = rb"""(?:'(?P<sq>[^'\s]{1,128})'|"(?P<dq>[^"\s]{1,128})"|(?P<bare>[^\s'";`,)<]{1,128}))"""
 
 
 def _value(m: re.Match[bytes]) -> tuple[int, int, bytes, bool]:
@@ -94,7 +94,8 @@ _SECRET_FLAG = re.compile(
     rb"(?![\w-])"
     # then the value: attached (`=`, `:` as PowerShell writes it), after blanks, or
     # the next item of an argv array (`"--password", "…"`)
-    rb"(?P<sep>=|:(?!:)|[\"'][ \t]*,[ \t]*|[ \t]+)" + _VALUE + rb"(?=[\s;|&)\],]|\Z)"
+    # ends: a blank, a shell operator, a bracket, or markup (`-Password x</code>`)
+    rb"(?P<sep>=|:(?!:)|[\"'][ \t]*,[ \t]*|[ \t]+)" + _VALUE + rb"(?=[\s;|&)\],<]|\Z)"
 )
 _PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
 
@@ -119,7 +120,7 @@ _OPENSSL_PASS = re.compile(
 # possibly among the switches, possibly in escaped quotes inside a larger string
 _SECURE_STRING = re.compile(
     rb"(?i:convertto-securestring)(?:[ \t]+-\w+)*[ \t]+(?:\\?[\"'])?"
-    rb"(?P<s>[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)]|\Z)"
+    rb"(?P<s>[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)\"']|\Z)"
 )
 
 

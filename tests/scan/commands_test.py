@@ -63,6 +63,8 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ("tool --Password Wd7!kq2Lr", "Wd7!kq2Lr"),  # sealer:allow
         ('args = ["--keystore-password", "otterpond"]', "otterpond"),  # sealer:allow
         ("runner -user:ops -pwd:Hy6vNc2q", "Hy6vNc2q"),  # sealer:allow
+        ("/// <code>Connect -User ops -Password Ops#2024x</code>", "Ops#2024x"),  # sealer:allow
+        ('run("ConvertTo-SecureString \\"Qz4#vW8kLp\\"")', "Qz4#vW8kLp"),  # sealer:allow
         ("cli deploy --token Qz8rWm3vKt5pLx2n", "Qz8rWm3vKt5pLx2n"),  # sealer:allow
         ("cli -secret Hk4vRt9qWm2zLx7p", "Hk4vRt9qWm2zLx7p"),  # sealer:allow
         ('openssl rsa -in k.pem -passin "pass:Tz7#qW2v" -out k2.pem', "Tz7#qW2v"),  # sealer:allow
