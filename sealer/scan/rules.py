@@ -782,9 +782,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "basic-auth",
         "HTTP basic credentials (Authorization header, docker or npm auth)",
-        (b"basic ", b'"auth"', b"_auth"),
+        (b"basic ", b'auth"', b"auth'", b"auth:", b"auth :", b"_auth"),
         _rx(
-            rb"(?:(?i:basic)[ \t]+|\"auth\"[ \t]*:[ \t]*\""
+            # docker's `"auth": "…"`, and the same member unquoted in code (`auth: '…'`)
+            rb"(?:(?i:basic)[ \t]+|(?<![\w.-])[\"']?auth[\"']?[ \t]*:[ \t]*[\"']"
             # npm's `_auth=` (.npmrc) and `_auth: "…"` (the same in code): user:password
             rb"|(?<![A-Za-z0-9])_auth[\"']?[ \t]*[:=][ \t]*[\"']?)"
             rb"(?P<s>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"

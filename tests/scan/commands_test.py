@@ -96,6 +96,7 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
     [
         "  --password PASSWORD   the database password",
         "  --token string        bearer token for the API",
+        "  -basic-auth-password string: the password for Basic auth",
         "psql --password $DB_PASSWORD",
         "backup --password=$(cat /run/secrets/db)",
         "docker login --password-stdin < token.txt",

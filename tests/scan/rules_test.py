@@ -792,6 +792,7 @@ def test_a_bare_word_password_on_a_setting_line_is_still_reported() -> None:
     [
         # a password equal to the user is a default credential, as in URLs
         ("Authorization: Basic " + base64.b64encode(b"portal:portal").decode(), "basic-auth"),
+        ("  auth: '" + base64.b64encode(b"ops:Wq8vLr2T").decode() + "',", "basic-auth"),
         (
             'curl -H "Authorization: sha256~Qv8#tz2Lw=-.k+/Rm4x"',  # sealer:allow
             "authorization-header",
@@ -808,3 +809,15 @@ def test_a_bearer_token_longer_than_the_generic_cap_is_found() -> None:
     assert rule_ids(f"curl -H 'Authorization: Bearer {token}' https://api.internal\n") == [
         "bearer-token"
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  auth: 'aGVsbG8gd29ybGQ='",  # base64 of words with no `user:` part
+        '  author: "' + base64.b64encode(b"ops:Wq8vLr2T").decode() + '"',  # not `auth`
+        "Authorization: Basic " + base64.b64encode(b"ops:").decode(),  # no password
+    ],
+)
+def test_basic_credential_look_alikes_are_quiet(line: str) -> None:
+    assert rule_ids(line) == []
