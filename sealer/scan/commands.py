@@ -136,24 +136,39 @@ _SETTING_FLAG = re.compile(
 )
 
 
+# `PGPASSWORD=… psql -h db`, `API_TOKEN=… ./deploy.sh`: a variable set for one
+# command, in the environment-variable case, then the command: a path, or a
+# name with arguments after it (`SMTP_PASSWORD=mail pass` in a .env file is a
+# value with a blank in it, not a command)
+_ENV_PREFIX = re.compile(
+    rb"(?:(?<=[\s;&|(`])|\A)(?P<name>[A-Z][A-Z0-9_]{0,63}?(?P<word>PASSWORD|PASSWD|PASS|PWD"
+    rb"|PASSPHRASE|SECRET|TOKEN|API_KEY|APIKEY))="
+    + _VALUE
+    + rb"[ \t]+(?=[a-z][\w.-]*[ \t]+[^\s#]|\.{0,2}/[\w./-]+)"
+)
+
+
 def _setting_value_ok(name: bytes, word: bytes, value: bytes) -> bool:
     """The name's last word is the secret word (`ADMIN_PASSWORD`, `auth.password`,
-    `dbPassword`; not `PASSWORD_FILE`, `compass`), and the value fits it."""
+    `dbPassword`, `PGPASSWORD`; not `PASSWORD_FILE`, `compass`, `BYPASS`), and the
+    value fits it."""
     head = name[: len(name) - len(word)]
     camel = head[-1:].islower() and word[:1].isupper()
-    if head and not (head.endswith((b"_", b".", b"-")) or camel):
+    joined = len(word) >= 5 and name.isupper()  # `PGPASSWORD`, `GHTOKEN`; not `BYPASS`
+    if head and not (head.endswith((b"_", b".", b"-")) or camel or joined):
         return False  # `compass`, `bypass`: the word inside another
-    if value.startswith(b"-"):
-        return False
+    if value.startswith((b"-", b"#")):
+        return False  # the next flag; a comment (`X_PWD=### set by the installer`)
     if word.lower() in _PASSWORD_WORDS:
-        return generic.looks_like_password(value)
+        return generic.is_literal_password(value)  # not `test-smtp-password`: a name
     return generic.looks_random(value)
 
 
 def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """A password, token or secret given as a flag's value (`--password x`,
     `-Password x`, `--mysql-password=x`, `"--keystore-password", "x"`, `--token x`),
-    a setting given to a command (`--build-arg ADMIN_PASSWORD=x`, `--set
+    a variable set for one command (`PGPASSWORD=x psql …`), a setting given to a
+    command (`--build-arg ADMIN_PASSWORD=x`, `--set
     auth.password=x`, `--from-literal=password=x`, `heroku config:set X_TOKEN=x`),
     openssl's `-passin pass:x`, PowerShell's `ConvertTo-SecureString "x"`.
 
@@ -167,6 +182,10 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
         for m in _SECRET_FLAG.finditer(data, start, end):
             vs, ve, value, quoted = _value(m)
             if _flag_value_ok(m["word"], m["sep"], value, quoted):
+                found.append(Candidate(vs, ve, value))
+        for m in _ENV_PREFIX.finditer(data, start, end):
+            vs, ve, value, _ = _value(m)
+            if _setting_value_ok(m["name"], m["word"], value):
                 found.append(Candidate(vs, ve, value))
         for m in _SETTING_FLAG.finditer(data, start, end):
             vs, ve, value, _ = _value(m)

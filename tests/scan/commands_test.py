@@ -85,6 +85,8 @@ def test_secrets_given_as_flags(line: str, secret: str) -> None:
         ("helm install db --set auth.password=Qv8tz2Lw", "Qv8tz2Lw"),  # sealer:allow
         ("helm install db --set dbPassword=ottersong", "ottersong"),  # sealer:allow
         ("heroku config:add API_TOKEN=Zr8kW3eQv5Tn2mLp", "Zr8kW3eQv5Tn2mLp"),  # sealer:allow
+        ("  PGPASSWORD=postgres psql -h db -U app", "postgres"),  # sealer:allow
+        ("DEPLOY_TOKEN=Hk4vRt9qWm2zLx7p ./deploy.sh prod", "Hk4vRt9qWm2zLx7p"),  # sealer:allow
     ],
 )
 def test_settings_passed_to_a_command(line: str, secret: str) -> None:
@@ -111,6 +113,11 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "heroku config:set SMTP_PASSWORD=xxxxxxxx",
         "heroku config:set API_TOKEN=deploy-token-name",
         "helm install db --set auth.password=$DB_PASSWORD",
+        "PGPASSWORD=$PW psql -h db",
+        "ORACLE_PWD=### set by the installer ###",
+        "SMTP_PASSWORD=mail pass",  # a .env value with a blank: no command follows
+        'SMTP_PASSWORD="test-smtp-password" ./deploy.sh',  # the name of a password
+        "BYPASS=Qv8tz2Lw make",
     ],
 )
 def test_flag_look_alikes_are_quiet(line: str) -> None:
