@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sealer.scan import commands, filters, generic, keys, notes, vendors
+from sealer.scan import commands, escaped, filters, generic, keys, notes, vendors
 from sealer.scan.candidate import Candidate, Finder, line_windows
 
 # A token must not sit inside a longer base64/identifier run (base64 images,
@@ -808,8 +808,10 @@ RULES: tuple[Rule, ...] = (
         "bearer token",
         (b"bearer",),
         _rx(
-            # also curl's `--oauth2-bearer TOKEN`, quoted or not
-            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+)"
+            # also curl's `--oauth2-bearer TOKEN`, quoted or not, and libcurl's
+            # `CURLOPT_XOAUTH2_BEARER, "TOKEN"`
+            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+"
+            rb"|CURLOPT_XOAUTH2_BEARER[ \t]*,[ \t]*L?\")"
             rb"(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"
         ),
         entropy=3.5,
@@ -850,6 +852,13 @@ RULES: tuple[Rule, ...] = (
         "key under a two-word label in notes (`Secret Key: …`, `access key: …`)",
         (b"key:", b"key :"),
         finder=notes.labelled_keys,
+        show=0,
+    ),
+    Rule(
+        "escaped-secret",
+        "secret in a URL-encoded query (`%26token%3D…`) or HTML-escaped quotes",
+        (b"%3d", b"&quot;"),
+        finder=escaped.escaped_secrets,
         show=0,
     ),
     Rule(
