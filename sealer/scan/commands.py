@@ -41,7 +41,8 @@ _SQL = re.compile(
     rb"(?i:"
     # `CREATE USER x IDENTIFIED BY 'p'`, `… IDENTIFIED WITH mysql_native_password BY 'p'`,
     # `… IDENTIFIED WITH 'mysql_native_password' AS '*92FD…'`
-    rb"(?P<idby>\b(?:user|role|login)\b[^\n;]{0,80}?\bidentified"
+    # `GRANT ALL ON db.* TO 'app'@'%' IDENTIFIED BY 'p'`
+    rb"(?P<idby>\b(?:user|role|login|grant)\b[^\n;]{0,80}?\bidentified"
     rb"(?:[ \t]+with[ \t]+['\"`]?\w{1,40}['\"`]?)?[ \t]+(?P<verb>by|as))"
     # PostgreSQL `CREATE ROLE x WITH LOGIN PASSWORD 'p'`, `ALTER ROLE x PASSWORD 'p'`
     rb"|(?P<role>\b(?:user|role)\b[^\n;'\"]{0,80}?\bpassword)"
@@ -118,6 +119,12 @@ def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
 _OPENSSL_PASS = re.compile(
     rb"-pass(?:in|out|word)?[ \t]+[\"']?pass:(?P<s>[^\s\"']{1,128})(?=[\s\"']|\Z)"
 )
+# the MySQL clients' `-pPASSWORD` (attached: `-p` alone prompts), `sshpass -p PASSWORD`
+_ATTACHED_P = re.compile(
+    rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?[ \t]"
+    rb"[^\n|;&<>]{0,200}?[ \t]-p(?=[^\s])"
+    rb"|\bsshpass[ \t]+-p[ \t]*)[\"']?(?P<s>[^\s\"'`|;&<>]{3,128})[\"']?(?=[\s;|&)]|\Z)"
+)
 # PowerShell: `ConvertTo-SecureString -String "…" -AsPlainText -Force`, the string
 # possibly among the switches, possibly in escaped quotes inside a larger string
 _SECURE_STRING = re.compile(
@@ -170,7 +177,8 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
     a variable set for one command (`PGPASSWORD=x psql …`), a setting given to a
     command (`--build-arg ADMIN_PASSWORD=x`, `--set
     auth.password=x`, `--from-literal=password=x`, `heroku config:set X_TOKEN=x`),
-    openssl's `-passin pass:x`, PowerShell's `ConvertTo-SecureString "x"`.
+    openssl's `-passin pass:x`, PowerShell's `ConvertTo-SecureString "x"`, the MySQL
+    clients' `-px` and `sshpass -p x`.
 
     Not: the flag's metavariable in help text (`--password PASSWORD`, `--token
     string`), a variable (`--password $PW`, `--password=$(cat f)`), the next flag
@@ -191,7 +199,7 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
             vs, ve, value, _ = _value(m)
             if _setting_value_ok(m["name"], m["word"], value):
                 found.append(Candidate(vs, ve, value))
-        for rx in (_OPENSSL_PASS, _SECURE_STRING):
+        for rx in (_OPENSSL_PASS, _SECURE_STRING, _ATTACHED_P):
             for m in rx.finditer(data, start, end):
                 if generic.looks_like_password(m["s"]):
                     found.append(Candidate(m.start("s"), m.end("s"), m["s"]))

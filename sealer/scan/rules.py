@@ -747,6 +747,8 @@ RULES: tuple[Rule, ...] = (
             b"-apikey",
             b"-access-key",
             b"convertto-securestring",
+            b"mysql",
+            b"sshpass",
             b"--build-arg",
             b"--set",
             b"--from-literal",

@@ -29,6 +29,7 @@ def found(text: str) -> list[tuple[str, str]]:
             "*1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D",
         ),
         ("SET PASSWORD FOR 'a'@'%' = PASSWORD('Lp5wQz8r');", "Lp5wQz8r"),  # sealer:allow
+        ("GRANT ALL ON app.* TO 'app'@'%' IDENTIFIED BY 'Hq7vT2pLx';", "Hq7vT2pLx"),  # sealer:allow
     ],
 )
 def test_sql_statements_give_their_password(line: str, secret: str) -> None:
@@ -68,6 +69,8 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ("cli deploy --token Qz8rWm3vKt5pLx2n", "Qz8rWm3vKt5pLx2n"),  # sealer:allow
         ("cli -secret Hk4vRt9qWm2zLx7p", "Hk4vRt9qWm2zLx7p"),  # sealer:allow
         ('openssl rsa -in k.pem -passin "pass:Tz7#qW2v" -out k2.pem', "Tz7#qW2v"),  # sealer:allow
+        ("docker exec db mysqldump -u root -pRw3tYp8q app", "Rw3tYp8q"),  # sealer:allow
+        ("sshpass -p 'Tz7qW2vk' ssh ops@host", "Tz7qW2vk"),  # sealer:allow
         (
             "$p = ConvertTo-SecureString -String 'Xv8#kq3Lz' -AsPlainText -Force",  # sealer:allow
             "Xv8#kq3Lz",
@@ -106,6 +109,9 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "use the --username and --password options instead of the URL",
         "cli --token my-deploy-token",  # words: the name of a token
         "tool --password -h",
+        "mysql -u root -p app",  # `-p` alone: a prompt
+        "mysqldump -uroot -p$MYSQL_PWD app",
+        "pip install mysql-python; cc -pthread x.c",
         'extra_args += ["--password", password]',
         "$p = ConvertTo-SecureString $plain -AsPlainText -Force",
         "x-auth-token: from_header",
