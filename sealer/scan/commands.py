@@ -104,6 +104,8 @@ _PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
 def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
     if value.startswith(b"-"):
         return False  # the next flag: this one takes no value here
+    if value.lower().startswith((b"pass:", b"env:", b"file:", b"fd:")):
+        return False  # openssl's password sources: `pass:` is read by `_OPENSSL_PASS`
     if not quoted and value.endswith(b":"):
         return False  # `-basic-auth-password string: the password to…`: help text
     if b"," in sep and not quoted:

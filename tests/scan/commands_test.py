@@ -69,6 +69,7 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ("cli deploy --token Qz8rWm3vKt5pLx2n", "Qz8rWm3vKt5pLx2n"),  # sealer:allow
         ("cli -secret Hk4vRt9qWm2zLx7p", "Hk4vRt9qWm2zLx7p"),  # sealer:allow
         ('openssl rsa -in k.pem -passin "pass:Tz7#qW2v" -out k2.pem', "Tz7#qW2v"),  # sealer:allow
+        ("openssl enc -aes-256-cbc -pass pass:Qv8tz2Lw -in a", "Qv8tz2Lw"),  # sealer:allow
         ("docker exec db mysqldump -u root -pRw3tYp8q app", "Rw3tYp8q"),  # sealer:allow
         ("sshpass -p 'Tz7qW2vk' ssh ops@host", "Tz7qW2vk"),  # sealer:allow
         (
@@ -109,6 +110,8 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "use the --username and --password options instead of the URL",
         "cli --token my-deploy-token",  # words: the name of a token
         "tool --password -h",
+        "openssl rsa -passin env:KEY_PW -in k.pem",
+        "openssl rsa -passin file:pw.txt -in k.pem",
         "mysql -u root -p app",  # `-p` alone: a prompt
         "mysqldump -uroot -p$MYSQL_PWD app",
         "pip install mysql-python; cc -pthread x.c",
