@@ -1,4 +1,4 @@
-"""Credentials in statements and command lines: SQL, flags, curl.
+"""Credentials in statements and command lines: SQL, flags, curl, macros.
 
 Each reading is a finder anchored at its rule's keywords (the line, or for curl
 the command with its `\\`-continued lines, capped), so the cost is per keyword,
@@ -303,3 +303,58 @@ def curl_header_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             ):
                 seen.add(m.start("s"))
                 yield Candidate(m.start("s"), m.end("s"), value)
+
+
+# --- macros -----------------------------------------------------------------------
+
+# `#define WIFI_PASSWORD "…"` (C, Arduino), `%define token …` (RPM spec files); also
+# a whole `#define` written inside a string (`"#define\tpassword\t\"…\""`)
+_DEFINE = re.compile(
+    # blanks, or `\t` escapes inside a string
+    rb"(?:(?<=[\n\"'])|\A)[ \t]*[#%][ \t]*define(?:[ \t]|\\t)+(?P<name>[A-Za-z_]\w{0,63})"
+    rb"(?:[ \t]|\\t)+"
+    rb"(?:\\?\"(?P<dq>[^\"\s\\]{1,128})\\?\"|(?P<bare>[^\s\"'(){}\\]{1,128})(?=[ \t]*(?:\r?\n|\Z)))"
+)
+_NAME_WORDS = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_MACRO_PASSWORD = frozenset(b"password passwd pwd pass passphrase pw psk".split())
+_MACRO_SECRET = frozenset(b"secret token apikey".split())
+_KEY_KINDS = frozenset(b"api secret private access auth app master encryption signing".split())
+
+
+def _macro_kind(name: bytes) -> str | None:
+    """`WIFI_PASSWORD`, `mqttPass`: a password; `API_KEY`, `CLIENT_SECRET`,
+    `token`: a secret; anything else (`PASSWORD_LENGTH`, `TOKEN_EXPIRY`): neither."""
+    words = [w.lower() for w in _NAME_WORDS.findall(name)]
+    if not words:
+        return None
+    if words[-1] in _MACRO_PASSWORD:
+        return "password"
+    if words[-1] in _MACRO_SECRET or (
+        words[-1] == b"key" and len(words) > 1 and words[-2] in _KEY_KINDS
+    ):
+        return "secret"
+    return None
+
+
+def macro_secrets(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    """A macro defined as a literal under a secret's name: `#define WIFI_PASSWORD
+    "…"` (a quoted literal is the password; unquoted, a bare word must be a default
+    password), `#define API_KEY "…"` and `%define token …` (a random value)."""
+    seen: set[int] = set()
+    for start, end in line_windows(data, positions):
+        for m in _DEFINE.finditer(data, start, end):
+            kind = _macro_kind(m["name"])
+            if kind is None:
+                continue
+            quoted = m["dq"] is not None
+            group = "dq" if quoted else "bare"
+            value = m[group]
+            if kind == "password":
+                ok = (
+                    generic.is_literal_password if quoted else generic.looks_like_literal_password
+                )(value)
+            else:
+                ok = generic.looks_random(value)
+            if ok and m.start(group) not in seen:
+                seen.add(m.start(group))
+                yield Candidate(m.start(group), m.end(group), value)

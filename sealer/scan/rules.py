@@ -857,6 +857,13 @@ RULES: tuple[Rule, ...] = (
         show=0,
     ),
     Rule(
+        "macro-secret",
+        'secret defined as a macro (`#define WIFI_PASSWORD "…"`, `%define token …`)',
+        (b"define",),
+        finder=commands.macro_secrets,
+        show=0,
+    ),
+    Rule(
         "escaped-secret",
         "secret in a URL-encoded query (`%26token%3D…`) or HTML-escaped quotes",
         (b"%3d", b"&quot;"),

@@ -194,3 +194,36 @@ def test_curl_header_keys(text: str, secret: str) -> None:
 )
 def test_curl_header_look_alikes_are_quiet(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ('#define WIFI_PASSWORD "Tz7qW2vkLp"', "Tz7qW2vkLp"),  # sealer:allow
+        ('#  define mqttPass "harbourlights"', "harbourlights"),  # sealer:allow
+        ('#define API_KEY "Zr8kW3eQv5Tn2mLpHk4v"', "Zr8kW3eQv5Tn2mLpHk4v"),  # sealer:allow
+        (
+            "%define token 9c41e07b2d5fa86e13b0c97d4a2f65e8",
+            "9c41e07b2d5fa86e13b0c97d4a2f65e8",
+        ),  # sealer:allow
+        ('src = "#define\\tpassword\\t\\"Qv8tz2Lw\\""', "Qv8tz2Lw"),  # sealer:allow
+    ],
+)
+def test_macros_defined_as_secrets(line: str, secret: str) -> None:
+    assert found(line) == [("macro-secret", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#define PASSWORD_LENGTH 8",
+        '#define TOKEN_EXPIRY "1h"',
+        '#define MQTT_PASS "password"',
+        '#define DB_PASSWORD getenv("DB_PASSWORD")',
+        '#define PASSWORD_PROMPT "Enter password"',
+        '#define SECRET_KEY_FILE "/etc/app/key"',
+        "#define PASSWORD render",  # a bare word: a macro's name as often as a value
+    ],
+)
+def test_macro_look_alikes_are_quiet(line: str) -> None:
+    assert found(line) == []

@@ -306,6 +306,7 @@ def _keyish_items(f: Fakes) -> list[Item]:
              "curl-header-key"),
         Item(f"Secret Key: {d[:10]}{pw}", True, "labelled-key"),
         Item(f'<a href="/dl?token=&quot;{pw}{d[-8:]}&quot;">get</a>', True, "escaped-secret"),
+        Item(f'#define WIFI_PASSWORD "{pw}"', True, "macro-secret"),
         Item(f'String signingKey = "{der}";', True, "private-key-der"),
         Item(f"  tls.key: {pem}", True, "private-key-encoded-pem"),
         Item(f'{{"kty": "EC", "crv": "P-256", "d": "{d}"}}', True, "jwk-private-key"),

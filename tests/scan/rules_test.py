@@ -25,7 +25,7 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
         "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
         "curl-user-password", "authorization-header", "npm-auth-token", "curl-header-key",
-        "labelled-key", "escaped-secret",
+        "labelled-key", "escaped-secret", "macro-secret",
         *(n.id for n in vendors.NAMED),
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
