@@ -91,7 +91,9 @@ _SECRET_FLAG = re.compile(
     # `--token`, `--api-key`, `-secret`, `--client-secret`: a flag (after a blank,
     # a quote or a bracket) whose last word names a secret; not `--password-file`
     rb"(?:(?<=[\s\"'(\[,=])|\A)(?P<flag>--?(?:[A-Za-z][A-Za-z0-9]*-){0,3}"
-    rb"(?P<word>(?i:password|passwd|passphrase|pwd|pass|token|secret|api-?key|access-key)))"
+    # keytool's `-storepass`, `-keypass`, `-srcstorepass`, `-destkeypass`
+    rb"(?P<word>(?i:password|passwd|passphrase|pwd|pass|(?:src|dest)?(?:store|key)pass|token"
+    rb"|secret|api-?key|access-key)))"
     rb"(?![\w-])"
     # then the value: attached (`=`, `:` as PowerShell writes it), after blanks, or
     # the next item of an argv array (`"--password", "…"`)
@@ -110,7 +112,7 @@ def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
         return False  # `-basic-auth-password string: the password to…`: help text
     if b"," in sep and not quoted:
         return False  # `["--password", password]`: a variable in an argv list
-    if word.lower() not in _PASSWORD_WORDS:
+    if not word.lower().endswith(_PASSWORD_WORDS):
         return generic.looks_random(value)
     if quoted or sep.strip() in (b"=", b":") or b"," in sep:
         return generic.looks_like_password(value)
@@ -126,6 +128,17 @@ _ATTACHED_P = re.compile(
     rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?[ \t]"
     rb"[^\n|;&<>]{0,200}?[ \t]-p(?=[^\s])"
     rb"|\bsshpass[ \t]+-p[ \t]*)[\"']?(?P<s>[^\s\"'`|;&<>]{3,128})[\"']?(?=[\s;|&)]|\Z)"
+)
+# Clients whose short flag for the password is their own: `redis-cli -a …`,
+# `ldapsearch -w …`, `mongosh -p …`, `docker login -p …` (as `-p` is a port or a path
+# elsewhere, the command must be on the line, before it)
+_CLIENT_FLAG = re.compile(
+    rb"(?:(?<=[\s;&|(`\"'/])|\A)(?:redis-cli[ \t][^\n|;&<>]{0,200}?[ \t]-a"
+    rb"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)[ \t][^\n|;&<>]{0,200}?"
+    rb"[ \t]-w"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top)?[ \t][^\n|;&<>]{0,200}?[ \t]-p"
+    rb"|(?:docker|podman|nerdctl|buildah|skopeo|oras|az)[ \t]+login[ \t][^\n|;&<>]{0,200}?"
+    rb"[ \t]-p)[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
 )
 # PowerShell: `ConvertTo-SecureString -String "…" -AsPlainText -Force`, the string
 # possibly among the switches, possibly in escaped quotes inside a larger string
@@ -180,7 +193,8 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
     command (`--build-arg ADMIN_PASSWORD=x`, `--set
     auth.password=x`, `--from-literal=password=x`, `heroku config:set X_TOKEN=x`),
     openssl's `-passin pass:x`, PowerShell's `ConvertTo-SecureString "x"`, the MySQL
-    clients' `-px` and `sshpass -p x`.
+    clients' `-px`, `sshpass -p x`, keytool's `-storepass x`, and the short password
+    flags of `redis-cli -a`, `ldapsearch -w`, `mongosh -p`, `docker login -p`.
 
     Not: the flag's metavariable in help text (`--password PASSWORD`, `--token
     string`), a variable (`--password $PW`, `--password=$(cat f)`), the next flag
@@ -200,6 +214,10 @@ def command_line_secrets(data: bytes, positions: list[int]) -> Iterator[Candidat
         for m in _SETTING_FLAG.finditer(data, start, end):
             vs, ve, value, _ = _value(m)
             if _setting_value_ok(m["name"], m["word"], value):
+                found.append(Candidate(vs, ve, value))
+        for m in _CLIENT_FLAG.finditer(data, start, end):
+            vs, ve, value, quoted = _value(m)
+            if _flag_value_ok(b"password", b" ", value, quoted):
                 found.append(Candidate(vs, ve, value))
         for rx in (_OPENSSL_PASS, _SECURE_STRING, _ATTACHED_P):
             for m in rx.finditer(data, start, end):

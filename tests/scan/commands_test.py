@@ -72,6 +72,12 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ("openssl enc -aes-256-cbc -pass pass:Qv8tz2Lw -in a", "Qv8tz2Lw"),  # sealer:allow
         ("docker exec db mysqldump -u root -pRw3tYp8q app", "Rw3tYp8q"),  # sealer:allow
         ("sshpass -p 'Tz7qW2vk' ssh ops@host", "Tz7qW2vk"),  # sealer:allow
+        ("keytool -importcert -keystore t.jks -storepass walrus12", "walrus12"),  # sealer:allow
+        ("keytool -genkey -storepass changeit -keypass Qv8tz2Lw", "Qv8tz2Lw"),  # sealer:allow
+        ("redis-cli -h cache -a Tz7qW2vkLp ping", "Tz7qW2vkLp"),  # sealer:allow
+        ('ldapsearch -x -D "cn=admin,dc=corp" -w admin -b dc=corp', "admin"),  # sealer:allow
+        ("mongosh -u root -p Hq7vT2pLx --quiet", "Hq7vT2pLx"),  # sealer:allow
+        ("docker login -u ci -p Zr8kW3eQv5 registry.internal", "Zr8kW3eQv5"),  # sealer:allow
         (
             "$p = ConvertTo-SecureString -String 'Xv8#kq3Lz' -AsPlainText -Force",  # sealer:allow
             "Xv8#kq3Lz",
@@ -113,6 +119,11 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "openssl rsa -passin env:KEY_PW -in k.pem",
         "openssl rsa -passin file:pw.txt -in k.pem",
         "mysql -u root -p app",  # `-p` alone: a prompt
+        "keytool -keypasswd -alias app",  # a command, not a flag with a value
+        "keytool -list -keystore t.jks -storepass changeit",  # a bare word, not a default
+        "docker login -u $REGISTRY_USER -p $REGISTRY_PASSWORD registry.internal",
+        "docker login -u user -p pass https://registry",
+        "ssh -p 2222 ops@host",  # `-p` is a port for other commands
         "mysqldump -uroot -p$MYSQL_PWD app",
         "pip install mysql-python; cc -pthread x.c",
         'extra_args += ["--password", password]',
