@@ -282,7 +282,7 @@ def curl_passwords(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """`curl -u user:password` (or a key as the user, with no password), on the
     curl line or a line it continues with `\\`.
 
-    The password must be a literal (`generic.looks_like_password`; not a stand-in
+    The password must be a literal (`generic.is_literal_password`: not a stand-in
     like `username:token`, not the name of a setting); a user standing alone as
     the credential must look random. A password equal to the user is a default
     credential, and a finding.
