@@ -420,6 +420,18 @@ def _named_finder(named: vendors.Named) -> Finder:
     return find
 
 
+def _format_rule(f: vendors.Format) -> Rule:
+    return Rule(
+        f.id,
+        f.description,
+        tuple(k.encode() for k in f.keywords),
+        _rx(_vendor_pre(f.pattern) + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
+        entropy=f.entropy,
+        show=f.show,
+        runs=f.runs,
+    )
+
+
 # --- the table -----------------------------------------------------------------
 
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
@@ -786,18 +798,7 @@ RULES: tuple[Rule, ...] = (
         entropy=4.0,
         show=0,
     ),
-    *(
-        Rule(
-            f.id,
-            f.description,
-            tuple(k.encode() for k in f.keywords),
-            _rx(_vendor_pre(f.pattern) + b"(?P<s>" + f.pattern.encode() + b")" + _VENDOR_END),
-            entropy=f.entropy,
-            show=f.show,
-            runs=f.runs,
-        )
-        for f in vendors.FORMATS
-    ),
+    *(_format_rule(f) for f in vendors.FORMATS),
     *(
         Rule(
             n.id,
@@ -810,6 +811,7 @@ RULES: tuple[Rule, ...] = (
         )
         for n in vendors.NAMED
     ),
+    *(_format_rule(f) for f in vendors.LATE_FORMATS),
     Rule(
         "jwt",
         "JSON Web Token",

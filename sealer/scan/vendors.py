@@ -77,12 +77,6 @@ FORMATS: tuple[Format, ...] = (
     Format("doppler-token", "Doppler API token", ("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.",
            "dp.scim.", "dp.audit."),
            r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}", 3.5, 6),
-    # 11 characters, exactly ten `A`s, 43 more (gitleaks' dropbox-long-lived-api-token,
-    # which asks for the vendor's name; the run of ten `A`s is distinctive enough alone,
-    # and a `+` or `/` after it makes it part of base64 data instead)
-    Format("dropbox-long-lived-token", "Dropbox long-lived access token", ("a" * 10,),
-           r"[A-Za-z0-9]{10}[B-Za-z0-9]A{10}[B-Za-z0-9_=-][A-Za-z0-9_=-]{42}(?![+/])", 3.5, 0,
-           runs=False),
     Format("dropbox-token", "Dropbox short-lived access token", ("sl.",),
            rf"sl\.(?:u\.)?[{URLSAFE}]{{130,}}", 4.0, 3),
     Format("duffel-token", "Duffel API token", ("duffel_",),
@@ -93,13 +87,6 @@ FORMATS: tuple[Format, ...] = (
            rf"EZ[AT]K[{B62}]{{54}}", 3.5, 4),
     Format("facebook-access-token", "Facebook page or user access token", ("eaam", "eaac"),
            rf"EAA[MC][{B62}]{{100,}}", 4.0, 4),
-    # an app access token is the app's id, `|` (or `%7C` in a URL), then the app secret
-    # (32 hex) or a 27-character client token (gitleaks' facebook-access-token); the
-    # keywords are the id's last digit and the bar (`|` alone is in much code, and
-    # made scanning Python code 10% slower), or the rarer `%7C`
-    Format("facebook-app-token", "Facebook app access token (app id | secret)",
-           (*(f"{d}|" for d in range(10)), "%7c"),
-           r"\d{15,16}(?:\||%7[Cc])(?:[a-f0-9]{32}|[A-Za-z0-9_-]{27})", 3.0, 0),
     Format("figma-token", "Figma personal access token", ("figd_",),
            rf"figd_[{URLSAFE}]{{40}}", 3.5, 5),
     Format("flutterwave-key", "Flutterwave secret or encryption key", ("flwseck", "flwseck_test"),
@@ -265,8 +252,8 @@ NAMED: tuple[Named, ...] = (
     Named("discord-secret", "Discord API key or client secret", ("discord",),
           rf"[{HEXA}]{{64}}|[{EXT}]{{32}}"),
     Named("droneci-token", "Drone CI access token", ("droneci",), rf"[{ALNUM}]{{32}}"),
-    # (its long-lived tokens, `…AAAAAAAAAA…`, are a format of their own: FORMATS)
-    Named("dropbox-secret", "Dropbox app secret", ("dropbox",), rf"[{ALNUM}]{{15}}"),
+    Named("dropbox-secret", "Dropbox API token (long-lived or app secret)", ("dropbox",),
+          rf"[{ALNUM}]{{11}}AAAAAAAAAA[{EXT}]{{43}}|[{ALNUM}]{{15}}", runs=False),
     Named("etsy-token", "Etsy access token", ("etsy",), rf"[{ALNUM}]{{24}}", cased=True),
     Named("facebook-secret", "Facebook app secret or app access token", ("facebook",),
           rf"[{HEXA}]{{32}}|\d{{15,16}}[|%][a-zA-Z0-9_\-]{{27,40}}"),
@@ -326,4 +313,25 @@ NAMED: tuple[Named, ...] = (
           rf"\d{{15,25}}-[{ALNUM}]{{20,40}}|A{{22}}[a-zA-Z0-9%]{{80,100}}|[{ALNUM}]{{50}}"
           rf"|[{ALNUM}]{{45}}|[{ALNUM}]{{25}}"),
     Named("zendesk-secret", "Zendesk secret key", ("zendesk",), rf"[{ALNUM}]{{40}}"),
+)  # fmt: skip
+
+
+# Formats that a NAMED rule of the same vendor also finds, under the vendor's name
+# (`DROPBOX_TOKEN = …`, `facebook_token: <id>|<secret>`): listed after NAMED, so that
+# rule keeps the findings it made before these were known, and with them the
+# fingerprints people put in their ignore files. Without the name, these find them.
+LATE_FORMATS: tuple[Format, ...] = (
+    # 11 characters, exactly ten `A`s, 43 more (gitleaks' dropbox-long-lived-api-token,
+    # which asks for the vendor's name; the run of ten `A`s is distinctive enough alone,
+    # and a `+` or `/` after it makes it part of base64 data instead)
+    Format("dropbox-long-lived-token", "Dropbox long-lived access token", ("a" * 10,),
+           r"[A-Za-z0-9]{10}[B-Za-z0-9]A{10}[B-Za-z0-9_=-][A-Za-z0-9_=-]{42}(?![+/])", 3.5, 0,
+           runs=False),
+    # an app access token is the app's id, `|` (or `%7C` in a URL), then the app secret
+    # (32 hex) or a 27-character client token (gitleaks' facebook-access-token); the
+    # keywords are the id's last digit and the bar (`|` alone is in much code, and
+    # made scanning Python code 10% slower), or the rarer `%7C`
+    Format("facebook-app-token", "Facebook app access token (app id | secret)",
+           (*(f"{d}|" for d in range(10)), "%7c"),
+           r"\d{15,16}(?:\||%7[Cc])(?:[a-f0-9]{32}|[A-Za-z0-9_-]{27})", 3.0, 0),
 )  # fmt: skip

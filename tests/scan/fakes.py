@@ -343,7 +343,7 @@ TOKENS: dict[str, Callable[[Fakes], str]] = {
     "jwt": Fakes.jwt,
     **{
         f.id: (lambda fakes, pattern=f.pattern: sample(pattern, fakes.r))
-        for f in vendors.FORMATS
+        for f in (*vendors.FORMATS, *vendors.LATE_FORMATS)
         if f.id not in ("gitlab-session-cookie",)
     },
     # the lower-case form Sourcegraph issues (the rule also takes upper-case hex)

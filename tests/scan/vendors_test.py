@@ -150,3 +150,14 @@ def test_adobe_maxmind_and_settlemint_formats_need_their_whole_shape() -> None:
     assert "maxmind-license-key" not in rule_ids(f"GEOIP_KEY={maxmind}x\n")
     assert rule_ids(f"SM={'sm_pat_' + f.s(16)}\n") == ["settlemint-token"]
     assert "settlemint-token" not in rule_ids(f"SM={'sm_pat_' + f.s(12)}\n")
+
+
+def test_a_vendor_name_keeps_the_rule_that_found_the_secret_before() -> None:
+    # the formats found without a name come after the named rules, so a token under
+    # the vendor's name keeps its rule id, and its ignore-file fingerprint
+    f = Fakes(53)
+    dropbox = f.s(10) + "c" + "A" * 10 + "x" + f.s(42)
+    assert rule_ids(f'DROPBOX_TOKEN = "{dropbox}"\n') == ["dropbox-secret"]
+    app = f"{f.digits(16)}|{f.hex(32)}"
+    assert rule_ids(f'FACEBOOK_TOKEN = "{app}"\n') == ["facebook-secret"]
+    assert rule_ids(f'token = "{app}"\n') == ["facebook-app-token"]
