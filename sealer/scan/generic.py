@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sealer.scan import filters
+from sealer.scan import byte_arrays, filters
 from sealer.scan.candidate import Candidate
 
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -190,10 +190,22 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
         end = i + (after.find(b" ") if b" " in after else len(after))
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
-        if m is None:
+        if m is not None and m["op"] == b",":
+            rest = _GO_SECOND.match(data, m.start("op"))
+            if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
+                m = _ASSIGN.match(data, rest.end())
+        at = _list_at(data, start, end, m)
+        if m is None and at < 0:
             continue
         name = data[start:end]
         secret_name = _is_secret_name(name)
+        if at >= 0 and (secret_name or _is_key_name(name)) and not _describes(data, start):
+            found = byte_arrays.key_bytes(data, at)  # `Secret: []byte{176, 203, …}`
+            if found is not None:
+                yield found
+                continue
+        if m is None:
+            continue
         if plain_key and not secret_name:  # `keystore_password` is read as a password
             if not _is_key_name(name) or _describes(data, start):
                 continue
@@ -203,9 +215,36 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             continue
         if not secret_name or _describes(data, start):
             continue
-        found = _value_after(data, start, m, _is_password_name(name), _names_literal(name))
-        if found is not None and not _echoes_name(name, found.secret):
-            yield found
+        password = _is_password_name(name)
+        # not in a note (`client_secret:…`, `${CLIENT_SECRET:?…}`): a value there must look random
+        chosen = not password and not _tight_colon(data, m) and _names_chosen_secret(name)
+        found = _value_after(data, start, m, password or chosen, _names_literal(name))
+        if found is None or _echoes_name(name, found.secret):
+            continue
+        if chosen and not looks_random(found.secret) and not _chosen_value(data, found):
+            continue
+        yield found
+
+
+# Go's second result, discarded or an error: `key, _ := …`, `secret, err = …`
+_GO_SECOND = re.compile(rb",[ \t]*(?:_|err)[ \t]*(?=:?=[^=])")
+# `uint8_t key[16] = {…}`: a C array's size after its name; `#define AESKEY {…}`
+_C_ARRAY = re.compile(rb"(?:\[\w*\])+[ \t]*=[ \t]*")
+_DEFINE = re.compile(rb"#[ \t]*define[ \t]+\Z")
+
+
+def _list_at(data: bytes, start: int, end: int, m: re.Match[bytes] | None) -> int:
+    """Where a list of numbers could follow the name `data[start:end]`: after its
+    assignment, a C array's `[16] =`, or a `#define`; -1 where none can."""
+    if m is not None:
+        unquoted = not m["vq"] and m["op"] in (b"=", b":=", b":", b"=>")
+        return m.end() if unquoted else -1
+    c = _C_ARRAY.match(data, end)
+    if c is not None:
+        return c.end()
+    if data[end : end + 1] in (b" ", b"\t") and _DEFINE.search(data, max(0, start - 12), start):
+        return end + 1
+    return -1
 
 
 _B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
@@ -336,6 +375,55 @@ def _names_literal(ident: bytes) -> bool:
     if last == b"key":
         return len(words) > 1 and _KEY_STEM.search(words[-2]) is not None
     return last.endswith(b"key") and _SECRET_NAME.fullmatch(last) is not None  # `apikey`
+
+
+# before `secret`, `token` or `key`: whose credential it is, which makes the name
+# say "a credential" as plainly as `password` does
+_OWNER_WORDS = frozenset(
+    b"""client consumer cookie jwt oauth session api access app auth bearer refresh
+    secret signing encryption master shared hmac webhook bot personal deploy admin
+    service integration private csrf xsrf""".split()
+)
+
+
+def _names_chosen_secret(ident: bytes) -> bool:
+    """`client_secret`, `CookieSecret`, `config.JWT.Secret`, `oauth_token_secret`,
+    `access_token`, `secret_key`: a credential named for whose it is. Like a password,
+    whatever literal it holds is the credential (`"xyzzyplugh"`, `'angular-app'`),
+    unless a stand-in, reference or name. Not a bare `token` or `secret` (a lexer's
+    token, a Kubernetes secret's name), nor `api_key`-like names of vendor keys' ids."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    return (
+        len(words) > 1 and words[-1] in (b"secret", b"token", b"key") and words[-2] in _OWNER_WORDS
+    )
+
+
+# what an owned credential holds when it is not secret: OAuth 1.0's anonymous consumer
+_ROLE_WORDS = frozenset(b"anonymous guest public".split())
+_FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=1234%n"`: a format string
+
+
+def _chosen_value(data: bytes, found: Candidate) -> bool:
+    """What a credential named for its owner (`_names_chosen_secret`) may hold beyond
+    random-looking values: one run of letters (`"xyzzyplugh"`, `"testsecret"`), or a
+    literal that is not a word or a name (`_chosen_secret`). Not words and numbers
+    joined (`some-key`, `bar123`, `key:session:token`), a number, a role word
+    (`anonymous`), a format string, or unquoted a bare word (`authKey: auth`)."""
+    value = found.secret
+    quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`")
+    if value.lower() in _ROLE_WORDS or _FORMAT.search(value):
+        return False
+    if value.lstrip(b"-+").isdigit() or _HEX_NUMBER.fullmatch(value.lstrip(b"-+")):
+        return False
+    if value.isalpha():
+        return quoted or not _bare_word(value)
+    return _chosen_secret(value)
+
+
+def _tight_colon(data: bytes, m: re.Match[bytes]) -> bool:
+    """`name:value` with nothing around the colon: a note or a substitution's default."""
+    op = m.start("op")
+    return m["op"] == b":" and not m["kq"] and data[op + 1 : op + 2] not in (b" ", b"\t")
 
 
 # what says a token or key is a credential rather than a request's or change's id
