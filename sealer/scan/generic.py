@@ -34,6 +34,7 @@ _STEMS = (
 _KEY_STEM = re.compile(rb"(?i:" + _STEMS + rb")[_.-]?\Z")
 _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
+    rb"|oauthverifier"  # OAuth 1.0a: the code that trades a request token for an access token
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
@@ -158,6 +159,8 @@ _LETTERS_THEN_DIGITS = re.compile(rb"[a-z]*\d*")
 _WORD = re.compile(rb"(?=[a-z]*[aeiouy])[a-z]{3,}")  # three letters or more, a vowel among them
 _VOWEL = re.compile(rb"[aeiouyAEIOUY]")
 _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|$)")
+# a licence or product key: groups of four or five capitals and digits (`TQ7F-…-9425`)
+_PRODUCT_KEY = re.compile(rb"[A-Z0-9]{4,5}(?:-[A-Z0-9]{4,5}){3,7}")
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
@@ -219,6 +222,8 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         # not in a note (`client_secret:…`, `${CLIENT_SECRET:?…}`): a value there must look random
         chosen = not password and not _tight_colon(data, m) and _names_chosen_secret(name)
         found = _value_after(data, start, m, password or chosen, _names_literal(name))
+        if found is None:
+            found = _mapped_uuid(data, name, m)
         if found is None or _echoes_name(name, found.secret):
             continue
         if chosen and not looks_random(found.secret) and not _chosen_value(data, found):
@@ -252,10 +257,13 @@ _B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
 
 def _is_key_name(ident: bytes) -> bool:
     """`key`, `aesKey`, `keyValue`, `$key`, `wrapped_key`: `key` a word of the name
-    (not `keyboard`, `monkey`), and nothing saying it is something else (`key_id`,
-    `cache_key_prefix`)."""
+    (not `keyboard`), or the end of its last word (`loggedinkey`, `noncekey`: names
+    written in one run; a `monkey` holds no key material), and nothing saying it is
+    something else (`key_id`, `cache_key_prefix`)."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident.strip(b".-_"))]
-    if b"key" not in words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+    if not words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+        return False
+    if b"key" not in words and not words[-1].endswith(b"key"):
         return False
     return not any(w in _NOT_SECRET_WORDS or w in _NOT_KEY_WORDS for w in words)
 
@@ -270,7 +278,15 @@ _NOT_KEY_WORDS = frozenset(
 def _key_material(value: bytes) -> bool:
     """What a key is written as: base64 with its `+`, `/` or `=` padding
     (`e/ACMnCbFqab+v/cCIv3gA==`), or 32 characters or more of mixed case and
-    digits. Not hex: a `key` of hex digits is as often a digest or an id."""
+    digits. Not hex: a `key` of hex digits is as often a digest or an id.
+
+    Also a key typed as printable characters, 24 or more with letters of both
+    cases, digits and signs (`q4t7w!z%C*F-JaNd…`: what key generators print for
+    an AES key), and a licence key's groups (`TQ7F-9XKD-…`)."""
+    if _PRODUCT_KEY.fullmatch(value):
+        return True
+    if len(value) >= 24 and not _PIN.match(value) and _typed_key(value):
+        return True
     if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
         return False
     if _names_a_path(value):
@@ -282,6 +298,24 @@ def _key_material(value: bytes) -> bool:
         and any(65 <= c <= 90 for c in value)  # upper case
         and any(97 <= c <= 122 for c in value)  # lower case
         and any(48 <= c <= 57 for c in value)  # digits
+    )
+
+
+_SIGNS = re.compile(rb"[^A-Za-z0-9]+")
+
+
+def _typed_key(value: bytes) -> bool:
+    """Four classes (lower, upper, digit, sign), no blank, 4.5 bits a character, and
+    not words joined by signs (`the!quick-Brown-fox-1`: a phrase, a name)."""
+    parts = [p for p in _SIGNS.split(value) if p]
+    return (
+        not all(_name_part(p) for p in parts)
+        and any(97 <= c <= 122 for c in value)
+        and any(65 <= c <= 90 for c in value)
+        and any(48 <= c <= 57 for c in value)
+        and not value.isalnum()
+        and all(33 <= c < 127 for c in value)
+        and filters.entropy(value) >= 4.5
     )
 
 
@@ -441,6 +475,19 @@ def _credential_uuid_name(ident: bytes) -> bool:
     too, and so are application (client) ids."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
     return len(words) > 1 and words[-2] in _CREDENTIAL_WORDS
+
+
+def _mapped_uuid(data: bytes, name: bytes, m: re.Match[bytes]) -> Candidate | None:
+    """A quoted UUID in a mapping under a bare `token` or `secret` (`token:
+    '6be4bf6e-…'`, `"secret" => "7488a646-…"`): a setting holding a credential
+    (npm, Heroku and many services issue UUID tokens). Not a variable (`token =
+    "…"`), in code as often a test's or a record's id."""
+    if m["op"] not in (b":", b"=>") or not m["vq"] or name.lower() not in (b"token", b"secret"):
+        return None
+    u = filters.UUID.match(data, m.end())
+    if u is None or data[u.end() : u.end() + 1] != m["vq"] or filters.is_placeholder(u[0]):
+        return None
+    return Candidate(u.start(), u.end(), u[0])
 
 
 def _is_password_name(ident: bytes) -> bool:
@@ -782,6 +829,8 @@ def looks_random(value: bytes) -> bool:
     h = filters.entropy(value)
     if _HEX.fullmatch(value):
         return n >= 16 and h >= 3.0
+    if _PRODUCT_KEY.fullmatch(value):
+        return h >= 3.0 and not value.replace(b"-", b"").isalpha()
     if (value == low or value == value.upper()) and _word_like(low):
         return False
     classes = (
@@ -817,5 +866,13 @@ def _word_like(low: bytes) -> bool:
     parts = [p for p in _SEGMENTS.split(low) if p]
     if all(len(p) <= 16 and _LETTERS_THEN_DIGITS.fullmatch(p) for p in parts):
         return True
-    # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`)
-    return len(parts) > 1 and any(_WORD.fullmatch(p) for p in parts)
+    # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`) or
+    # before a digest (`build-4ddbc191d40e…`); not before a long random run
+    # (`fiwueeb-3942jjh3jh23i4h23i4h2`)
+    return (
+        len(parts) > 1
+        and any(_WORD.fullmatch(p) for p in parts)
+        and all(
+            len(p) <= 8 or _LETTERS_THEN_DIGITS.fullmatch(p) or _HEX.fullmatch(p) for p in parts
+        )
+    )

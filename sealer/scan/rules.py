@@ -303,7 +303,9 @@ def _named_finder(named: vendors.Named) -> Finder:
 # --- the table -----------------------------------------------------------------
 
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
-_GENERIC_KEYWORDS = (b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key")
+_GENERIC_KEYWORDS = (
+    b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key", b"oauth_verifier",
+)  # fmt: skip
 
 RULES: tuple[Rule, ...] = (
     Rule(

@@ -43,3 +43,60 @@ def test_a_credential_named_for_its_owner_holds_whatever_literal_is_chosen(
     line: str, found: bool
 ) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("    token: '3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9',", True),  # sealer:allow
+        ('  "secret" => "3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9",', True),  # sealer:allow
+        ('"token": "3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9"', True),  # sealer:allow
+        ('    token = "3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9"', False),  # a variable: an id
+        ("  token: '00000000-0000-0000-0000-000000000000'", False),  # the nil UUID
+        ("  request: '3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9'", False),
+    ],
+)
+def test_a_uuid_under_a_bare_token_or_secret_setting_is_a_credential(
+    line: str, found: bool
+) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "params: { oauth_verifier: 'Qm7vX2kPz9LwR4tB' }",  # sealer:allow
+        '    .oauth_verifier("Zk4q9TmW2xRv7LpB0sNc")',  # sealer:allow - a builder's setter
+    ],
+)
+def test_an_oauth_verifier_is_a_credential(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("token: 'kovab-8812qx7r0mz3p9w5vt4'", True),  # sealer:allow - a word, then random
+        ("token: 'build-4ddbc191d40ee098cbaae6f3523ada2d'", False),  # a word and a digest
+        ("token: 'tok-bravo-91c2'", False),  # a fixture's name: words and a short tag
+    ],
+)
+def test_a_word_before_a_long_random_run_is_still_a_token(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('cipher->SetKey("QX7R-M2KD-9TVA-W4PZ-5831");', True),  # sealer:allow - a licence key
+        ('"ActivationKey": "7KQ2P-XM4RT-9VDZA-3LWNB-Q8TJ5",', True),  # sealer:allow
+        ('key = []byte("w9!Rz%Tq4*Lm-XaNe2&Kd7uB#Yp3$Hc")', True),  # sealer:allow - typed key
+        ("loggedinkey: Q3VzdG9tS2V5TWF0ZXJpYWwxMjM0NTY3OA==", True),  # sealer:allow - one run
+        ('key = "ABCD-EFGH-IJKL-MNOP"', False),  # letters in order: a stand-in
+        ('key = "KEYS-ONLY-WORD-LIST"', False),  # capital words, no digits
+        ("monkey: banana", False),  # not a key at all
+        ('key = "the!quick-Brown-fox-Jumps-over-1-lazy-dog"', False),  # words joined
+    ],
+)
+def test_licence_keys_and_typed_keys_are_key_material(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
