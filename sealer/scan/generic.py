@@ -212,7 +212,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if plain_key and not secret_name:  # `keystore_password` is read as a password
             if not _is_key_name(name) or _describes(data, start):
                 continue
-            found = _value_after(data, start, m)
+            found = _string_over_lines(data, m, long_line=True) or _value_after(data, start, m)
             if found is not None and _key_material(found.secret):
                 yield found
             continue
@@ -224,11 +224,71 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         found = _value_after(data, start, m, password or chosen, _names_literal(name))
         if found is None:
             found = _mapped_uuid(data, name, m)
-        if found is None or _echoes_name(name, found.secret):
+        if found is None:  # a long line only for a key (`wrappedKey`), not a token's
+            found = _string_over_lines(data, m, long_line=_is_key_name(name))
+            if found is not None and _key_material(found.secret):
+                yield found
+            continue
+        if _echoes_name(name, found.secret):
             continue
         if chosen and not looks_random(found.secret) and not _chosen_value(data, found):
             continue
         yield found
+
+
+# a string's opening, maybe in parentheses: `("…"`, a triple quote, `"…`
+_STRING_OPEN = re.compile(rb"(?:\([ \t]*)?(?P<q>\"\"\"|'''|[\"'`])")
+# the next literal of a concatenation, on the next line: `"…"\n  "…"`, `"…" +\n  "…"`
+_NEXT_PIECE = re.compile(rb"[ \t]*\+?[ \t]*\r?\n[ \t]*\+?[ \t]*(?P<q>[\"'])")
+_MAX_STRING = 4096
+_PUBLIC_KEY = (b"ssh-", b"ecdsa-", b"sk-ssh-", b"sk-ecdsa-")
+
+
+def _string_over_lines(
+    data: bytes, m: re.Match[bytes], long_line: bool = False
+) -> Candidate | None:
+    """A string written over several lines, read whole (at most 4 KB): adjacent
+    literals (`pkey = ("MIIE…"` then `"…")`, `"…" +` then `"…"`), a line ended by
+    a backslash, a triple-quoted string, or a quote that spans lines (PHP, Ruby);
+    with `long_line`, also one line longer than the one-line reading takes (a
+    wrapped key of 344 characters). None when the string closes on its first line
+    with nothing after it (the one-line reading has judged it), and for stand-ins
+    (`…EXAMPLE…`) and public keys (`ssh-rsa …`). The caller judges the value."""
+    if m["op"] not in (b"=", b":=", b":", b"=>"):
+        return None
+    o = _STRING_OPEN.match(data, m.end() - len(m["vq"]))
+    if o is None:
+        return None
+    q = o["q"]
+    in_parens = o[0].startswith(b"(")
+    pos = first = o.end()
+    limit = min(len(data), pos + _MAX_STRING)
+    pieces: list[bytes] = []
+    while True:
+        if pos >= limit:
+            return None  # no closing quote within reach
+        line_end = data.find(b"\n", pos, limit)
+        line_end = limit if line_end < 0 else line_end
+        close = data.find(q, pos, line_end)
+        if close >= 0:
+            pieces.append(data[pos:close])
+            nxt = None if len(q) == 3 else _NEXT_PIECE.match(data, close + 1)
+            # joined only in parentheses or by `+`: a JSON or YAML line's next key is not
+            if nxt is None or nxt["q"] != q or not (in_parens or b"+" in nxt[0]):
+                break
+            pos = nxt.end()
+            continue
+        piece = data[pos:line_end].rstrip(b"\r")
+        pieces.append(piece[:-1] if piece.endswith(b"\\") else piece)
+        pos = line_end + 1
+        while pos < limit and data[pos] in b" \t":
+            pos += 1  # the next line's indentation is not part of the value
+    if len(pieces) < 2 and not (long_line and len(pieces[0]) > _MAX_VALUE):
+        return None
+    value = b"".join(pieces)
+    if value.startswith(_PUBLIC_KEY) or filters.is_placeholder(value, runs=False):
+        return None
+    return Candidate(first, first + len(pieces[0]), value)
 
 
 # Go's second result, discarded or an error: `key, _ := …`, `secret, err = …`
@@ -263,15 +323,20 @@ def _is_key_name(ident: bytes) -> bool:
     words = [w.lower() for w in _WORD_SPLIT.findall(ident.strip(b".-_"))]
     if not words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False
-    if b"key" not in words and not words[-1].endswith(b"key"):
+    if b"key" not in words and (not words[-1].endswith(b"key") or words[-1][:-3] in _NOT_KEY_RUNS):
         return False
     return not any(w in _NOT_SECRET_WORDS or w in _NOT_KEY_WORDS for w in words)
+
+
+# one-run names of keys that are not secret: `pubkey`, `hotkey`, `sortkey`
+_NOT_KEY_RUNS = frozenset(b"pub public hot sort primary foreign partition row hash cache".split())
 
 
 # keys that are not cryptographic: map and cache keys, keyboard and sort keys
 _NOT_KEY_WORDS = frozenset(
     b"cache map dict sort primary foreign partition row hash lookup index group public publishable"
-    b" site verify verification".split()
+    b" site verify verification"
+    b" encrypted".split()  # `encryptedKey`: ciphertext, which opens nothing without its own key
 )
 
 
@@ -283,6 +348,8 @@ def _key_material(value: bytes) -> bool:
     Also a key typed as printable characters, 24 or more with letters of both
     cases, digits and signs (`q4t7w!z%C*F-JaNd…`: what key generators print for
     an AES key), and a licence key's groups (`TQ7F-9XKD-…`)."""
+    if _JENKINS_SECRET.match(value):
+        return False  # ciphertext
     if _PRODUCT_KEY.fullmatch(value):
         return True
     if len(value) >= 24 and not _PIN.match(value) and _typed_key(value):
@@ -422,14 +489,15 @@ _OWNER_WORDS = frozenset(
 
 def _names_chosen_secret(ident: bytes) -> bool:
     """`client_secret`, `CookieSecret`, `config.JWT.Secret`, `oauth_token_secret`,
-    `access_token`, `secret_key`: a credential named for whose it is. Like a password,
-    whatever literal it holds is the credential (`"xyzzyplugh"`, `'angular-app'`),
-    unless a stand-in, reference or name. Not a bare `token` or `secret` (a lexer's
-    token, a Kubernetes secret's name), nor `api_key`-like names of vendor keys' ids."""
+    `access_token`, `SECRET_KEY`: a credential named for whose it is. Like a password,
+    whatever literal it holds is the credential (`"xyzzyplugh"`), unless a stand-in,
+    reference or name. Not a bare `token` or `secret` (a lexer's token, a Kubernetes
+    secret's name), nor other keys (`signing_key: "rotate"`): a key is generated,
+    not chosen, so a word there is a mode or a name."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    return (
-        len(words) > 1 and words[-1] in (b"secret", b"token", b"key") and words[-2] in _OWNER_WORDS
-    )
+    if len(words) < 2 or words[-2] not in _OWNER_WORDS:
+        return False
+    return words[-1] in (b"secret", b"token") or words[-2:] == [b"secret", b"key"]
 
 
 # what an owned credential holds when it is not secret: OAuth 1.0's anonymous consumer

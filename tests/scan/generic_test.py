@@ -100,3 +100,38 @@ def test_a_word_before_a_long_random_run_is_still_a_token(line: str, found: bool
 )
 def test_licence_keys_and_typed_keys_are_key_material(line: str, found: bool) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+KEY_A = "Vq3xR8tLm2ZpW7nK"  # invented; neither half is key material alone
+KEY_B = "c4YbJ0sHd9FgQe6ATz5uNw1X"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f'pkey = ("{KEY_A}"\n        "{KEY_B}")\n', KEY_A + KEY_B),  # sealer:allow
+        (f'String key = "{KEY_A}" +\n    "{KEY_B}";\n', KEY_A + KEY_B),  # sealer:allow
+        (f"key_wrap = '{KEY_A}\\\n{KEY_B}'\n", KEY_A + KEY_B),  # sealer:allow - backslash
+        (f"key_multi = '''{KEY_A}\n{KEY_B}'''\n", KEY_A + KEY_B),  # sealer:allow
+        (f"$key = '{KEY_A}\n{KEY_B}';\n", KEY_A + KEY_B),  # sealer:allow - PHP
+        (f'String wrappedKey = "{KEY_B * 14}";\n', KEY_B * 14),  # sealer:allow - 336 long
+    ],
+)
+def test_a_key_written_over_lines_is_read_whole(text: str, secret: str) -> None:
+    hits = engine.scan(text.encode())
+    assert [(h.rule.id, h.secret) for h in hits] == [("generic-secret", secret.encode())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'pubkey = """ssh-rsa\n{KEY_A}{KEY_B}"""\n',  # a public key
+        f'sessionKey = ("{KEY_A}EXAMPLE"\n    "{KEY_B}")\n',  # a documented stand-in
+        f"key = 'it is\n{KEY_A}'\n",  # prose, not key material
+        f'"SessionToken": "{KEY_B * 14}"\n',  # a long token: only a key's line is read whole
+        f'String encryptedKey = "{KEY_B * 14}";\n',  # ciphertext
+        f'  "signing_key": "rotate"\n  "{KEY_B}": 1\n',  # the next line's key, not more value
+    ],
+)
+def test_strings_over_lines_that_are_not_keys_are_quiet(text: str) -> None:
+    assert rule_ids(text) == []
