@@ -198,6 +198,8 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
                 m = _ASSIGN.match(data, rest.end())
         at = _list_at(data, start, end, m)
+        if m is None and _DEFINE.search(data, max(0, start - 12), start):
+            m = _MACRO.match(data, end)  # `#define SECRET "…"`
         if m is None and at < 0:
             continue
         name = data[start:end]
@@ -207,6 +209,11 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if found is not None:
                 yield found
                 continue
+        if at >= 0 and not secret_name and _names_tokens(name):
+            found = _first_listed(data, at)  # `Tokens: []string{"11aa01…"}`
+            if found is not None:
+                yield found
+            continue
         if m is None:
             continue
         if plain_key and not secret_name:  # `keystore_password` is read as a password
@@ -231,7 +238,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             continue
         if _echoes_name(name, found.secret):
             continue
-        if chosen and not looks_random(found.secret) and not _chosen_value(data, found):
+        if chosen and not looks_random(found.secret) and not _chosen_value(data, start, m, found):
             continue
         yield found
 
@@ -291,11 +298,43 @@ def _string_over_lines(
     return Candidate(first, first + len(pieces[0]), value)
 
 
+def _names_tokens(ident: bytes) -> bool:
+    """`Tokens`, `device_tokens`, `api_secrets`: a list of tokens or secrets."""
+    words = _WORD_SPLIT.findall(ident)
+    return (
+        bool(words)
+        and words[-1].lower() in (b"tokens", b"secrets")
+        and not any(w.lower() in _NOT_SECRET_WORDS and w.lower() != b"tokens" for w in words)
+    )
+
+
+# a list's opening and its first element's quote: `[]string{"`, `["`, `{'`, `%w[`
+_LIST_OPEN = re.compile(rb"(?:\[\][\w.]{1,40}\{|[\w.]{0,40}\(\[?|\[|\{)[ \t]*(?P<q>[\"'])")
+
+
+def _first_listed(data: bytes, at: int) -> Candidate | None:
+    """The first string of a list under a plural name, when it looks random (device
+    tokens, API secrets); lexers' token lists hold words and signs."""
+    o = _LIST_OPEN.match(data, at)
+    if o is None:
+        return None
+    close = data.find(o["q"], o.end(), o.end() + _MAX_VALUE)
+    if close < 0:
+        return None
+    value = data[o.end() : close]
+    if not looks_random(value) or _word_like(value.lower()):
+        return None
+    return Candidate(o.end(), close, value)
+
+
 # Go's second result, discarded or an error: `key, _ := …`, `secret, err = …`
 _GO_SECOND = re.compile(rb",[ \t]*(?:_|err)[ \t]*(?=:?=[^=])")
 # `uint8_t key[16] = {…}`: a C array's size after its name; `#define AESKEY {…}`
 _C_ARRAY = re.compile(rb"(?:\[\w*\])+[ \t]*=[ \t]*")
-_DEFINE = re.compile(rb"#[ \t]*define[ \t]+\Z")
+_DEFINE = re.compile(rb"(?:#[ \t]*define|%(?:define|global))[ \t]+\Z")  # C, RPM macros
+# a macro's value after its name: `#define API_TOKEN "…"`, `%define token 4b9a…`
+# (the groups of `_ASSIGN`, with blanks for the operator)
+_MACRO = re.compile(rb"(?P<kq>)(?P<ann>(?!))?(?P<op>[ \t]+)(?P<vq>[\"']?)")
 
 
 def _list_at(data: bytes, start: int, end: int, m: re.Match[bytes] | None) -> int:
@@ -505,14 +544,17 @@ _ROLE_WORDS = frozenset(b"anonymous guest public".split())
 _FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=1234%n"`: a format string
 
 
-def _chosen_value(data: bytes, found: Candidate) -> bool:
+def _chosen_value(data: bytes, start: int, m: re.Match[bytes], found: Candidate) -> bool:
     """What a credential named for its owner (`_names_chosen_secret`) may hold beyond
     random-looking values: one run of letters (`"xyzzyplugh"`, `"testsecret"`), or a
     literal that is not a word or a name (`_chosen_secret`). Not words and numbers
     joined (`some-key`, `bar123`, `key:session:token`), a number, a role word
-    (`anonymous`), a format string, or unquoted a bare word (`authKey: auth`)."""
+    (`anonymous`), a format string, or unquoted a bare word (`authKey: auth`) except
+    in a `.env` line (`JWT_SECRET=supersecretvalue`)."""
     value = found.secret
-    quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`")
+    quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`") or (
+        m["op"] == b"=" and _setting_line(data, start, m)
+    )
     if value.lower() in _ROLE_WORDS or _FORMAT.search(value):
         return False
     if value.lstrip(b"-+").isdigit() or _HEX_NUMBER.fullmatch(value.lstrip(b"-+")):

@@ -135,3 +135,43 @@ def test_a_key_written_over_lines_is_read_whole(text: str, secret: str) -> None:
 )
 def test_strings_over_lines_that_are_not_keys_are_quiet(text: str) -> None:
     assert rule_ids(text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('Tokens: []string{"5c0e9a1f47b2d8e36a91c4f07b2e5d8a"},', True),  # sealer:allow
+        ("device_tokens = ['Zq8Wm3Rt7Kx1Lp4Vb9Nc2Hs6']", True),  # sealer:allow
+        ('tokens = ["if", "else", "while"]', False),  # a lexer's tokens
+        ("tokens = ['<=', '>=', '==']", False),
+        ('token_types = ["Zq8Wm3Rt7Kx1Lp4Vb9Nc2Hs6"]', False),  # not a list of tokens
+    ],
+)
+def test_the_first_of_a_list_of_tokens_is_read(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('#define API_TOKEN "q8Zr4TmW2xLv7KpB0sNc"', True),  # sealer:allow - C
+        ("%define token 9be3c0a17f5d28e6b4a0c1d7e2f38a95", True),  # sealer:allow - RPM spec
+        ('#define DB_PASSWORD "kestrel-77"', True),  # sealer:allow
+        ("#define TOKEN_TYPE 3", False),
+        ("#define SECRET_KEY_LEN 32", False),
+        ('#define TOKEN_HEADER "X-Auth-Token"', False),  # a header's name
+    ],
+)
+def test_a_macro_defining_a_secret_is_read(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("APP_JWT_SECRET=quuxfrobnitz", True),  # sealer:allow - a .env line: the value
+        ("  jwt_secret: quuxfrobnitz", False),  # YAML: a bare word may be a name
+    ],
+)
+def test_a_chosen_word_counts_unquoted_only_in_an_env_line(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
