@@ -133,7 +133,8 @@ _ASSIGN = re.compile(
     rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
-    rb"(?![=>~])"
+    # a value follows on the line: `token: QWxh…5=` ends in base64's `=`, not a type's
+    rb"(?=[ \t]*[^\s=>~])"
     rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
     rb"|:(?![:/]|\\(?![\"']))|,|\(|>"
     # `getenv("DB_PASSWORD") or "…"`, `process.env.SECRET || '…'`: the fallback is the value

@@ -175,3 +175,14 @@ def test_a_macro_defining_a_secret_is_read(line: str, found: bool) -> None:
 )
 def test_a_chosen_word_counts_unquoted_only_in_an_env_line(line: str, found: bool) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "api_token: Vq3xR8tLm2ZpW7nKc4YbJ0sHd9FgQe6ATz5uNw1X=",  # sealer:allow
+        "  db-password: a2VzdHJlbDc3=",  # sealer:allow - a Kubernetes secret's data
+    ],
+)
+def test_a_value_ending_in_base64_padding_is_not_read_as_a_type(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
