@@ -387,12 +387,15 @@ def _key_material(value: bytes) -> bool:
 
     Also a key typed as printable characters, 24 or more with letters of both
     cases, digits and signs (`q4t7w!z%C*F-JaNd…`: what key generators print for
-    an AES key), and a licence key's groups (`TQ7F-9XKD-…`)."""
+    an AES key), lower-case base 36 (`_lower_key`), and a licence key's groups
+    (`TQ7F-9XKD-…`)."""
     if _JENKINS_SECRET.match(value):
         return False  # ciphertext
     if _PRODUCT_KEY.fullmatch(value):
         return True
     if len(value) >= 24 and not _PIN.match(value) and _typed_key(value):
+        return True
+    if _lower_key(value):
         return True
     if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
         return False
@@ -408,7 +411,21 @@ def _key_material(value: bytes) -> bool:
     )
 
 
+_DIGIT_RUNS = re.compile(rb"\d+")
 _SIGNS = re.compile(rb"[^A-Za-z0-9]+")
+
+
+def _lower_key(value: bytes) -> bool:
+    """20 lower-case letters and digits or more, the digits in three runs or more
+    (`alskdjflkj5lk123j345l3`): typed or generated in base 36. Not hex (a digest),
+    and not words with a number (`_word_like`: `looks_random` has ruled those out)."""
+    return (
+        len(value) >= 20
+        and value.isalnum()
+        and value.islower()
+        and len(_DIGIT_RUNS.findall(value)) >= 3
+        and not _HEX.fullmatch(value)
+    )
 
 
 def _typed_key(value: bytes) -> bool:

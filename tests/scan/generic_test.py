@@ -92,6 +92,9 @@ def test_a_word_before_a_long_random_run_is_still_a_token(line: str, found: bool
         ('"ActivationKey": "7KQ2P-XM4RT-9VDZA-3LWNB-Q8TJ5",', True),  # sealer:allow
         ('key = []byte("w9!Rz%Tq4*Lm-XaNe2&Kd7uB#Yp3$Hc")', True),  # sealer:allow - typed key
         ("loggedinkey: Q3VzdG9tS2V5TWF0ZXJpYWwxMjM0NTY3OA==", True),  # sealer:allow - one run
+        ("# ORG_KEY=qpwlz7rk2mvt904jxn5hbe", True),  # sealer:allow - base 36, digits spread
+        ('key = "c0ffee4d15ea5e0b5e55ed1deadbeef0"', False),  # hex: a digest or an id
+        ('key = "summer2024release"', False),  # a word and a number
         ('key = "ABCD-EFGH-IJKL-MNOP"', False),  # letters in order: a stand-in
         ('key = "KEYS-ONLY-WORD-LIST"', False),  # capital words, no digits
         ("monkey: banana", False),  # not a key at all
