@@ -249,13 +249,15 @@ _STRING_OPEN = re.compile(rb"(?:\([ \t]*)?(?P<q>\"\"\"|'''|[\"'`])")
 # the next literal of a concatenation, on the next line: `"…"\n  "…"`, `"…" +\n  "…"`
 _NEXT_PIECE = re.compile(rb"[ \t]*\+?[ \t]*\r?\n[ \t]*\+?[ \t]*(?P<q>[\"'])")
 _MAX_STRING = 4096
+_INDENT = re.compile(rb"[ \t]*")
+_MAX_LINES = 16
 _PUBLIC_KEY = (b"ssh-", b"ecdsa-", b"sk-ssh-", b"sk-ecdsa-")
 
 
 def _string_over_lines(
     data: bytes, m: re.Match[bytes], long_line: bool = False
 ) -> Candidate | None:
-    """A string written over several lines, read whole (at most 4 KB): adjacent
+    """A string written over several lines, read whole (at most 16 lines, 4 KB): adjacent
     literals (`pkey = ("MIIE…"` then `"…")`, `"…" +` then `"…"`), a line ended by
     a backslash, a triple-quoted string, or a quote that spans lines (PHP, Ruby);
     with `long_line`, also one line longer than the one-line reading takes (a
@@ -273,11 +275,16 @@ def _string_over_lines(
     limit = min(len(data), pos + _MAX_STRING)
     pieces: list[bytes] = []
     while True:
-        if pos >= limit:
+        if pos >= limit or len(pieces) == _MAX_LINES:
             return None  # no closing quote within reach
-        line_end = data.find(b"\n", pos, limit)
-        line_end = limit if line_end < 0 else line_end
-        close = data.find(q, pos, line_end)
+        end = min(limit, pos + _MAX_VALUE)  # a line of the string: as the one-line reading
+        close = data.find(q, pos, end)
+        line_end = data.find(b"\n", pos, close if close >= 0 else end)
+        if close < 0 and line_end < 0 and long_line and not pieces:
+            close = data.find(q, pos, limit)  # a key's one long line, up to 4 KB
+            line_end = data.find(b"\n", pos, close if close >= 0 else limit)
+        if line_end >= 0:
+            close = -1  # the line ends first: the string goes on
         if close >= 0:
             pieces.append(data[pos:close])
             nxt = None if len(q) == 3 else _NEXT_PIECE.match(data, close + 1)
@@ -286,11 +293,12 @@ def _string_over_lines(
                 break
             pos = nxt.end()
             continue
+        if line_end < 0:
+            return None  # neither the string's end nor the line's within reach
         piece = data[pos:line_end].rstrip(b"\r")
         pieces.append(piece[:-1] if piece.endswith(b"\\") else piece)
-        pos = line_end + 1
-        while pos < limit and data[pos] in b" \t":
-            pos += 1  # the next line's indentation is not part of the value
+        indent = _INDENT.match(data, line_end + 1, limit)  # not part of the value
+        pos = indent.end() if indent is not None else limit
     if len(pieces) < 2 and not (long_line and len(pieces[0]) > _MAX_VALUE):
         return None
     value = b"".join(pieces)
@@ -323,7 +331,11 @@ def _first_listed(data: bytes, at: int) -> Candidate | None:
     if close < 0:
         return None
     value = data[o.end() : close]
-    if not looks_random(value) or _word_like(value.lower()):
+    if (
+        any(c in value for c in b" \t\r\n\\")
+        or not looks_random(value)
+        or _word_like(value.lower())
+    ):
         return None
     return Candidate(o.end(), close, value)
 

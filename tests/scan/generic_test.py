@@ -189,3 +189,7 @@ def test_a_chosen_word_counts_unquoted_only_in_an_env_line(line: str, found: boo
 )
 def test_a_value_ending_in_base64_padding_is_not_read_as_a_type(line: str) -> None:
     assert rule_ids(line) == ["generic-secret"]
+
+
+def test_a_token_list_whose_first_string_runs_past_its_line_is_not_read() -> None:
+    assert rule_ids('tokens = ["Zq8Wm3Rt7Kx1Lp4Vb9Nc2Hs6\n  other = "x"\n') == []
