@@ -199,8 +199,6 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
                 m = _ASSIGN.match(data, rest.end())
         at = _list_at(data, start, end, m)
-        if m is None and _DEFINE.search(data, max(0, start - 12), start):
-            m = _MACRO.match(data, end)  # `#define SECRET "…"`
         if m is None and at < 0:
             continue
         name = data[start:end]
@@ -344,10 +342,7 @@ def _first_listed(data: bytes, at: int) -> Candidate | None:
 _GO_SECOND = re.compile(rb",[ \t]*(?:_|err)[ \t]*(?=:?=[^=])")
 # `uint8_t key[16] = {…}`: a C array's size after its name; `#define AESKEY {…}`
 _C_ARRAY = re.compile(rb"(?:\[\w*\])+[ \t]*=[ \t]*")
-_DEFINE = re.compile(rb"(?:#[ \t]*define|%(?:define|global))[ \t]+\Z")  # C, RPM macros
-# a macro's value after its name: `#define API_TOKEN "…"`, `%define token 4b9a…`
-# (the groups of `_ASSIGN`, with blanks for the operator)
-_MACRO = re.compile(rb"(?P<kq>)(?P<ann>(?!))?(?P<op>[ \t]+)(?P<vq>[\"']?)")
+_DEFINE = re.compile(rb"#[ \t]*define[ \t]+\Z")
 
 
 def _list_at(data: bytes, start: int, end: int, m: re.Match[bytes] | None) -> int:

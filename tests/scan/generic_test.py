@@ -157,21 +157,6 @@ def test_the_first_of_a_list_of_tokens_is_read(line: str, found: bool) -> None:
 @pytest.mark.parametrize(
     ("line", "found"),
     [
-        ('#define API_TOKEN "q8Zr4TmW2xLv7KpB0sNc"', True),  # sealer:allow - C
-        ("%define token 9be3c0a17f5d28e6b4a0c1d7e2f38a95", True),  # sealer:allow - RPM spec
-        ('#define DB_PASSWORD "kestrel-77"', True),  # sealer:allow
-        ("#define TOKEN_TYPE 3", False),
-        ("#define SECRET_KEY_LEN 32", False),
-        ('#define TOKEN_HEADER "X-Auth-Token"', False),  # a header's name
-    ],
-)
-def test_a_macro_defining_a_secret_is_read(line: str, found: bool) -> None:
-    assert (rule_ids(line) == ["generic-secret"]) is found
-
-
-@pytest.mark.parametrize(
-    ("line", "found"),
-    [
         ("APP_JWT_SECRET=quuxfrobnitz", True),  # sealer:allow - a .env line: the value
         ("  jwt_secret: quuxfrobnitz", False),  # YAML: a bare word may be a name
     ],
