@@ -208,7 +208,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if found is not None:
                 yield found
                 continue
-        if at >= 0 and not secret_name and _names_tokens(name):
+        if at >= 0 and not secret_name and _names_tokens(name) and not _describes(data, start):
             found = _first_listed(data, at)  # `Tokens: []string{"11aa01…"}`
             if found is not None:
                 yield found
@@ -583,7 +583,7 @@ def _chosen_value(data: bytes, start: int, m: re.Match[bytes], found: Candidate)
     in a `.env` line (`JWT_SECRET=supersecretvalue`)."""
     value = found.secret
     quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`") or (
-        m["op"] == b"=" and _setting_line(data, start, m)
+        m["op"] == b"=" and _setting_line(data, start - len(m["kq"]), m)
     )
     if value.lower() in _ROLE_WORDS or _FORMAT.search(value):
         return False
