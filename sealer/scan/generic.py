@@ -552,7 +552,7 @@ def _names_literal(ident: bytes) -> bool:
 _OWNER_WORDS = frozenset(
     b"""client consumer cookie jwt oauth session api access app auth bearer refresh
     secret signing encryption master shared hmac webhook bot personal deploy admin
-    service integration private csrf xsrf""".split()
+    service integration private csrf xsrf token""".split()
 )
 
 
@@ -566,7 +566,9 @@ def _names_chosen_secret(ident: bytes) -> bool:
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
     if len(words) < 2 or words[-2] not in _OWNER_WORDS:
         return False
-    return words[-1] in (b"secret", b"token") or words[-2:] == [b"secret", b"key"]
+    if words[-2:] == [b"secret", b"key"]:  # not `clusterSecretKey`: a key inside a secret
+        return len(words) == 2 or words[-3] in _OWNER_WORDS
+    return words[-1] in (b"secret", b"token")
 
 
 # what an owned credential holds when it is not secret: OAuth 1.0's anonymous consumer

@@ -37,6 +37,9 @@ def test_go_assignments_with_a_second_result_are_read(line: str) -> None:
         ('"Api-Key=1234%n" +', False),  # a format string
         ("authKey: auth", False),  # unquoted, a bare word is a name
         ('token = "quuxfrobnitz"', False),  # a bare token: a lexer's, a test's label
+        ("SECRET_KEY = 'quuxfrobnitz'", True),  # sealer:allow - a framework's secret key
+        ("config.oauth_token_secret = 'quuxfrobnitz'", True),  # sealer:allow
+        ('clusterSecretKey: "cluster"', False),  # the key inside a Kubernetes secret
     ],
 )
 def test_a_credential_named_for_its_owner_holds_whatever_literal_is_chosen(
