@@ -61,8 +61,9 @@ _MODE_WORDS = frozenset(
     senha parola heslo hasło salasana adgangskode lösenord passord""".encode().split()
 )
 # `require_password`, `save_password`, `showPassword`: a name saying what to do with a
-# password is a switch, not the password
+# password is a switch, not the password; `FlagPassword`: the name of its flag
 _VERBS = frozenset(b"require save ask show remember allow skip".split())
+_NAMES_THE_FLAG = frozenset([b"flag", b"flags", b"cli", b"arg"])
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
 _RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
@@ -358,7 +359,7 @@ def _credential_uuid_name(ident: bytes) -> bool:
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    if not words or words[0] in _VERBS:
+    if not words or words[0] in _VERBS or _NAMES_THE_FLAG.intersection(words):
         return False
     return _PASSWORD_WORD.search(words[-1]) is not None
 
@@ -445,7 +446,10 @@ def _value_after(
         if (
             password
             and op in (b"=", b":")
-            and is_literal_password(value)
+            and (
+                is_literal_password(value)
+                or (_weak_password(value) and not _commented(data, line_start, start))
+            )
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
             and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
@@ -470,13 +474,65 @@ def _value_after(
     ):
         return Candidate(vs, vs + len(value), value)  # npm, Heroku, codecov tokens are UUIDs
     if not looks_random(value) and not (
-        (password or (literal and _chosen_secret(value)))
-        and quote
+        quote
         and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
-        and is_literal_password(value)
+        and (
+            (password and is_literal_password(value))
+            or (password and _weak_password(value) and not _in_assertion(data, line_start, start))
+            or (literal and _chosen_secret(value) and is_literal_password(value))
+        )
     ):
         return None
     return Candidate(vs, vs + len(value), value)
+
+
+def _in_assertion(data: bytes, line_start: int, start: int) -> bool:
+    """`assertEqual(out, '{"password": "secret"}')`: the name is inside what a test
+    compares, an expected output, where a weak word is a fixture rather than a setting."""
+    return _ASSERTION.search(data, max(line_start, start - _ASSERTION_BACK), start) is not None
+
+
+def _commented(data: bytes, line_start: int, start: int) -> bool:
+    """`# Password: Test`: the name is in a comment, where a bare word is as often prose."""
+    return data[max(line_start, start - _LOOK_BACK) : start].lstrip().startswith(_COMMENT_MARKS)
+
+
+_COMMENT_MARKS = (b"#", b"//", b";", b"/*", b"*", b"--", b"<!--")
+
+
+# Weak passwords people set, which as words elsewhere are stand-ins or placeholders:
+# the words for a password, and the defaults products ship (Elasticsearch's `changeme`,
+# the Java keystore's `changeit`) or people reach for first.
+_WEAK_PASSWORDS = frozenset(
+    b"password passwd secret passphrase changeme changeit qwerty test letmein".split()
+)
+# what people put before the word: `myPassword`, `SomeSecret`, `topsecret` (not `new`,
+# `default`: `newPassword`, `defaultPassword` name a field)
+_OWNERS = (b"my", b"some", b"top", b"super", b"very")
+_WEAK_SHAPE = re.compile(rb"!?([a-z@$0-9]+?)\d*!?")
+
+
+def _weak_password(value: bytes) -> bool:
+    """A weak password people really set that elsewhere reads as a stand-in: the word
+    "password" or "secret" however spelled, numbered or owned (`secret2`, `s3cr3t`,
+    `myPassword`, `SomePassword1`, `!ChangeMe!`), and the defaults products ship
+    (`changeme`, `changeit`, `qwerty`, `test`). Assigned to a password name it counts
+    (a committed password is a leak whatever its strength) where it is set: quoted,
+    or a setting's value outside a comment, and not inside what a test compares.
+
+    The whole value, so not `your-password-here`, `password_hash`, `*passwd` or
+    `secret!!!` (a word stressed, as documentation writes it). Still not a password:
+    the setting's own name (`password = "password"`, `_echoes_name`), an absence or a
+    type, a mask (`xxxxxxxx`), what a test checks (`wrong`, `invalid`), and words
+    addressed to the reader (`your-password`)."""
+    m = _WEAK_SHAPE.fullmatch(value.lower())
+    if m is None:
+        return False
+    word = m[1].translate(_UNLEET).rstrip(b"0123456789")
+    for owner in _OWNERS:
+        if word.startswith(owner) and word[len(owner) :] in _WEAK_PASSWORDS:
+            return True
+    return word in _WEAK_PASSWORDS
 
 
 def is_literal_password(value: bytes) -> bool:
