@@ -36,8 +36,12 @@ _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
+# the word abbreviated or misspelt, as a whole word: PSWD, X3_PSWD, PSSWD, PASWORD, PSWRD
+_PASSWORD_SPELLING = re.compile(rb"pa?ss?w(?:o?r)?d")
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
-_PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
+_PASSWORD_WORD = re.compile(
+    rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw|\A" + _PASSWORD_SPELLING.pattern + rb")\Z"
+)
 # What people write where there is no password: the thing's own name, an absence, a
 # type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
 # Weak passwords (`hello`, `test`, `welcome1`) are not here:
@@ -100,6 +104,7 @@ _DECODED = re.compile(
     rb"(?:\[\]byte|[A-Za-z_][\w.]{0,40}?(?i:decode\w*|fromhex|unhexlify|b64decode|buffer\.from))"
     rb"[ \t]*\([ \t]*(?P<q>[\"'])"
 )
+_FORM_LABEL = re.compile(rb"[A-Za-z]+[*:]")  # `Confirm*`, `Password:`: words on a form
 _SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
 _FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
@@ -176,6 +181,7 @@ _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%[\w.]+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     if _SEALED_SECRET in data:
         return  # a Bitnami SealedSecret manifest: its values are ciphertext
+    secret_manifest = _SECRET_MANIFEST.search(data) is not None
     done: set[int] = set()
     for i in positions:
         # `cache_key`, `keyboard`: only api/access/private/… keys are secret names; any
@@ -204,9 +210,39 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             continue
         if not secret_name or _describes(data, start):
             continue
-        found = _value_after(data, start, m, _is_password_name(name), _names_literal(name))
+        password = _is_password_name(name)
+        found = _value_after(data, start, m, password, _names_literal(name))
+        if found is None and password and secret_manifest:
+            found = _manifest_password(data, m, name)
         if found is not None and not _echoes_name(name, found.secret):
             yield found
+
+
+# a Kubernetes Secret, whose `data:` values are the base64 of the literal values
+_SECRET_MANIFEST = re.compile(rb"^kind:[ \t]*Secret[ \t]*\r?$", re.M)
+_MANIFEST_PAIR = re.compile(
+    rb":[ \t]+(?P<v>(?:[A-Za-z0-9+/]{4}){1,32}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)"
+)
+
+
+def _manifest_password(data: bytes, m: re.Match[bytes], name: bytes) -> Candidate | None:
+    """`password: cGFzc3dvcmQ=` under `data:` in a `kind: Secret` manifest: the base64
+    of a literal password, found when what it decodes to would be found written out."""
+    v = _MANIFEST_PAIR.match(data, m.start())  # `: …=` reads as a type annotation too
+    if v is None or not _ends_line(data, v.end()):
+        return None
+    import base64
+    import binascii
+
+    try:
+        plain = base64.b64decode(v["v"], validate=True)
+    except binascii.Error:
+        return None
+    if not all(32 < c < 127 for c in plain) or _echoes_name(name, plain):
+        return None
+    if not (is_literal_password(plain) or _weak_password(plain)):
+        return None
+    return Candidate(v.start("v"), v.end(), v["v"])
 
 
 _B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
@@ -299,15 +335,19 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
 
 def _is_secret_name(ident: bytes) -> bool:
     ident = ident.strip(b".-_")
-    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    words = _password_again([w.lower() for w in _WORD_SPLIT.findall(ident)])
     if not words:
         return False
-    if _SECRET_NAME.search(b"".join(words)) is None and not _SHORT_PASSWORD.intersection(words):
+    if _SECRET_NAME.search(b"".join(words)) is None and not any(
+        w in _SHORT_PASSWORD or _PASSWORD_SPELLING.fullmatch(w) for w in words
+    ):
         return False
     if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False
     if _PASSWORD_WORD.search(words[-1]):  # `dbSchemaPassword`: which password it is
-        return not any(w in _NOT_SECRET_WORDS and w not in _WHICH_ONE for w in words)
+        return not any(
+            w in _NOT_SECRET_WORDS and w not in _WHICH_ONE and w not in _CONFIRMING for w in words
+        )
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
@@ -358,10 +398,22 @@ def _credential_uuid_name(ident: bytes) -> bool:
 
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
-    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    words = _password_again([w.lower() for w in _WORD_SPLIT.findall(ident)])
     if not words or words[0] in _VERBS or _NAMES_THE_FLAG.intersection(words):
         return False
     return _PASSWORD_WORD.search(words[-1]) is not None
+
+
+# `password_confirmation`, `confirmPassword`, `password_again`: the password typed twice
+_CONFIRMING = frozenset(b"confirm confirmation confirmed again repeat repeated".split())
+
+
+def _password_again(words: list[bytes]) -> list[bytes]:
+    """The name's words without a confirmation after a password word
+    (`password_confirmation` is named as `password` is: it holds the same password)."""
+    if len(words) > 1 and words[-1] in _CONFIRMING and _PASSWORD_WORD.search(words[-2]):
+        return words[:-1]
+    return words
 
 
 def _value_after(
@@ -463,6 +515,8 @@ def _value_after(
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
+    if _FORM_LABEL.fullmatch(value):
+        return None  # `label :password_confirmation, 'Confirm*'`: a form's label
     if (
         literal
         and (
@@ -477,7 +531,7 @@ def _value_after(
         quote
         and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
         and (
-            (password and is_literal_password(value))
+            (password and is_literal_password(value, password_name=True))
             or (password and _weak_password(value) and not _in_assertion(data, line_start, start))
             or (literal and _chosen_secret(value) and is_literal_password(value))
         )
@@ -535,9 +589,9 @@ def _weak_password(value: bytes) -> bool:
     return word in _WEAK_PASSWORDS
 
 
-def is_literal_password(value: bytes) -> bool:
+def is_literal_password(value: bytes, *, password_name: bool = False) -> bool:
     """`looks_like_password`, and not the name of one (`my-db-password`, `YOUR_TOKEN`)."""
-    return looks_like_password(value) and not names_a_secret(value)
+    return looks_like_password(value, password_name=password_name) and not names_a_secret(value)
 
 
 def names_a_secret(value: bytes) -> bool:
@@ -639,7 +693,7 @@ def _bare_word(value: bytes) -> bool:
     return value.isalpha() and (value.islower() or value.istitle() or value.isupper())
 
 
-def looks_like_password(value: bytes) -> bool:
+def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
     """A literal that can only be a password, however weak: not a stand-in,
     reference, expression, type name, path, hash or validation rule.
 
@@ -647,6 +701,9 @@ def looks_like_password(value: bytes) -> bool:
     `looks_random` this accepts `mysql` or `Passw0rd`; what it rejects is
     what people write where no password is: `${DB_PASSWORD}`, `password`,
     `string`, `DB_PASSWORD`, `settings.password`, `required|min:8`.
+
+    `password_name`: the value is a quoted literal assigned to a password name, where
+    two camelCase words are a password (`sailsRules`), not a phrase (`_phrase`).
     """
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
@@ -680,8 +737,15 @@ def looks_like_password(value: bytes) -> bool:
         or _SCHEME_PATH.match(value)
         or _COLOUR.fullmatch(value)
         or _PERCENT_WORDS.search(value)
-        or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
+        or (_CAMEL_JOIN.search(value) and _word_case(value) and _phrase(value, password_name))
     )
+
+
+def _phrase(value: bytes, two_words_pass: bool) -> bool:
+    """`IAmSensitive`, `ThisIsMySecret`: words run together in camelCase, a sentence
+    rather than a password. With `two_words_pass` (the value of a password name) two
+    words are a password people make (`sailsRules`, `TestPW`); three make a sentence."""
+    return not two_words_pass or len(_WORD_SPLIT.findall(value)) >= 3
 
 
 def _stand_in(low: bytes) -> bool:

@@ -63,3 +63,73 @@ def test_weak_passwords_people_set_are_found(line: str) -> None:
 )
 def test_what_is_not_a_password_stays_quiet(line: str) -> None:
     assert rule_ids(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PSWD:=Lq4vTz8wNe",  # sealer:allow
+        "APP2_PSWD=Lq4vTz8wNe",  # sealer:allow
+        "PSSWD=Lq4vTz8wNe",  # sealer:allow
+        "pswrd: Lq4vTz8wNe",  # sealer:allow
+        "PASWORD=Lq4vTz8wNe",  # sealer:allow
+        'db_pasword = "Lq4vTz8wNe"',  # sealer:allow
+    ],
+)
+def test_the_password_word_abbreviated_or_misspelt_is_a_password_name(line: str) -> None:
+    assert rule_ids(line) == ["generic-secret"]
+
+
+@pytest.mark.parametrize("name", ["pswitch", "passport", "PSWRDS_LIST"])
+def test_words_that_only_look_like_the_password_word_are_not(name: str) -> None:
+    assert rule_ids(f'{name} = "Lq4vTz8wNe"') == []
+
+
+def test_a_confirmation_holds_the_password_again() -> None:
+    assert rule_ids("'password_confirmation' => 'tulip4ever',") == [
+        "generic-secret"
+    ]  # sealer:allow
+    assert rule_ids('confirmPassword: "tulip4ever"') == ["generic-secret"]  # sealer:allow
+    assert rule_ids("<%= f.label :password_confirmation, 'Confirm*' %>") == []  # a form label
+    assert rule_ids("password_confirmation: true") == []
+
+
+def test_two_camelcase_words_are_a_password_three_are_a_sentence() -> None:
+    assert rule_ids("password: 'harborLights'") == ["generic-secret"]  # sealer:allow
+    assert rule_ids('user_password = "TestPW"') == ["generic-secret"]  # sealer:allow
+    assert rule_ids("password: 'IAmSensitive'") == []
+    assert rule_ids('api_token = "harborLights"') == []  # a token's name, not a password
+
+
+def _manifest(pair: str) -> str:
+    return f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  {pair}\n"
+
+
+def test_a_kubernetes_secret_holds_the_base64_of_the_password() -> None:
+    import base64
+
+    encoded = base64.b64encode(b"tulip4ever").decode()  # sealer:allow
+    assert rule_ids(_manifest(f"db-password: {encoded}")) == ["generic-secret"]  # sealer:allow
+    weak = base64.b64encode(b"changeme").decode()
+    assert rule_ids(_manifest(f"admin-password: {weak}")) == ["generic-secret"]  # sealer:allow
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        b"password",  # the setting's own name
+        b"${DB_PASSWORD}",  # a reference
+        b"xxxxxxxx",  # a mask
+    ],
+)
+def test_a_kubernetes_secret_value_that_decodes_to_no_password_is_quiet(plain: bytes) -> None:
+    import base64
+
+    assert rule_ids(_manifest(f"password: {base64.b64encode(plain).decode()}")) == []
+
+
+def test_base64_under_a_password_name_outside_a_secret_manifest_is_not_decoded() -> None:
+    import base64
+
+    encoded = base64.b64encode(b"changeme").decode()
+    assert rule_ids(f"db-password: {encoded}\n") == []
