@@ -18,6 +18,7 @@ URLs, hashes with their scheme prefix, identifiers and word sequences.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -214,7 +215,10 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         found = _value_after(data, start, m, password, _names_literal(name))
         if found is None and password and secret_manifest:
             found = _manifest_password(data, m, name)
-        if found is not None and not _echoes_name(name, found.secret):
+        if found is not None and (
+            not _echoes_name(name, found.secret)
+            or (password and _kebab_password(found.secret, name))  # `xray-password`
+        ):
             yield found
 
 
@@ -501,6 +505,11 @@ def _value_after(
             and (
                 is_literal_password(value)
                 or (_weak_password(value) and not _commented(data, line_start, start))
+                or (
+                    _kebab_password(value, data[start : m.start()])
+                    and _setting_line(data, start - len(kq), m)
+                    and not _commented(data, line_start, start)
+                )
             )
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
@@ -529,15 +538,31 @@ def _value_after(
         return Candidate(vs, vs + len(value), value)  # npm, Heroku, codecov tokens are UUIDs
     if not looks_random(value) and not (
         quote
-        and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
         and (
-            (password and is_literal_password(value, password_name=True))
+            op not in (b",", b"(", b">")
+            or _SETTER.search(data, max(0, start - 8), start + 1)
+            or (op == b"," and _env_default(data, line_start, start - len(kq)))
+        )
+        and (
+            (
+                password
+                and (
+                    is_literal_password(value, password_name=True)
+                    or _kebab_password(value, data[start : m.start()])
+                )
+            )
             or (password and _weak_password(value) and not _in_assertion(data, line_start, start))
             or (literal and _chosen_secret(value) and is_literal_password(value))
         )
     ):
         return None
     return Candidate(vs, vs + len(value), value)
+
+
+def _env_default(data: bytes, line_start: int, key_start: int) -> bool:
+    """`os.environ.get('ADMIN_PASSWORD', '…')`, `getenv("DB_PASS", "…")`: the second
+    argument of an environment lookup is the password used whenever it is unset."""
+    return _FALLBACK_FROM.search(data, max(line_start, key_start - 40), key_start) is not None
 
 
 def _in_assertion(data: bytes, line_start: int, start: int) -> bool:
@@ -587,6 +612,37 @@ def _weak_password(value: bytes) -> bool:
         if word.startswith(owner) and word[len(owner) :] in _WEAK_PASSWORDS:
             return True
     return word in _WEAK_PASSWORDS
+
+
+_KEBAB = re.compile(rb"[a-z0-9]+(?:-[a-z0-9]+)+")
+# words that make a joined value a placeholder: addressed to the reader (`my-db-password`,
+# `your-password`), stressing the word (`super-secret-password`), or saying it is a
+# stand-in (`test-db-password`, `dummy-password`)
+_STAND_IN_PARTS = frozenset(
+    b"my your our super top very some secret new old test dummy fake example sample".split()
+)
+
+
+def _kebab_password(value: bytes, name: bytes) -> bool:
+    """`xray-password`, `relay-pass`: a lower-case kebab-case value ending in the
+    password word, under a password name, is the password a fixture or a sample
+    config sets, named after what it opens.
+
+    Not when a word is addressed to the reader, stresses the word or says it is a
+    stand-in (`my-db-password`, `s3cr3t-pw`, `test-db-password`), nor when its other
+    words are the name's own (`HTTPS_KEYSTORE_PASSWORD = "keystore-password"`,
+    `SSH_PASSPHRASE: "ssh-pass"`: a constant naming a setting). A snake_case value
+    (`harbor_db_password`) stays a variable's name.
+    """
+    if not _KEBAB.fullmatch(value):
+        return False
+    parts = value.split(b"-")
+    if not _PASSWORD_WORD.search(parts[-1]):
+        return False
+    if _STAND_IN_PARTS.intersection(p.translate(_UNLEET) for p in parts):
+        return False
+    named = {w.lower() for w in _WORD_SPLIT.findall(name)}
+    return not named.issuperset(p for p in parts if not _PASSWORD_WORD.search(p))
 
 
 def is_literal_password(value: bytes, *, password_name: bool = False) -> bool:
@@ -710,7 +766,7 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
         return False
     if value.startswith(b"--") or (value.isalpha() and value.isupper()):
         return False  # `NO_PWD="--no-password"`: a flag; `--password PASS`: a metavariable
-    if any(c >= 128 for c in value):
+    if any(c >= 128 for c in value) and not (password_name and _typed_symbols(value)):
         return False  # words in another script: a label or message, not a password
     low = value.lower()
     if (
@@ -739,6 +795,21 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
         or _PERCENT_WORDS.search(value)
         or (_CAMEL_JOIN.search(value) and _word_case(value) and _phrase(value, password_name))
     )
+
+
+def _typed_symbols(value: bytes) -> bool:
+    """`dolphins🐋`, `ꊐ⌒Ⅳ🤐`, `naïve42`: what is not ASCII is symbols, emoji or a
+    letter on its own, as a password mixes them in; not two letters of another script
+    in a row (`Пароль2024секрет`, `密码`), which are words of a label or message.
+    Bytes that are not UTF-8 are read as Latin-1 (`dkajc\xe91`, one accented letter)."""
+    import unicodedata
+
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        text = value.decode("latin-1")
+    letters = [ord(ch) >= 128 and unicodedata.category(ch).startswith("L") for ch in text]
+    return not any(a and b for a, b in itertools.pairwise(letters))
 
 
 def _phrase(value: bytes, two_words_pass: bool) -> bool:

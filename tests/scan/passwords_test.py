@@ -86,9 +86,8 @@ def test_words_that_only_look_like_the_password_word_are_not(name: str) -> None:
 
 
 def test_a_confirmation_holds_the_password_again() -> None:
-    assert rule_ids("'password_confirmation' => 'tulip4ever',") == [
-        "generic-secret"
-    ]  # sealer:allow
+    confirmation = "'password_confirmation' => 'tulip4ever',"  # sealer:allow
+    assert rule_ids(confirmation) == ["generic-secret"]
     assert rule_ids('confirmPassword: "tulip4ever"') == ["generic-secret"]  # sealer:allow
     assert rule_ids("<%= f.label :password_confirmation, 'Confirm*' %>") == []  # a form label
     assert rule_ids("password_confirmation: true") == []
@@ -133,3 +132,47 @@ def test_base64_under_a_password_name_outside_a_secret_manifest_is_not_decoded()
 
     encoded = base64.b64encode(b"changeme").decode()
     assert rule_ids(f"db-password: {encoded}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('"password": "relay-password",', True),  # sealer:allow - named after what it opens
+        ("  password: mirror-pass", True),  # sealer:allow
+        ('HTTPS_TRUSTSTORE_PASSWORD = "truststore-password"', False),  # the name's own words
+        ('"RELAY_SSH_PASSPHRASE": "ssh-pass",', False),
+        ('password = "s3cr3t-ini-pw"', False),  # the word "secret" spelled: a stand-in
+        ('password = "my-db-password"', False),  # addressed to the reader
+        ("GATEWAY_PASS=super-secret-password", False),  # the word stressed
+        ('db_password = "test-db-password"', False),  # a stand-in
+        ('password = "harbor_db_password"', False),  # snake_case: a variable's name
+        ("# password: relay-password", False),  # a comment
+    ],
+)
+def test_a_kebab_case_value_ending_in_the_password_word(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+def test_the_default_of_an_environment_lookup_is_a_password() -> None:
+    line = "password = os.environ.get('RELAY_PASSWORD', 'marigold7')"  # sealer:allow
+    assert rule_ids(line) == ["generic-secret"]
+    assert rule_ids("password = os.environ.get('RELAY_PASSWORD', '')") == []
+    assert rule_ids("check_password('RELAY_PASSWORD', 'marigold7')") == []  # not a lookup
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("dolphins\N{SPOUTING WHALE}", True),  # emoji mixed in
+        ("\N{YI SYLLABLE NZURX}\N{ARC}\N{ROMAN NUMERAL FOUR}\N{ZIPPER-MOUTH FACE}", True),
+        ("tulip\N{LATIN SMALL LETTER E WITH ACUTE}42", True),  # one accented letter
+        ("\u041f\u0430\u0440\u043e\u043b\u044c2024", False),  # a word in Cyrillic: a label
+        ("\u5bc6\u7801\u9519\u8bef", False),  # Chinese words: a message
+    ],
+)
+def test_symbols_and_emoji_in_a_password_are_typed_but_words_of_another_script_are_labels(
+    value: str, found: bool
+) -> None:
+    line = f'[archive unzipWithPassword:@"{value}" error:nil];'
+    assert (rule_ids(line) == ["generic-secret"]) is found
+    assert rule_ids(f'api_token = "{value}"') == []  # only a password name takes them
