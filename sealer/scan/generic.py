@@ -218,8 +218,17 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if found is not None and (
             not _echoes_name(name, found.secret)
             or (password and _kebab_password(found.secret, name))  # `xray-password`
+            or (password and _the_word_itself(name, found.secret, quoted=bool(m["kq"])))
         ):
             yield found
+
+
+def _the_word_itself(name: bytes, value: bytes, *, quoted: bool) -> bool:
+    """`password: 'password'`, `"Password": "Password"`, `'PASSWORD': 'password'`: the
+    word itself is the password people set most, so under a password name it is not an
+    echo of the name. Not under an unquoted constant in capitals (`PASSWORD =
+    "password"`, an enum member naming the option)."""
+    return value.lower() in _WEAK_PASSWORDS and (quoted or not name.isupper())
 
 
 # a Kubernetes Secret, whose `data:` values are the base64 of the literal values
@@ -549,9 +558,10 @@ def _value_after(
                 and (
                     is_literal_password(value, password_name=True)
                     or _kebab_password(value, data[start : m.start()])
+                    or _weak_password(value)
                 )
+                and (op in (b"==", b"===") or not _in_assertion(data, line_start, start))
             )
-            or (password and _weak_password(value) and not _in_assertion(data, line_start, start))
             or (literal and _chosen_secret(value) and is_literal_password(value))
         )
     ):

@@ -34,6 +34,9 @@ def rule_ids(text: str) -> list[str]:
         "  password:   somePASSWORD",  # sealer:allow
         "db = connect(user='app', password='test')",  # sealer:allow
         'relay_password = "p@ssw0rd!"',  # sealer:allow
+        "  password: 'password',",  # sealer:allow - the word itself, the one set most
+        '"Password": "Password"',  # sealer:allow
+        "'PASSWORD': 'password',",  # sealer:allow - a settings dict's key, quoted
     ],
 )
 def test_weak_passwords_people_set_are_found(line: str) -> None:
@@ -43,8 +46,8 @@ def test_weak_passwords_people_set_are_found(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        'password = "password"',  # the setting's own name
-        'passphrase: "passphrase2"',
+        'PASSWORD = "password"',  # a constant naming the option (an enum member)
+        'passphrase: "passphrase2"',  # the name, numbered
         "password = 'newPassword'",  # a field's name
         'defaultPassword = "defaultPassword"',
         'password = "your-password"',  # addressed to the reader
@@ -56,6 +59,7 @@ def test_weak_passwords_people_set_are_found(line: str) -> None:
         "# Password: Test",  # a comment: a bare word is as often prose
         "  #   relayPassword: secret",
         """self.assertEqual(out, '{"user": "me", "password": "secret"}')""",  # expected output
+        """assert_file "dev.exs", [~r/password: "orchard42"/]""",  # what a test expects
         'FlagPassword = "password"',  # the name of a command-line flag
         'api_token = "changeme"',  # a token is not set to a weak word
         'client_secret = "secret2"',
