@@ -348,7 +348,7 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
 
 def _is_secret_name(ident: bytes) -> bool:
     ident = ident.strip(b".-_")
-    words = _password_again([w.lower() for w in _WORD_SPLIT.findall(ident)])
+    words = _name_words(ident)
     if not words:
         return False
     if _SECRET_NAME.search(b"".join(words)) is None and not any(
@@ -411,7 +411,7 @@ def _credential_uuid_name(ident: bytes) -> bool:
 
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
-    words = _password_again([w.lower() for w in _WORD_SPLIT.findall(ident)])
+    words = _name_words(ident)
     if not words or words[0] in _VERBS or _NAMES_THE_FLAG.intersection(words):
         return False
     return _PASSWORD_WORD.search(words[-1]) is not None
@@ -419,6 +419,25 @@ def _is_password_name(ident: bytes) -> bool:
 
 # `password_confirmation`, `confirmPassword`, `password_again`: the password typed twice
 _CONFIRMING = frozenset(b"confirm confirmation confirmed again repeat repeated".split())
+
+
+# `MYSQLPASS`, `DBPASS`, `ROOTPASS`: a name in capitals with a word run into PASS;
+# not the English words that end in it, nor `SSH_ASKPASS` (the program that asks)
+_PASS_COMPOUND = re.compile(rb"[A-Z0-9]{2,}PASS")
+_PASS_WORDS = frozenset(
+    b"BYPASS COMPASS SURPASS TRESPASS OVERPASS UNDERPASS ENCOMPASS MULTIPASS ASKPASS".split()
+)
+
+
+def _name_words(ident: bytes) -> list[bytes]:
+    """The name's words, lower-cased, as the password checks read them:
+    `dbSchemaPassword` is db, schema, password; `MYSQLPASS` is mysql, pass;
+    `password_confirmation` is password (`_password_again`)."""
+    raw = _WORD_SPLIT.findall(ident)
+    words = [w.lower() for w in raw]
+    if raw and _PASS_COMPOUND.fullmatch(raw[-1]) and raw[-1] not in _PASS_WORDS:
+        words[-1:] = [words[-1][:-4], b"pass"]
+    return _password_again(words)
 
 
 def _password_again(words: list[bytes]) -> list[bytes]:
@@ -774,7 +793,7 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
         return False
-    if value.startswith(b"--") or (value.isalpha() and value.isupper()):
+    if value.startswith(b"--") or (value.isalpha() and value.isupper() and not password_name):
         return False  # `NO_PWD="--no-password"`: a flag; `--password PASS`: a metavariable
     if any(c >= 128 for c in value) and not (password_name and _typed_symbols(value)):
         return False  # words in another script: a label or message, not a password

@@ -180,3 +180,19 @@ def test_symbols_and_emoji_in_a_password_are_typed_but_words_of_another_script_a
     line = f'[archive unzipWithPassword:@"{value}" error:nil];'
     assert (rule_ids(line) == ["generic-secret"]) is found
     assert rule_ids(f'api_token = "{value}"') == []  # only a password name takes them
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('ORACLE_PASSWORD: "TIGERDB"', True),  # sealer:allow - quoted capitals: a value
+        ("mysql --password PASS", False),  # unquoted capitals: a metavariable
+        ("REDISPASS=Lq4vTz8wNe", True),  # sealer:allow - a word run into PASS
+        ("DBPASS: Lq4vTz8wNe", True),  # sealer:allow
+        ('GIT_ASKPASS = "Lq4vTz8wNe"', False),  # the program that asks for it
+        ('BYPASS = "Lq4vTz8wNe"', False),
+        ('compass = "Lq4vTz8wNe"', False),
+    ],
+)
+def test_capitals_in_names_and_values(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
