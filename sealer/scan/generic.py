@@ -527,26 +527,26 @@ def _value_after(
             value = value.split(b"<", 1)[0]
         if _SETTING.match(value):
             return None  # `A= B=c`: the value is empty, the next word a setting
+        setting = _setting_line(data, start - len(kq), m)
+        # on a setting's line, TitleCase words are a password (`dspassword=LetsDocker`);
+        # lowerCamel may be a variable (`pw=promiseWarning`)
+        titled = setting and value[:1].isupper()
         if (
             password
             and op in (b"=", b":")
             and (
-                is_literal_password(value)
+                is_literal_password(value, password_name=titled)
                 or (_weak_password(value) and not _commented(data, line_start, start))
                 or (
                     _kebab_password(value, data[start : m.start()])
-                    and _setting_line(data, start - len(kq), m)
+                    and setting
                     and not _commented(data, line_start, start)
                 )
             )
             and b"=" not in value
-            and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
+            and not (_CAMEL.fullmatch(value) and value.isalpha() and not titled)
             and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
-            and (
-                not _bare_word(value)
-                or value.lower() in _DEFAULT_PASSWORDS
-                or _setting_line(data, start - len(kq), m)
-            )
+            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS or setting)
             and _ends_setting(data, start - len(kq), vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config

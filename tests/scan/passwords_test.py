@@ -196,3 +196,9 @@ def test_symbols_and_emoji_in_a_password_are_typed_but_words_of_another_script_a
 )
 def test_capitals_in_names_and_values(line: str, found: bool) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+def test_titlecase_words_on_a_setting_line_are_a_password() -> None:
+    assert rule_ids("ldap_password=HarborLights") == ["generic-secret"]  # sealer:allow
+    assert rule_ids("pw=promiseWarning") == []  # lowerCamel: may be a variable
+    assert rule_ids("  password = HarborLights") == []  # blanks around `=`: code
