@@ -539,13 +539,14 @@ def _value_after(
                 or (_weak_password(value) and not _commented(data, line_start, start))
                 or (
                     _kebab_password(value, data[start : m.start()])
-                    and setting
+                    and _setting_line(data, start - len(kq), m, blanks=True)
                     and not _commented(data, line_start, start)
                 )
             )
             and b"=" not in value
             and not (_CAMEL.fullmatch(value) and value.isalpha() and not titled)
-            and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
+            # `password: vault_db_password`: a name; in an .env line it is the text itself
+            and not (_SNAKE_NAME.fullmatch(value) and not (setting and op == b"="))
             and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS or setting)
             and _ends_setting(data, start - len(kq), vs + len(value))
         ):
@@ -700,12 +701,14 @@ def names_a_secret(value: bytes) -> bool:
 _LINE_HEAD = re.compile(rb"[ \t]*(?:(?:#|//|;)[ \t]*)?(?:-[ \t]+|export[ \t]+|-e[ \t]+)?[\"']?\Z")
 
 
-def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
+def _setting_line(data: bytes, key_start: int, m: re.Match[bytes], *, blanks: bool = False) -> bool:
     """`POSTGRES_PASSWORD=gitea`, `  password: hello`: a setting on a line of its own
     in a config file, .env file or compose list, where a bare word is the value itself.
 
     In code a bare word after `=` is a variable (`password = line`), so `=` counts
-    only as .env and properties files write it, with nothing between name and value.
+    only as .env and properties files write it, with nothing between name and value;
+    with `blanks`, also as INI files write it (`password = relay-password`), for
+    values code cannot hold.
     """
     window = max(0, key_start - _LOOK_BACK)
     line_start = data.rfind(b"\n", window, key_start) + 1
@@ -714,7 +717,7 @@ def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
     if not _LINE_HEAD.match(data, line_start, key_start):
         return False
     if m["op"] == b"=":
-        return m.start("op") == m.end("kq") and m.end() == m.end("op")
+        return blanks or (m.start("op") == m.end("kq") and m.end() == m.end("op"))
     return m["op"] == b":"
 
 

@@ -202,3 +202,16 @@ def test_titlecase_words_on_a_setting_line_are_a_password() -> None:
     assert rule_ids("ldap_password=HarborLights") == ["generic-secret"]  # sealer:allow
     assert rule_ids("pw=promiseWarning") == []  # lowerCamel: may be a variable
     assert rule_ids("  password = HarborLights") == []  # blanks around `=`: code
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("password = mirror-relay-password", True),  # sealer:allow - an INI line
+        ("  - MARIADB_PASSWORD=harbor_lights", True),  # sealer:allow - an .env line: the text
+        ("  password: harbor_db_password", False),  # YAML: a name, as templates write it
+        ("x = 1; password = mirror-relay-password", False),  # not a line of its own
+    ],
+)
+def test_settings_in_ini_and_env_lines(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
