@@ -105,6 +105,8 @@ _DECODED = re.compile(
     rb"(?:\[\]byte|[A-Za-z_][\w.]{0,40}?(?i:decode\w*|fromhex|unhexlify|b64decode|buffer\.from))"
     rb"[ \t]*\([ \t]*(?P<q>[\"'])"
 )
+# a setting's unquoted text to the line's end, quotes inside it included
+_PLAIN_SCALAR = re.compile(rb"[^\s\"'`][^\s`]{0,126}[^\s\"'`,;]")
 _FORM_LABEL = re.compile(rb"[A-Za-z]+[*:]")  # `Confirm*`, `Password:`: words on a form
 _SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
 _FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
@@ -523,6 +525,14 @@ def _value_after(
         value = u.group()
         if data[u.end() : u.end() + 1] == b"&" and data[u.end() + 1 : u.end() + 2] in _BLANK:
             value += b"&"  # `pw: Summer1999&` ends the line: not a URL query's separator
+        elif password and data[u.end() : u.end() + 1] in (b"'", b'"'):
+            inner = _PLAIN_SCALAR.match(data, vs)  # `password: 1t'sMyP4ss`: YAML text
+            if (
+                inner is not None
+                and _ends_line(data, inner.end())
+                and _setting_line(data, start - len(kq), m)
+            ):
+                value = inner.group()
         if op == b">":
             value = value.split(b"<", 1)[0]
         if _SETTING.match(value):

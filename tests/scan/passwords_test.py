@@ -215,3 +215,10 @@ def test_titlecase_words_on_a_setting_line_are_a_password() -> None:
 )
 def test_settings_in_ini_and_env_lines(line: str, found: bool) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+def test_quotes_inside_a_settings_unquoted_text_are_part_of_it() -> None:
+    assert rule_ids("  password: 1t'sMyTurn9") == ["generic-secret"]  # sealer:allow
+    found = engine.scan(b"  password: 1t'sMyTurn9\n")  # sealer:allow
+    assert [h.secret for h in found] == [b"1t'sMyTurn9"]  # sealer:allow
+    assert rule_ids("call(password: it's)") == []  # not a setting's own line
