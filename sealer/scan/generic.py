@@ -184,7 +184,7 @@ _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%[\w.]+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     if _SEALED_SECRET in data:
         return  # a Bitnami SealedSecret manifest: its values are ciphertext
-    secret_manifest = _SECRET_MANIFEST.search(data) is not None
+    secret_manifest = _is_secret_manifest(data)
     done: set[int] = set()
     for i in positions:
         # `cache_key`, `keyboard`: only api/access/private/… keys are secret names; any
@@ -234,7 +234,14 @@ def _the_word_itself(name: bytes, value: bytes, *, quoted: bool) -> bool:
 
 
 # a Kubernetes Secret, whose `data:` values are the base64 of the literal values
-_SECRET_MANIFEST = re.compile(rb"^kind:[ \t]*Secret[ \t]*\r?$", re.M)
+_SECRET_KIND = re.compile(rb"kind:[ \t]*Secret[ \t]*\r?$", re.M)  # a literal first: fast
+
+
+def _is_secret_manifest(data: bytes) -> bool:
+    """`kind: Secret` on a line of its own, at the top level of a YAML document."""
+    return any(m.start() == 0 or data[m.start() - 1] == 0x0A for m in _SECRET_KIND.finditer(data))
+
+
 _MANIFEST_PAIR = re.compile(
     rb":[ \t]+(?P<v>(?:[A-Za-z0-9+/]{4}){1,32}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)"
 )
