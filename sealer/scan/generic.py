@@ -45,8 +45,9 @@ _PASSWORD_WORD = re.compile(
 )
 # What people write where there is no password: the thing's own name, an absence, a
 # type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
-# Weak passwords (`hello`, `test`, `welcome1`) are not here:
-# a literal password is a leak whatever its strength.
+# Weak passwords (`hello`, `welcome1`) are not here: a literal password is a leak
+# whatever its strength; and under a password name the weak ones that are here
+# (`password`, `secret`, `test`) count after all (`_weak_password`).
 _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
@@ -260,7 +261,9 @@ def _manifest_password(data: bytes, m: re.Match[bytes], name: bytes) -> Candidat
         plain = base64.b64decode(v["v"], validate=True)
     except binascii.Error:
         return None
-    if not all(32 < c < 127 for c in plain) or _echoes_name(name, plain):
+    if not all(32 < c < 127 for c in plain):
+        return None  # not text: key material or ciphertext, not a typed password
+    if _echoes_name(name, plain) and not _the_word_itself(name, plain, quoted=False):
         return None
     if not (is_literal_password(plain) or _weak_password(plain)):
         return None
@@ -613,8 +616,8 @@ def _env_default(data: bytes, line_start: int, key_start: int) -> bool:
 
 
 def _in_assertion(data: bytes, line_start: int, start: int) -> bool:
-    """`assertEqual(out, '{"password": "secret"}')`: the name is inside what a test
-    compares, an expected output, where a weak word is a fixture rather than a setting."""
+    """`assertEqual(out, '{"password": "secret"}')`, `assert_file f, [~r/password: "…"/]`:
+    the name is inside what a test compares, an expected output rather than a setting."""
     return _ASSERTION.search(data, max(line_start, start - _ASSERTION_BACK), start) is not None
 
 
@@ -648,7 +651,7 @@ def _weak_password(value: bytes) -> bool:
 
     The whole value, so not `your-password-here`, `password_hash`, `*passwd` or
     `secret!!!` (a word stressed, as documentation writes it). Still not a password:
-    the setting's own name (`password = "password"`, `_echoes_name`), an absence or a
+    the name numbered (`passphrase: passphrase2`, `_echoes_name`), an absence or a
     type, a mask (`xxxxxxxx`), what a test checks (`wrong`, `invalid`), and words
     addressed to the reader (`your-password`)."""
     m = _WEAK_SHAPE.fullmatch(value.lower())
@@ -874,7 +877,8 @@ def _stand_in(low: bytes) -> bool:
     password, as much a stand-in as `foo`.
 
     Not `Passw0rd`, `password1`, `mypassword`: spelled out as a password they are
-    the passwords people set most, and a weak password is still a leak.
+    the passwords people set most, and a weak password is still a leak. Under a
+    password name `s3cret` and `topsecret` count too (`_weak_password`).
     """
     word = low.rstrip(b"!?")
     if word in _STAND_INS or word in _MODE_WORDS:

@@ -115,12 +115,13 @@ def test_a_kubernetes_secret_holds_the_base64_of_the_password() -> None:
     assert rule_ids(_manifest(f"db-password: {encoded}")) == ["generic-secret"]  # sealer:allow
     weak = base64.b64encode(b"changeme").decode()
     assert rule_ids(_manifest(f"admin-password: {weak}")) == ["generic-secret"]  # sealer:allow
+    itself = base64.b64encode(b"password").decode()
+    assert rule_ids(_manifest(f"password: {itself}")) == ["generic-secret"]  # sealer:allow
 
 
 @pytest.mark.parametrize(
     "plain",
     [
-        b"password",  # the setting's own name
         b"${DB_PASSWORD}",  # a reference
         b"xxxxxxxx",  # a mask
     ],
