@@ -873,8 +873,9 @@ def _phrase(value: bytes, two_words_pass: bool) -> bool:
 
 def _stand_in(low: bytes) -> bool:
     """`password`, `none`, `string`; `s3cret`, `t0k3n2`, `topsecret`: the word "secret"
-    or "token" however spelled, numbered or stressed; `hunter2`, the Internet's joke
-    password, as much a stand-in as `foo`.
+    or "token" however spelled, numbered or stressed; `hunter2` and
+    `correcthorsebatterystaple`, the Internet's joke and xkcd's example passwords, as
+    much stand-ins as `foo`.
 
     Not `Passw0rd`, `password1`, `mypassword`: spelled out as a password they are
     the passwords people set most, and a weak password is still a leak. Under a
@@ -887,9 +888,10 @@ def _stand_in(low: bytes) -> bool:
     for louder in (b"", b"top", b"super", b"very", b"my", b"so"):
         if plain.startswith(louder) and plain[len(louder) :] in _SPELLED_STAND_INS:
             return True
-    return plain == b"hunter"
+    return plain == b"hunter" or _NON_LETTERS.sub(b"", plain) == b"correcthorsebatterystaple"
 
 
+_NON_LETTERS = re.compile(rb"[^a-z]+")
 _SPELLED_STAND_INS = frozenset([b"secret", b"token", b"key", b"phrase"])
 
 

@@ -223,3 +223,12 @@ def test_quotes_inside_a_settings_unquoted_text_are_part_of_it() -> None:
     found = engine.scan(b"  password: 1t'sMyTurn9\n")  # sealer:allow
     assert [h.secret for h in found] == [b"1t'sMyTurn9"]  # sealer:allow
     assert rule_ids("call(password: it's)") == []  # not a setting's own line
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["correcthorsebatterystaple", "CorrectHorseBatteryStaple", "correct-horse-battery-staple"],
+)
+def test_xkcds_example_password_is_a_stand_in_like_hunter2(value: str) -> None:
+    assert rule_ids(f"SMTP_PASS={value}") == []
+    assert rule_ids(f'smtp_password = "{value}"') == []
