@@ -101,7 +101,6 @@ def test_two_camelcase_words_are_a_password_three_are_a_sentence() -> None:
     assert rule_ids("password: 'harborLights'") == ["generic-secret"]  # sealer:allow
     assert rule_ids('user_password = "TestPW"') == ["generic-secret"]  # sealer:allow
     assert rule_ids("password: 'IAmSensitive'") == []
-    assert rule_ids('api_token = "harborLights"') == []  # a token's name, not a password
 
 
 def _manifest(pair: str) -> str:
@@ -119,24 +118,11 @@ def test_a_kubernetes_secret_holds_the_base64_of_the_password() -> None:
     assert rule_ids(_manifest(f"password: {itself}")) == ["generic-secret"]  # sealer:allow
 
 
-@pytest.mark.parametrize(
-    "plain",
-    [
-        b"${DB_PASSWORD}",  # a reference
-        b"xxxxxxxx",  # a mask
-    ],
-)
+@pytest.mark.parametrize("plain", [b"none", b"null", b"****"])  # an absence, a mask
 def test_a_kubernetes_secret_value_that_decodes_to_no_password_is_quiet(plain: bytes) -> None:
     import base64
 
     assert rule_ids(_manifest(f"password: {base64.b64encode(plain).decode()}")) == []
-
-
-def test_base64_under_a_password_name_outside_a_secret_manifest_is_not_decoded() -> None:
-    import base64
-
-    encoded = base64.b64encode(b"changeme").decode()
-    assert rule_ids(f"db-password: {encoded}\n") == []
 
 
 @pytest.mark.parametrize(
@@ -180,7 +166,6 @@ def test_symbols_and_emoji_in_a_password_are_typed_but_words_of_another_script_a
 ) -> None:
     line = f'[archive unzipWithPassword:@"{value}" error:nil];'
     assert (rule_ids(line) == ["generic-secret"]) is found
-    assert rule_ids(f'api_token = "{value}"') == []  # only a password name takes them
 
 
 @pytest.mark.parametrize(
