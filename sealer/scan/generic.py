@@ -96,7 +96,7 @@ _CAMEL_JOIN = re.compile(rb"[a-z][A-Z]")
 # `vault:secret/data/db#password`, `arn:aws:secretsmanager:…:secret:prod/db`: where it is kept
 _SCHEME_PATH = re.compile(rb"[a-z][a-z0-9+.-]{1,20}:[^/\s]*/")
 _DOC_VALUE = re.compile(rb"[^\s:,;/()\[\]{}<>\"'`]{4,128}")
-_DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",")
+_DOC_VALUE_END = (b"", b" ", b"\t", b"\r", b"\n", b")", b",", b"<")  # `<`: XML text's end
 # `setopt(CURLOPT_PASSWORD, "…")`, `put(DB_PASSWORD, "…")`: a constant names the setting
 _CONSTANT_ARGUMENT = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+,")
 _COLOUR = re.compile(rb"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?")  # `Token: "#d8dee9"`
@@ -342,7 +342,12 @@ def _describes(data: bytes, start: int) -> bool:
     `badge.svg?token=…` (codecov's graph tokens are public)."""
     line_start = data.rfind(b"\n", max(0, start - _LOOK_BACK), start) + 1
     head = data[max(line_start, start - _LOOK_BACK) : start].lower()
-    return b"example" in head or head.endswith((b".svg?", b".png?"))
+    return _EXAMPLE_WORD.search(head) is not None or head.endswith((b".svg?", b".png?"))
+
+
+# "example" as a word of the text, not the domain of an e-mail address
+# (`id:ops@example.com pw:…` is a note with an account in it)
+_EXAMPLE_WORD = re.compile(rb"(?<![@.])example")
 
 
 def _echoes_name(ident: bytes, value: bytes) -> bool:
@@ -756,7 +761,9 @@ def _ends_setting(data: bytes, key_start: int, i: int) -> bool:
 
 def _document_pair(data: bytes, start: int, vs: int, password: bool) -> Candidate | None:
     """`pw:IhqSb1Gg`, `Username:admin Password:Rq8#tz`, `token:AIhq5Xyb1Gga` in notes
-    and tickets: the name, a colon, the value, then a blank, `)`, `,` or the line's end.
+    and tickets: the name, a colon, the value, then a blank, `)`, `,`, `<` (the end of
+    an XML element's text: `<Value>My password:Rq8#tz</Value>`) or the line's end.
+    A leading `!` is part of the value (`pw:!Rq8#tz`: not a YAML tag without a blank).
 
     Not `a:password:b` (an ARN, a URN, a key path) and not a word or a name
     (`password:password`, `password:str`): only a value no prose would hold,
@@ -768,10 +775,12 @@ def _document_pair(data: bytes, start: int, vs: int, password: bool) -> Candidat
     if u is None:
         return None
     value = u.group()
+    # `pw:!Dd5…`: with no blank after the colon this is not a YAML tag
+    literal = value[1:] if value.startswith(b"!") and len(value) > 1 else value
     if (
-        not is_literal_password(value)
-        or value.isalpha()
-        or _SNAKE_NAME.fullmatch(value)
+        not is_literal_password(literal)
+        or literal.isalpha()
+        or _SNAKE_NAME.fullmatch(literal)
         or data[u.end() : u.end() + 1] not in _DOC_VALUE_END
         or not (password or looks_random(value))
     ):

@@ -14,11 +14,12 @@ import base64
 import binascii
 import hashlib
 import re
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sealer.scan import filters, generic, keys, vendors
+from sealer.scan import commands, escaped, filters, generic, keys, notes, vendors
 from sealer.scan.candidate import Candidate, Finder, line_windows
 
 # A token must not sit inside a longer base64/identifier run (base64 images,
@@ -156,11 +157,20 @@ def _is_jwt(secret: bytes) -> bool:
 
 
 def _is_basic_credential(secret: bytes) -> bool:
+    """base64 of `user:password` with a password of 3 characters or more that is not a
+    placeholder; a password equal to the user (`admin:admin`) is a default
+    credential and counts, as in URLs (`_uri_password`)."""
     decoded = _b64decode(secret)
     if decoded is None or b":" not in decoded or not decoded.isascii():
         return False
-    user, _, password = decoded.partition(b":")
-    return len(password) >= 3 and not filters.is_placeholder(password) and password != user
+    password = decoded.partition(b":")[2]
+    return len(password) >= 3 and not filters.is_placeholder(password)
+
+
+def _bearer_credential(value: bytes) -> bool:
+    """A random-looking token; past the generic rule's length cap (a 344-character
+    opaque token), one whose entropy no text reaches."""
+    return generic.looks_random(value) or (len(value) > 128 and filters.entropy(value) >= 5.0)
 
 
 def _header_credential(value: bytes) -> bool:
@@ -176,6 +186,7 @@ _URI_PLACEHOLDERS = {
     b"world",
 }  # fmt: skip
 _URI_STAND_IN = re.compile(rb"example|invalid")
+_UNLEET = bytes.maketrans(b"013457@$", b"oieastas")  # p@ss, s3cr3t
 _ENV_NAME = re.compile(rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
@@ -183,21 +194,59 @@ def _uri_password(secret: bytes) -> bool:
     """The password of `scheme://user:password@host`, unless it is a stand-in.
 
     A password equal to the user (`postgres:postgres`, `guest:guest`) is a
-    default credential, and a default that works is a leak like any other
-    (the rule's regex leaves out only defaults on a loopback host); one
-    run of characters that says "password" (`mysecretpassword`) is a password
-    someone chose. Stand-ins: `password`, `pass`, `x`, `***`, `$VAR`, `%s`,
-    `{password}`, the name of a setting (`db_password`, `MY_GITHUB_TOKEN`).
+    default credential. It is a finding on any host, loopback and documentation
+    hosts included: committed in code, a default is what an attacker tries
+    first, and most teams want it out of the repository. What stays quiet is a
+    template, whatever the host: the password is a stand-in (`password`,
+    `pass`, `p@ss`, `x`, `***`, `$VAR`, `%s`, `{password}`) or names a setting
+    (`db_password`, `MY_GITHUB_TOKEN`). One run of characters that says
+    "password" (`mysecretpassword`) is a password someone chose. Percent escapes
+    are decoded first (`p%40ss` is `p@ss`).
     """
     _, _, password = secret.partition(b":")
+    password = urllib.parse.unquote_to_bytes(password)  # `p%40ss` is `p@ss`
     low = password.lower()
-    if low in _URI_PLACEHOLDERS or low.startswith((b"$", b"%", b"{")):
+    if low.startswith((b"$", b"%", b"{")):
         return False
+    if low.translate(_UNLEET).strip(b" #!*.-_") in _URI_PLACEHOLDERS:
+        return False  # `pass`, `p@ss`, `pwd#`
     if _URI_STAND_IN.search(low) or _ENV_NAME.fullmatch(password):
         return False  # `invalid-password`, `MY_GITHUB_TOKEN`: stand-ins
     if generic.names_a_secret(password) or filters.is_placeholder(password, runs=False):
         return False  # `my-password`, `your_token`, `changeme`
+    if not any(c < 128 and chr(c).isalnum() for c in password):
+        return False  # `…`, `***`, `---`: an elided value, not a password
     return not (low.startswith(b"*") or set(low) <= set(b"x*.#-"))
+
+
+_URI = _rx(
+    rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
+    # the user may be an e-mail address (`smtps://me@mail.test:pw@smtp.mail.test`)
+    rb"(?P<s>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}(?:@[^\s:/?#@'\"`<>\[\]{}()\\]{1,64})?:"
+    rb"[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
+    rb"(?P<h>[A-Za-z0-9.\[\]_-]+)"
+)
+# documentation hosts (RFC 2606)
+_DOC_HOST = _rx(rb"(?:\A|\.)(?:example\.(?:com|org|net)|example|test|invalid)\Z")
+
+
+def _uri_credentials(data: bytes, positions: list[int]) -> Iterator[Candidate]:
+    """`_uri_password`'s passwords; on a documentation host (`example.com`, `.test`)
+    a numbered stand-in (`password123`, `secret1`) or a short one (`p%2Fss`) is a
+    template too: such a host has no account, so only a password someone plainly
+    chose (`0ldy3ll3r`) says a real one was pasted into the example."""
+    seen: set[int] = set()
+    for start, end in line_windows(data, positions):
+        for m in _URI.finditer(data, start, end):
+            if m.start("s") in seen or not _uri_password(m["s"]):
+                continue
+            seen.add(m.start("s"))
+            if _DOC_HOST.search(m["h"].lower()):
+                password = urllib.parse.unquote_to_bytes(m["s"].partition(b":")[2])
+                unnumbered = password.rstrip(b"0123456789!")
+                if len(unnumbered) < 6 or not generic.looks_like_password(unnumbered):
+                    continue
+            yield Candidate(m.start("s"), m.end("s"), m["s"])
 
 
 # --- multi-line private keys --------------------------------------------------
@@ -686,59 +735,78 @@ RULES: tuple[Rule, ...] = (
         "uri-credentials",
         "password in a connection string or URL",
         (b"://",),
-        _rx(
-            rb"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
-            rb"(?P<s>(?P<u>[^\s:/?#@'\"`<>\[\]{}()\\]{0,64}):"
-            # a default (the user's own name) on this machine opens nothing elsewhere
-            rb"(?!(?P=u)@(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-]))"
-            rb"[^\s/?#@'\"`<>\[\]{}()\\]{3,128})@"
-            # documentation hosts (RFC 2606) hold no real accounts
-            rb"(?![\w.-]*(?:example\.(?:com|org|net)|\.example|\.test|\.invalid)(?![\w.-]))"
-            rb"[A-Za-z0-9.\[\]_-]+"
-        ),
-        check=_uri_password,
+        finder=_uri_credentials,
         show=0,
     ),
     Rule(
         "cli-password",
-        "password given on a command line",
-        (b"--pass", b"--pwd"),
-        _rx(
-            rb"--(?:password|passwd|pass|passphrase|pwd)(?:=|[ \t]+)(?P<q>['\"]?)"
-            rb"(?P<s>[^\s'\"$`;|&<>]{4,128})(?P=q)(?![^\s;|&])"
+        "password, token or secret given on a command line",
+        (
+            b"-pass",
+            b"-pwd",
+            b"-token",
+            b"-secret",
+            b"-api-key",
+            b"-apikey",
+            b"-access-key",
+            b"convertto-securestring",
+            b"mysql",
+            b"sshpass",
+            b"storepass",
+            b"keypass",
+            b"redis-cli",
+            b"ldap",
+            b"mongo",
+            b" login",
+            b"--build-arg",
+            b"--set",
+            b"--from-literal",
+            b"config:set",
+            b"config:add",
+            # `PGPASSWORD=… psql`: a variable set for one command
+            b"password=",
+            b"passwd=",
+            b"pass=",
+            b"pwd=",
+            b"passphrase=",
+            b"secret=",
+            b"token=",
+            b"api_key=",
+            b"apikey=",
         ),
-        check=generic.looks_like_literal_password,
+        finder=commands.command_line_secrets,
         show=0,
     ),
     Rule(
         "sql-password",
         "password in an SQL statement",
-        (b"identified by", b"password '", b'password "'),
-        _rx(
-            rb"(?i:\b(?:user|role|login)\b[^\n;]{0,80}?\bidentified[ \t]+by|\bpassword)[ \t]+"
-            rb"(?P<q>['\"]?)"
-            rb"(?P<s>[^\s'\";$`,]{4,128})(?P=q)(?=[\s;'\"]|$)"
+        (
+            b"identified",
+            b"password '",
+            b'password "',
+            b"password(",
+            b"password (",
+            b"with password",
+            b"login password",
+            b"encrypted password",
         ),
-        check=generic.looks_like_literal_password,
+        finder=commands.sql_passwords,
         show=0,
     ),
     Rule(
         "curl-user-password",
         "password in a curl -u / --user argument",
         (b"curl",),
-        _rx(
-            rb"(?:[ \t]-u|--user)[ \t]*(?P<q>['\"]?)[^\s:'\"]*:"
-            rb"(?P<s>[^\s'\"]{3,128})(?P=q)(?=\s|$)"
-        ),
-        check=generic.looks_like_password,
+        finder=commands.curl_passwords,
         show=0,
     ),
     Rule(
         "basic-auth",
         "HTTP basic credentials (Authorization header, docker or npm auth)",
-        (b"basic ", b'"auth"', b"_auth"),
+        (b"basic ", b'auth"', b"auth'", b"auth:", b"auth :", b"_auth"),
         _rx(
-            rb"(?:(?i:basic)[ \t]+|\"auth\"[ \t]*:[ \t]*\""
+            # docker's `"auth": "…"`, and the same member unquoted in code (`auth: '…'`)
+            rb"(?:(?i:basic)[ \t]+|(?<![\w.-])[\"']?auth[\"']?[ \t]*:[ \t]*[\"']"
             # npm's `_auth=` (.npmrc) and `_auth: "…"` (the same in code): user:password
             rb"|(?<![A-Za-z0-9])_auth[\"']?[ \t]*[:=][ \t]*[\"']?)"
             rb"(?P<s>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"
@@ -751,12 +819,14 @@ RULES: tuple[Rule, ...] = (
         "bearer token",
         (b"bearer",),
         _rx(
-            # also curl's `--oauth2-bearer TOKEN`, quoted or not
-            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+)"
+            # also curl's `--oauth2-bearer TOKEN`, quoted or not, and libcurl's
+            # `CURLOPT_XOAUTH2_BEARER, "TOKEN"`
+            rb"(?:--oauth2-bearer[ \t=]+[\"']?|(?i:bearer)[ \t]+"
+            rb"|CURLOPT_XOAUTH2_BEARER[ \t]*,[ \t]*L?\")"
             rb"(?P<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])"
         ),
         entropy=3.5,
-        check=generic.looks_random,
+        check=_bearer_credential,
         show=0,
     ),
     Rule(
@@ -767,7 +837,8 @@ RULES: tuple[Rule, ...] = (
             rb"(?<![\w.:-])(?i:authorization|x-api-key|x-auth-token|private-token)[\"']?[ \t]*"
             rb"[:=][ \t]*"
             rb"[\"']?(?:(?i:token|api-token|apikey|api-key|key|ssws|sso-key|bot)[ \t]+|token=)?"
-            rb"(?P<s>[A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])"
+            # OpenShift's `sha256~…` tokens, whatever follows the `~`
+            rb"(?P<s>sha256~[^\s\"'\\]{8,128}|[A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])"
         ),
         check=_header_credential,
         show=0,
@@ -778,6 +849,34 @@ RULES: tuple[Rule, ...] = (
         (b":_authtoken",),
         _rx(rb":_authToken[ \t]*=[ \t]*[\"']?(?P<s>[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])"),
         entropy=3.0,
+        show=0,
+    ),
+    Rule(
+        "curl-header-key",
+        "API key or token in a curl -H header",
+        (b"curl",),
+        finder=commands.curl_header_keys,
+        show=0,
+    ),
+    Rule(
+        "labelled-key",
+        "key under a two-word label in notes (`Secret Key: …`, `access key: …`)",
+        (b"key:", b"key :"),
+        finder=notes.labelled_keys,
+        show=0,
+    ),
+    Rule(
+        "macro-secret",
+        'secret defined as a macro (`#define WIFI_PASSWORD "…"`, `%define token …`)',
+        (b"define",),
+        finder=commands.macro_secrets,
+        show=0,
+    ),
+    Rule(
+        "escaped-secret",
+        "secret in a URL-encoded query (`%26token%3D…`) or HTML-escaped quotes",
+        (b"%3d", b"&quot;"),
+        finder=escaped.escaped_secrets,
         show=0,
     ),
     Rule(

@@ -24,7 +24,8 @@ def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:
         "private-key", "aws-secret-access-key", "uri-credentials", "basic-auth",
         "bearer-token", "generic-secret", "private-key-der", "private-key-encoded-pem",
         "jwk-private-key", "gitlab-session-cookie", "cli-password", "sql-password",
-        "curl-user-password", "authorization-header", "npm-auth-token",
+        "curl-user-password", "authorization-header", "npm-auth-token", "curl-header-key",
+        "labelled-key", "escaped-secret", "macro-secret",
         *(n.id for n in vendors.NAMED),
     }  # fmt: skip
     assert set(TOKENS) | contextual == set(BY_ID)
@@ -65,8 +66,10 @@ def test_rule_ignores_its_format_inside_a_longer_base64_run(rule: str) -> None:
         "DATABASE_URL=postgres://user:password@localhost/app",
         "DATABASE_URL=postgres://app:db_password@localhost/app",
         "DATABASE_URL=postgres://app:your-password@localhost/app",
-        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/test",  # loopback default
-        "amqp://guest:guest@127.0.0.1:5672/",
+        "DATABASE_URL=postgres://app:p%40ss@localhost/app",  # `p@ss`, percent-encoded
+        "proxy = 'http://ops:password123@proxy.example.com/'",  # a numbered stand-in in docs
+        "$ tool --mirror=https://user:p%2Fss@mirror.example.com/dist",  # short, in docs
+        "smtps://me@mail.host:…@smtp.host",  # an elided password
         "redis://:${REDIS_PASSWORD}@redis:6379",
         "Authorization: Bearer <token>",
         "Authorization: Bearer $ACCESS_TOKEN",
@@ -381,11 +384,16 @@ def test_values_that_name_or_describe_a_password_are_not_findings(line: str) -> 
         "DATABASE_URL=postgres://postgres:postgres@db:5432/app",  # sealer:allow
         'amqp_url = "amqp://guest:guest@broker:5672/"',  # sealer:allow
         "REDIS_URL=redis://:mysecretpassword@cache:6379/0",  # sealer:allow
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/test",  # sealer:allow
+        'broker = "amqp://guest:guest@127.0.0.1:5672/"',  # sealer:allow
+        "url: 'mysql://shop:Tr4vel3r@legacy.example.com/store'",  # sealer:allow
+        'mail = "smtps://ops@mail.internal:Wq8vLr2T@smtp.internal:465"',  # sealer:allow
     ],
 )
 def test_default_credentials_in_a_url_are_findings(line: str) -> None:
-    """A default that works is a leak like any other; one run of characters that
-    says "password" is still a password someone chose."""
+    """A default that works is a leak like any other, on loopback too; one run of
+    characters that says "password" is still a password someone chose; a chosen
+    password is one on a documentation host too; the user may be an e-mail address."""
     assert rule_ids(line) == ["uri-credentials"]
 
 
@@ -396,6 +404,10 @@ def test_default_credentials_in_a_url_are_findings(line: str) -> None:
         "Username:deploy Password:Lm4#pQ9w",  # sealer:allow
         "ssh ops@10.0.0.9 (pwd:Zr8!kW3e)",  # sealer:allow
         "user:ops,password:Hy6@Nc2v",  # sealer:allow
+        "id:ops@example.com,pw:Tq7vX2zR!",  # sealer:allow (an e-mail domain, not an example)
+        "ID:ops@example.com mailto:{1} PW:Lm4pQ9wz",  # sealer:allow
+        "<Value>My password:Zr8kW3eQ</Value>",  # sealer:allow (the end of XML text)
+        "password:!Hy6Nc2vq",  # sealer:allow (no blank after the colon: not a YAML tag)
     ],
 )
 def test_document_style_pairs_are_found(line: str) -> None:
@@ -410,6 +422,8 @@ def test_document_style_pairs_are_found(line: str) -> None:
         "def f(password:str) -> None: ...",  # a type
         "ID/PW:admin/Tq7vX2zR",  # the ID, then the password: not read as one value
         "password:placeholder_value",
+        "Example pw:Tq7vX2zR",  # documentation says so
+        "password:!important",  # a word after the `!`
     ],
 )
 def test_colon_pairs_that_are_not_passwords_are_quiet(line: str) -> None:
@@ -771,3 +785,39 @@ def test_a_name_starting_with_a_verb_is_a_switch_not_a_password(line: str) -> No
 def test_a_bare_word_password_on_a_setting_line_is_still_reported() -> None:
     assert rule_ids("password: hello") == ["generic-secret"]  # sealer:allow
     assert rule_ids("save_password: xK9mP2qLw7Rt") == ["generic-secret"]  # sealer:allow
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        # a password equal to the user is a default credential, as in URLs
+        ("Authorization: Basic " + base64.b64encode(b"portal:portal").decode(), "basic-auth"),
+        ("  auth: '" + base64.b64encode(b"ops:Wq8vLr2T").decode() + "',", "basic-auth"),
+        (
+            'curl -H "Authorization: sha256~Qv8#tz2Lw=-.k+/Rm4x"',  # sealer:allow
+            "authorization-header",
+        ),
+    ],
+)
+def test_authorization_header_forms(line: str, rule: str) -> None:
+    assert rule_ids(line) == [rule]
+
+
+def test_a_bearer_token_longer_than_the_generic_cap_is_found() -> None:
+    token = Fakes(29).b64(258)
+    assert len(token) > 300
+    assert rule_ids(f"curl -H 'Authorization: Bearer {token}' https://api.internal\n") == [
+        "bearer-token"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  auth: 'aGVsbG8gd29ybGQ='",  # base64 of words with no `user:` part
+        '  author: "' + base64.b64encode(b"ops:Wq8vLr2T").decode() + '"',  # not `auth`
+        "Authorization: Basic " + base64.b64encode(b"ops:").decode(),  # no password
+    ],
+)
+def test_basic_credential_look_alikes_are_quiet(line: str) -> None:
+    assert rule_ids(line) == []
