@@ -354,6 +354,7 @@ def _named_finder(named: vendors.Named) -> Finder:
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
 _GENERIC_KEYWORDS = (
     b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key", b"oauth_verifier",
+    b"psw", b"pssw", b"pasw",  # PSWD, PSSWD, PASWORD: the password word misspelt
 )  # fmt: skip
 
 RULES: tuple[Rule, ...] = (
