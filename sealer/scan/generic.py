@@ -140,7 +140,7 @@ _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
     rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
-    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
+    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]+="
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
     # a value follows on the line: `token: QWxh…5=` ends in base64's `=`, not a type's
@@ -568,11 +568,20 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
     return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
 
+# WordPress's authentication salts (`AUTH_SALT`, `SECURE_AUTH_SALT`, `LOGGED_IN_SALT`,
+# `NONCE_SALT`, also lower-cased in one run as a Kubernetes secret's keys) are not
+# salts in the hashing sense: with its keys they sign the login cookies, and whoever
+# holds them can forge one. Any other salt is not a secret (`_NOT_SECRET_WORDS`).
+_COOKIE_SALTS = frozenset([b"authsalt", b"secureauthsalt", b"loggedinsalt", b"noncesalt"])
+
+
 def _is_secret_name(ident: bytes) -> bool:
     ident = ident.strip(b".-_")
     words = _name_words(ident)
     if not words:
         return False
+    if b"".join(words) in _COOKIE_SALTS:
+        return True
     if _SECRET_NAME.search(b"".join(words)) is None and not any(
         w in _SHORT_PASSWORD or _PASSWORD_SPELLING.fullmatch(w) for w in words
     ):

@@ -355,6 +355,7 @@ def _named_finder(named: vendors.Named) -> Finder:
 _GENERIC_KEYWORDS = (
     b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key", b"oauth_verifier",
     b"psw", b"pssw", b"pasw",  # PSWD, PSSWD, PASWORD: the password word misspelt
+    b"auth_salt", b"authsalt", b"nonce_salt", b"noncesalt", b"in_salt", b"insalt",  # WordPress
 )  # fmt: skip
 
 RULES: tuple[Rule, ...] = (

@@ -181,3 +181,31 @@ def test_a_value_ending_in_base64_padding_is_not_read_as_a_type(line: str) -> No
 
 def test_a_token_list_whose_first_string_runs_past_its_line_is_not_read() -> None:
     assert rule_ids('tokens = ["Zq8Wm3Rt7Kx1Lp4Vb9Nc2Hs6\n  other = "x"\n') == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("  AUTH_SALT: 'q7#Lm2@vZ9!pR4$wK8^tN3&bY6*cX1%h'", True),  # sealer:allow
+        ("  secureauthsalt: Zm9vYmFycXV4Ondhcmd0aHVkOnBsdWdoeHl6enk=", True),  # sealer:allow
+        ("define( 'NONCE_SALT', 'h3K!p9@Lz2#Qw7$Rt5%Yx8^Mv4&Nb6*C' );", True),  # sealer:allow
+        ("define( 'LOGGED_IN_SALT', 'put your unique phrase here' );", False),  # the template
+        ("  password_salt: 'q7#Lm2@vZ9!pR4$wK8^tN3&bY6*cX1%h'", False),  # a hashing salt
+        ("  salt: 'q7#Lm2@vZ9!pR4$wK8^tN3&bY6*cX1%h'", False),
+    ],
+)
+def test_wordpress_cookie_salts_are_secrets_other_salts_are_not(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        # base64 ends in `=`: with no blank before it, it is the value, not `: Type =`
+        ("Token-> DemoToken: Qm9vdHN0cmFwS2V5Zm9yVGVzdHM9= <- the demo user", True),  # sealer:allow
+        ('val token: String = "hX9kq2Lm4vZ8pR3wT7nB"', True),  # sealer:allow - a type
+        ("token: str = get_token()", False),  # a type, then code
+    ],
+)
+def test_a_type_annotation_has_a_blank_before_its_equals_sign(line: str, found: bool) -> None:
+    assert (rule_ids(line) == ["generic-secret"]) is found
