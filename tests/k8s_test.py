@@ -11,16 +11,16 @@ from tests.gitfilter.gitrepo import new_repo
 from tests.helpers import AgeKey, sealer, sops
 
 PASSWORD_B64 = "cGFzc3dvcmQ="  # sealer:allow (base64 of the word "password")
-SECRET = """\
+SECRET = f"""\
 apiVersion: v1
 kind: Secret
 metadata:
   name: db
   namespace: prod
-  labels: {app: web}
+  labels: {{app: web}}
 type: Opaque
 data:
-  password: cGFzc3dvcmQ=
+  password: {PASSWORD_B64}
 stringData:
   user: app
   port: "5432"

@@ -127,7 +127,11 @@ class _Keywords:
 
 
 _KEYWORDS = _Keywords(RULES)
+# Where two findings overlap, the earlier rule here wins. A repository's own rules
+# (not here: `len(_ORDER)`) name a secret more exactly than the generic rule does,
+# so the generic rule comes after them.
 _ORDER = {rule.id: i for i, rule in enumerate(RULES)}
+_ORDER[GENERIC] = len(_ORDER) + 1
 
 
 def scan(data: bytes, extra: Sequence[Rule] = ()) -> list[Hit]:

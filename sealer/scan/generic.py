@@ -18,10 +18,11 @@ URLs, hashes with their scheme prefix, identifiers and word sequences.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
-from sealer.scan import filters
+from sealer.scan import byte_arrays, filters
 from sealer.scan.candidate import Candidate
 
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -34,14 +35,20 @@ _STEMS = (
 _KEY_STEM = re.compile(rb"(?i:" + _STEMS + rb")[_.-]?\Z")
 _SECRET_NAME = re.compile(
     rb"secret|token|passw(?:or)?d|pwd|passphrase|credential|(?:" + _STEMS + rb")key"
+    rb"|oauthverifier"  # OAuth 1.0a: the code that trades a request token for an access token
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
+# the word abbreviated or misspelt, as a whole word: PSWD, X3_PSWD, PSSWD, PASWORD, PSWRD
+_PASSWORD_SPELLING = re.compile(rb"pa?ss?w(?:o?r)?d")
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
-_PASSWORD_WORD = re.compile(rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw)\Z")
+_PASSWORD_WORD = re.compile(
+    rb"(?:passw(?:or)?d|passphrase|pwd|\Apass|\Apw|\A" + _PASSWORD_SPELLING.pattern + rb")\Z"
+)
 # What people write where there is no password: the thing's own name, an absence, a
 # type, a metasyntactic word, a word saying what a test checks (`wrong`, `short`).
-# Weak passwords (`hello`, `test`, `welcome1`) are not here:
-# a literal password is a leak whatever its strength.
+# Weak passwords (`hello`, `welcome1`) are not here: a literal password is a leak
+# whatever its strength; and under a password name the weak ones that are here
+# (`password`, `secret`, `test`) count after all (`_weak_password`).
 _STAND_INS = frozenset(
     b"""password passwd pass pwd secret passphrase none null nil true false undefined empty
     required optional string str text hidden redacted default value unknown notset unset
@@ -61,8 +68,9 @@ _MODE_WORDS = frozenset(
     senha parola heslo hasło salasana adgangskode lösenord passord""".encode().split()
 )
 # `require_password`, `save_password`, `showPassword`: a name saying what to do with a
-# password is a switch, not the password
+# password is a switch, not the password; `FlagPassword`: the name of its flag
 _VERBS = frozenset(b"require save ask show remember allow skip".split())
+_NAMES_THE_FLAG = frozenset([b"flag", b"flags", b"cli", b"arg"])
 _BLANK = (b"", b" ", b"\t", b"\r", b"\n")
 _SETTING = re.compile(rb"[A-Z][A-Z0-9_]+=\w")
 _RULE_LIST = re.compile(rb"[a-z_]+(?:\|[a-z_]+(?::[^|]*)?)+")  # required|min:8 (validation)
@@ -99,6 +107,9 @@ _DECODED = re.compile(
     rb"(?:\[\]byte|[A-Za-z_][\w.]{0,40}?(?i:decode\w*|fromhex|unhexlify|b64decode|buffer\.from))"
     rb"[ \t]*\([ \t]*(?P<q>[\"'])"
 )
+# a setting's unquoted text to the line's end, quotes inside it included
+_PLAIN_SCALAR = re.compile(rb"[^\s\"'`][^\s`]{0,126}[^\s\"'`,;]")
+_FORM_LABEL = re.compile(rb"[A-Za-z]+[*:]")  # `Confirm*`, `Password:`: words on a form
 _SYMBOL = re.compile(rb"[\s(,]:\Z")  # `set(:auth0, :secret, '…')`: a Ruby symbol names it
 _FALLBACK_FROM = re.compile(rb"(?i:env|getenv|environ)[\w.]*(?:\.get)?\(?[ \t]*\Z|\.env\.\Z")
 _ASSERTION = re.compile(rb"\bassert|\bexpect\b|\bEqual", re.I)
@@ -129,10 +140,11 @@ _WORD_SPLIT = re.compile(rb"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 _ASSIGN = re.compile(
     rb"(?P<kq>\\?[\"'`]?)\]?[ \t]*"
-    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]*="
+    rb"(?:(?P<ann>:[ \t]+&?[A-Za-z_][\w.\[\], |]{0,40}?[ \t]+="
     # `var password string = …` (a type), `<add key="ApiKey" value="…"/>` (XML settings)
     rb"|[ \t](?:string|String|str|bytes|\[\]byte|char|text|value)[ \t]*=)"
-    rb"(?![=>~])"
+    # a value follows on the line: `token: QWxh…5=` ends in base64's `=`, not a type's
+    rb"(?=[ \t]*[^\s=>~])"
     rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
     rb"|:(?![:/]|\\(?![\"']))|,|\(|>"
     # `getenv("DB_PASSWORD") or "…"`, `process.env.SECRET || '…'`: the fallback is the value
@@ -158,6 +170,8 @@ _LETTERS_THEN_DIGITS = re.compile(rb"[a-z]*\d*")
 _WORD = re.compile(rb"(?=[a-z]*[aeiouy])[a-z]{3,}")  # three letters or more, a vowel among them
 _VOWEL = re.compile(rb"[aeiouyAEIOUY]")
 _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|$)")
+# a licence or product key: groups of four or five capitals and digits (`TQ7F-…-9425`)
+_PRODUCT_KEY = re.compile(rb"[A-Z0-9]{4,5}(?:-[A-Z0-9]{4,5}){3,7}")
 _CAMEL = re.compile(rb"(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+\d{0,4}")
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w{0,24}(?:\.[A-Za-z_]\w{0,24})+")  # settings.API_KEY
 _WORDY = re.compile(rb"pass|secret|token|apikey|api_key|credential|private|bearer")
@@ -175,6 +189,7 @@ _REFERENCE = re.compile(rb"%\(\w+\)[sdr]|%[\w.]+%|%[sdvr]|\A(?:[*&][\w-]+|![A-Za
 def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     if _SEALED_SECRET in data:
         return  # a Bitnami SealedSecret manifest: its values are ciphertext
+    secret_manifest = _is_secret_manifest(data)
     done: set[int] = set()
     for i in positions:
         # `cache_key`, `keyboard`: only api/access/private/… keys are secret names; any
@@ -190,22 +205,221 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
         end = i + (after.find(b" ") if b" " in after else len(after))
         m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
-        if m is None:
+        if m is not None and m["op"] == b",":
+            rest = _GO_SECOND.match(data, m.start("op"))
+            if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
+                m = _ASSIGN.match(data, rest.end())
+        at = _list_at(data, start, end, m)
+        if m is None and at < 0:
             continue
         name = data[start:end]
         secret_name = _is_secret_name(name)
+        if at >= 0 and (secret_name or _is_key_name(name)) and not _describes(data, start):
+            found = byte_arrays.key_bytes(data, at)  # `Secret: []byte{176, 203, …}`
+            if found is not None:
+                yield found
+                continue
+        if at >= 0 and not secret_name and _names_tokens(name) and not _describes(data, start):
+            found = _first_listed(data, at)  # `Tokens: []string{"11aa01…"}`
+            if found is not None:
+                yield found
+            continue
+        if m is None:
+            continue
         if plain_key and not secret_name:  # `keystore_password` is read as a password
             if not _is_key_name(name) or _describes(data, start):
                 continue
-            found = _value_after(data, start, m)
+            found = _string_over_lines(data, m, long_line=True) or _value_after(data, start, m)
             if found is not None and _key_material(found.secret):
                 yield found
             continue
         if not secret_name or _describes(data, start):
             continue
-        found = _value_after(data, start, m, _is_password_name(name), _names_literal(name))
-        if found is not None and not _echoes_name(name, found.secret):
-            yield found
+        password = _is_password_name(name)
+        # not in a note (`client_secret:…`, `${CLIENT_SECRET:?…}`): a value there must look random
+        chosen = not password and not _tight_colon(data, m) and _names_chosen_secret(name)
+        found = _value_after(data, start, m, password or chosen, _names_literal(name))
+        if found is None and password and secret_manifest:
+            found = _manifest_password(data, m, name)
+        if found is None:
+            found = _mapped_uuid(data, name, m)
+        if found is None:  # a long line only for a key (`wrappedKey`), not a token's
+            found = _string_over_lines(data, m, long_line=_is_key_name(name))
+            if found is not None and _key_material(found.secret):
+                yield found
+            continue
+        if _echoes_name(name, found.secret) and not (
+            password
+            and (
+                _kebab_password(found.secret, name)  # `xray-password`
+                or _the_word_itself(name, found.secret, quoted=bool(m["kq"]))
+            )
+        ):
+            continue
+        if chosen and not looks_random(found.secret) and not _chosen_value(data, start, m, found):
+            continue
+        yield found
+
+
+# a string's opening, maybe in parentheses: `("…"`, a triple quote, `"…`
+_STRING_OPEN = re.compile(rb"(?:\([ \t]*)?(?P<q>\"\"\"|'''|[\"'`])")
+# the next literal of a concatenation, on the next line: `"…"\n  "…"`, `"…" +\n  "…"`
+_NEXT_PIECE = re.compile(rb"[ \t]*\+?[ \t]*\r?\n[ \t]*\+?[ \t]*(?P<q>[\"'])")
+_MAX_STRING = 4096
+_INDENT = re.compile(rb"[ \t]*")
+_MAX_LINES = 16
+_PUBLIC_KEY = (b"ssh-", b"ecdsa-", b"sk-ssh-", b"sk-ecdsa-")
+
+
+def _string_over_lines(
+    data: bytes, m: re.Match[bytes], long_line: bool = False
+) -> Candidate | None:
+    """A string written over several lines, read whole (at most 16 lines, 4 KB): adjacent
+    literals (`pkey = ("MIIE…"` then `"…")`, `"…" +` then `"…"`), a line ended by
+    a backslash, a triple-quoted string, or a quote that spans lines (PHP, Ruby);
+    with `long_line`, also one line longer than the one-line reading takes (a
+    wrapped key of 344 characters). None when the string closes on its first line
+    with nothing after it (the one-line reading has judged it), and for stand-ins
+    (`…EXAMPLE…`) and public keys (`ssh-rsa …`). The caller judges the value."""
+    if m["op"] not in (b"=", b":=", b":", b"=>"):
+        return None
+    o = _STRING_OPEN.match(data, m.end() - len(m["vq"]))
+    if o is None:
+        return None
+    q = o["q"]
+    in_parens = o[0].startswith(b"(")
+    pos = first = o.end()
+    limit = min(len(data), pos + _MAX_STRING)
+    pieces: list[bytes] = []
+    while True:
+        if pos >= limit or len(pieces) == _MAX_LINES:
+            return None  # no closing quote within reach
+        end = min(limit, pos + _MAX_VALUE)  # a line of the string: as the one-line reading
+        close = data.find(q, pos, end)
+        line_end = data.find(b"\n", pos, close if close >= 0 else end)
+        if close < 0 and line_end < 0 and long_line and not pieces:
+            close = data.find(q, pos, limit)  # a key's one long line, up to 4 KB
+            line_end = data.find(b"\n", pos, close if close >= 0 else limit)
+        if line_end >= 0:
+            close = -1  # the line ends first: the string goes on
+        if close >= 0:
+            pieces.append(data[pos:close])
+            nxt = None if len(q) == 3 else _NEXT_PIECE.match(data, close + 1)
+            # joined only in parentheses or by `+`: a JSON or YAML line's next key is not
+            if nxt is None or nxt["q"] != q or not (in_parens or b"+" in nxt[0]):
+                break
+            pos = nxt.end()
+            continue
+        if line_end < 0:
+            return None  # neither the string's end nor the line's within reach
+        piece = data[pos:line_end].rstrip(b"\r")
+        pieces.append(piece[:-1] if piece.endswith(b"\\") else piece)
+        indent = _INDENT.match(data, line_end + 1, limit)  # not part of the value
+        pos = indent.end() if indent is not None else limit
+    if len(pieces) < 2 and not (long_line and len(pieces[0]) > _MAX_VALUE):
+        return None
+    value = b"".join(pieces)
+    if value.startswith(_PUBLIC_KEY) or filters.is_placeholder(value, runs=False):
+        return None
+    return Candidate(first, first + len(pieces[0]), value)
+
+
+def _names_tokens(ident: bytes) -> bool:
+    """`Tokens`, `device_tokens`, `api_secrets`: a list of tokens or secrets."""
+    words = _WORD_SPLIT.findall(ident)
+    return (
+        bool(words)
+        and words[-1].lower() in (b"tokens", b"secrets")
+        and not any(w.lower() in _NOT_SECRET_WORDS and w.lower() != b"tokens" for w in words)
+    )
+
+
+# a list's opening and its first element's quote: `[]string{"`, `["`, `{'`, `%w[`
+_LIST_OPEN = re.compile(rb"(?:\[\][\w.]{1,40}\{|[\w.]{0,40}\(\[?|\[|\{)[ \t]*(?P<q>[\"'])")
+
+
+def _first_listed(data: bytes, at: int) -> Candidate | None:
+    """The first string of a list under a plural name, when it looks random (device
+    tokens, API secrets); lexers' token lists hold words and signs."""
+    o = _LIST_OPEN.match(data, at)
+    if o is None:
+        return None
+    close = data.find(o["q"], o.end(), o.end() + _MAX_VALUE)
+    if close < 0:
+        return None
+    value = data[o.end() : close]
+    if (
+        any(c in value for c in b" \t\r\n\\")
+        or not looks_random(value)
+        or _word_like(value.lower())
+    ):
+        return None
+    return Candidate(o.end(), close, value)
+
+
+# Go's second result, discarded or an error: `key, _ := …`, `secret, err = …`
+_GO_SECOND = re.compile(rb",[ \t]*(?:_|err)[ \t]*(?=:?=[^=])")
+# `uint8_t key[16] = {…}`: a C array's size after its name; `#define AESKEY {…}`
+_C_ARRAY = re.compile(rb"(?:\[\w*\])+[ \t]*=[ \t]*")
+_DEFINE = re.compile(rb"#[ \t]*define[ \t]+\Z")
+
+
+def _list_at(data: bytes, start: int, end: int, m: re.Match[bytes] | None) -> int:
+    """Where a list of numbers could follow the name `data[start:end]`: after its
+    assignment, a C array's `[16] =`, or a `#define`; -1 where none can."""
+    if m is not None:
+        unquoted = not m["vq"] and m["op"] in (b"=", b":=", b":", b"=>")
+        return m.end() if unquoted else -1
+    c = _C_ARRAY.match(data, end)
+    if c is not None:
+        return c.end()
+    if data[end : end + 1] in (b" ", b"\t") and _DEFINE.search(data, max(0, start - 12), start):
+        return end + 1
+    return -1
+
+
+def _the_word_itself(name: bytes, value: bytes, *, quoted: bool) -> bool:
+    """`password: 'password'`, `"Password": "Password"`, `'PASSWORD': 'password'`: the
+    word itself is the password people set most, so under a password name it is not an
+    echo of the name. Not under an unquoted constant in capitals (`PASSWORD =
+    "password"`, an enum member naming the option)."""
+    return value.lower() in _WEAK_PASSWORDS and (quoted or not name.isupper())
+
+
+# a Kubernetes Secret, whose `data:` values are the base64 of the literal values
+_SECRET_KIND = re.compile(rb"kind:[ \t]*Secret[ \t]*\r?$", re.M)  # a literal first: fast
+
+
+def _is_secret_manifest(data: bytes) -> bool:
+    """`kind: Secret` on a line of its own, at the top level of a YAML document."""
+    return any(m.start() == 0 or data[m.start() - 1] == 0x0A for m in _SECRET_KIND.finditer(data))
+
+
+_MANIFEST_PAIR = re.compile(
+    rb":[ \t]+(?P<v>(?:[A-Za-z0-9+/]{4}){1,32}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)"
+)
+
+
+def _manifest_password(data: bytes, m: re.Match[bytes], name: bytes) -> Candidate | None:
+    """`password: cGFzc3dvcmQ=` under `data:` in a `kind: Secret` manifest: the base64
+    of a literal password, found when what it decodes to would be found written out."""
+    v = _MANIFEST_PAIR.match(data, m.start())  # `: …=` reads as a type annotation too
+    if v is None or not _ends_line(data, v.end()):
+        return None
+    import base64
+    import binascii
+
+    try:
+        plain = base64.b64decode(v["v"], validate=True)
+    except binascii.Error:
+        return None
+    if not all(32 < c < 127 for c in plain):
+        return None  # not text: key material or ciphertext, not a typed password
+    if _echoes_name(name, plain) and not _the_word_itself(name, plain, quoted=False):
+        return None
+    if not (is_literal_password(plain) or _weak_password(plain)):
+        return None
+    return Candidate(v.start("v"), v.end(), v["v"])
 
 
 _B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
@@ -213,25 +427,46 @@ _B64_BODY = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
 
 def _is_key_name(ident: bytes) -> bool:
     """`key`, `aesKey`, `keyValue`, `$key`, `wrapped_key`: `key` a word of the name
-    (not `keyboard`, `monkey`), and nothing saying it is something else (`key_id`,
-    `cache_key_prefix`)."""
+    (not `keyboard`), or the end of its last word (`loggedinkey`, `noncekey`: names
+    written in one run; a `monkey` holds no key material), and nothing saying it is
+    something else (`key_id`, `cache_key_prefix`)."""
     words = [w.lower() for w in _WORD_SPLIT.findall(ident.strip(b".-_"))]
-    if b"key" not in words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+    if not words or words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
+        return False
+    if b"key" not in words and (not words[-1].endswith(b"key") or words[-1][:-3] in _NOT_KEY_RUNS):
         return False
     return not any(w in _NOT_SECRET_WORDS or w in _NOT_KEY_WORDS for w in words)
+
+
+# one-run names of keys that are not secret: `pubkey`, `hotkey`, `sortkey`
+_NOT_KEY_RUNS = frozenset(b"pub public hot sort primary foreign partition row hash cache".split())
 
 
 # keys that are not cryptographic: map and cache keys, keyboard and sort keys
 _NOT_KEY_WORDS = frozenset(
     b"cache map dict sort primary foreign partition row hash lookup index group public publishable"
-    b" site verify verification".split()
+    b" site verify verification"
+    b" encrypted".split()  # `encryptedKey`: ciphertext, which opens nothing without its own key
 )
 
 
 def _key_material(value: bytes) -> bool:
     """What a key is written as: base64 with its `+`, `/` or `=` padding
     (`e/ACMnCbFqab+v/cCIv3gA==`), or 32 characters or more of mixed case and
-    digits. Not hex: a `key` of hex digits is as often a digest or an id."""
+    digits. Not hex: a `key` of hex digits is as often a digest or an id.
+
+    Also a key typed as printable characters, 24 or more with letters of both
+    cases, digits and signs (`q4t7w!z%C*F-JaNd…`: what key generators print for
+    an AES key), lower-case base 36 (`_lower_key`), and a licence key's groups
+    (`TQ7F-9XKD-…`)."""
+    if _JENKINS_SECRET.match(value):
+        return False  # ciphertext
+    if _PRODUCT_KEY.fullmatch(value):
+        return True
+    if len(value) >= 24 and not _PIN.match(value) and _typed_key(value):
+        return True
+    if _lower_key(value):
+        return True
     if not _B64_BODY.fullmatch(value) or filters.entropy(value) < 3.5:
         return False
     if _names_a_path(value):
@@ -243,6 +478,38 @@ def _key_material(value: bytes) -> bool:
         and any(65 <= c <= 90 for c in value)  # upper case
         and any(97 <= c <= 122 for c in value)  # lower case
         and any(48 <= c <= 57 for c in value)  # digits
+    )
+
+
+_DIGIT_RUNS = re.compile(rb"\d+")
+_SIGNS = re.compile(rb"[^A-Za-z0-9]+")
+
+
+def _lower_key(value: bytes) -> bool:
+    """20 lower-case letters and digits or more, the digits in three runs or more
+    (`alskdjflkj5lk123j345l3`): typed or generated in base 36. Not hex (a digest),
+    and not words with a number (`_word_like`: `looks_random` has ruled those out)."""
+    return (
+        len(value) >= 20
+        and value.isalnum()
+        and value.islower()
+        and len(_DIGIT_RUNS.findall(value)) >= 3
+        and not _HEX.fullmatch(value)
+    )
+
+
+def _typed_key(value: bytes) -> bool:
+    """Four classes (lower, upper, digit, sign), no blank, 4.5 bits a character, and
+    not words joined by signs (`the!quick-Brown-fox-1`: a phrase, a name)."""
+    parts = [p for p in _SIGNS.split(value) if p]
+    return (
+        not all(_name_part(p) for p in parts)
+        and any(97 <= c <= 122 for c in value)
+        and any(65 <= c <= 90 for c in value)
+        and any(48 <= c <= 57 for c in value)
+        and not value.isalnum()
+        and all(33 <= c < 127 for c in value)
+        and filters.entropy(value) >= 4.5
     )
 
 
@@ -301,17 +568,30 @@ def _echoes_name(ident: bytes, value: bytes) -> bool:
     return len(flat) >= 4 and flat in last and flat != last[: len(flat)]  # passphrase: 'phrase'
 
 
+# WordPress's authentication salts (`AUTH_SALT`, `SECURE_AUTH_SALT`, `LOGGED_IN_SALT`,
+# `NONCE_SALT`, also lower-cased in one run as a Kubernetes secret's keys) are not
+# salts in the hashing sense: with its keys they sign the login cookies, and whoever
+# holds them can forge one. Any other salt is not a secret (`_NOT_SECRET_WORDS`).
+_COOKIE_SALTS = frozenset([b"authsalt", b"secureauthsalt", b"loggedinsalt", b"noncesalt"])
+
+
 def _is_secret_name(ident: bytes) -> bool:
     ident = ident.strip(b".-_")
-    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    words = _name_words(ident)
     if not words:
         return False
-    if _SECRET_NAME.search(b"".join(words)) is None and not _SHORT_PASSWORD.intersection(words):
+    if b"".join(words) in _COOKIE_SALTS:
+        return True
+    if _SECRET_NAME.search(b"".join(words)) is None and not any(
+        w in _SHORT_PASSWORD or _PASSWORD_SPELLING.fullmatch(w) for w in words
+    ):
         return False
     if words[-1] in _LAST_NOT_SECRET or ident.lower().endswith(b"key_id"):
         return False
     if _PASSWORD_WORD.search(words[-1]):  # `dbSchemaPassword`: which password it is
-        return not any(w in _NOT_SECRET_WORDS and w not in _WHICH_ONE for w in words)
+        return not any(
+            w in _NOT_SECRET_WORDS and w not in _WHICH_ONE and w not in _CONFIRMING for w in words
+        )
     return not any(w in _NOT_SECRET_WORDS for w in words)
 
 
@@ -343,6 +623,65 @@ def _names_literal(ident: bytes) -> bool:
     return last.endswith(b"key") and _SECRET_NAME.fullmatch(last) is not None  # `apikey`
 
 
+# before `secret`, `token` or `key`: whose credential it is, which makes the name
+# say "a credential" as plainly as `password` does
+_OWNER_WORDS = frozenset(
+    b"""client consumer cookie jwt oauth session api access app auth bearer refresh
+    secret signing encryption master shared hmac webhook bot personal deploy admin
+    service integration private csrf xsrf token""".split()
+)
+
+
+def _names_chosen_secret(ident: bytes) -> bool:
+    """`client_secret`, `CookieSecret`, `config.JWT.Secret`, `oauth_token_secret`,
+    `access_token`, `SECRET_KEY`: a credential named for whose it is. Like a password,
+    whatever literal it holds is the credential (`"xyzzyplugh"`), unless a stand-in,
+    reference or name. Not a bare `token` or `secret` (a lexer's token, a Kubernetes
+    secret's name), nor other keys (`signing_key: "rotate"`): a key is generated,
+    not chosen, so a word there is a mode or a name."""
+    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
+    if len(words) < 2 or words[-2] not in _OWNER_WORDS:
+        return False
+    if words[-2:] == [b"secret", b"key"]:  # not `clusterSecretKey`: a key inside a secret
+        return len(words) == 2 or words[-3] in _OWNER_WORDS
+    return words[-1] in (b"secret", b"token")
+
+
+# what an owned credential holds when it is not secret: OAuth 1.0's anonymous consumer
+_ROLE_WORDS = frozenset(b"anonymous guest public".split())
+_FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=1234%n"`: a format string
+
+
+def _chosen_value(data: bytes, start: int, m: re.Match[bytes], found: Candidate) -> bool:
+    """What a credential named for its owner (`_names_chosen_secret`) may hold beyond
+    random-looking values: one run of letters (`"xyzzyplugh"`, `"testsecret"`), or a
+    literal that is not a word or a name (`_chosen_secret`). Not words and numbers
+    joined (`some-key`, `bar123`, `key:session:token`), a number, a role word
+    (`anonymous`), a format string, or unquoted a bare word (`authKey: auth`) except
+    in a `.env` line (`JWT_SECRET=supersecretvalue`)."""
+    value = found.secret
+    if filters.is_uuid(value):
+        return True  # the one-line reading has judged the name (`api_token`: a UUID token)
+    if not is_literal_password(value):
+        return False  # a stand-in, placeholder, reference or name (`changeme`, `secret2`)
+    quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`") or (
+        m["op"] == b"=" and _setting_line(data, start - len(m["kq"]), m)
+    )
+    if value.lower() in _ROLE_WORDS or _FORMAT.search(value):
+        return False
+    if value.lstrip(b"-+").isdigit() or _HEX_NUMBER.fullmatch(value.lstrip(b"-+")):
+        return False
+    if value.isalpha():
+        return quoted or not _bare_word(value)
+    return _chosen_secret(value)
+
+
+def _tight_colon(data: bytes, m: re.Match[bytes]) -> bool:
+    """`name:value` with nothing around the colon: a note or a substitution's default."""
+    op = m.start("op")
+    return m["op"] == b":" and not m["kq"] and data[op + 1 : op + 2] not in (b" ", b"\t")
+
+
 # what says a token or key is a credential rather than a request's or change's id
 _CREDENTIAL_WORDS = frozenset(
     b"""api auth access bearer session refresh secret private personal service bot deploy
@@ -360,12 +699,56 @@ def _credential_uuid_name(ident: bytes) -> bool:
     return len(words) > 1 and words[-2] in _CREDENTIAL_WORDS
 
 
+def _mapped_uuid(data: bytes, name: bytes, m: re.Match[bytes]) -> Candidate | None:
+    """A quoted UUID in a mapping under a bare `token` or `secret` (`token:
+    '6be4bf6e-…'`, `"secret" => "7488a646-…"`): a setting holding a credential
+    (npm, Heroku and many services issue UUID tokens). Not a variable (`token =
+    "…"`), in code as often a test's or a record's id."""
+    if m["op"] not in (b":", b"=>") or not m["vq"] or name.lower() not in (b"token", b"secret"):
+        return None
+    u = filters.UUID.match(data, m.end())
+    if u is None or data[u.end() : u.end() + 1] != m["vq"] or filters.is_placeholder(u[0]):
+        return None
+    return Candidate(u.start(), u.end(), u[0])
+
+
 def _is_password_name(ident: bytes) -> bool:
     """`db_password`, `PGPASSWD`, `smtp_pw`, `passphrase`: a name for a password as such."""
-    words = [w.lower() for w in _WORD_SPLIT.findall(ident)]
-    if not words or words[0] in _VERBS:
+    words = _name_words(ident)
+    if not words or words[0] in _VERBS or _NAMES_THE_FLAG.intersection(words):
         return False
     return _PASSWORD_WORD.search(words[-1]) is not None
+
+
+# `password_confirmation`, `confirmPassword`, `password_again`: the password typed twice
+_CONFIRMING = frozenset(b"confirm confirmation confirmed again repeat repeated".split())
+
+
+# `MYSQLPASS`, `DBPASS`, `ROOTPASS`: a name in capitals with a word run into PASS;
+# not the English words that end in it, nor `SSH_ASKPASS` (the program that asks)
+_PASS_COMPOUND = re.compile(rb"[A-Z0-9]{2,}PASS")
+_PASS_WORDS = frozenset(
+    b"BYPASS COMPASS SURPASS TRESPASS OVERPASS UNDERPASS ENCOMPASS MULTIPASS ASKPASS".split()
+)
+
+
+def _name_words(ident: bytes) -> list[bytes]:
+    """The name's words, lower-cased, as the password checks read them:
+    `dbSchemaPassword` is db, schema, password; `MYSQLPASS` is mysql, pass;
+    `password_confirmation` is password (`_password_again`)."""
+    raw = _WORD_SPLIT.findall(ident)
+    words = [w.lower() for w in raw]
+    if raw and _PASS_COMPOUND.fullmatch(raw[-1]) and raw[-1] not in _PASS_WORDS:
+        words[-1:] = [words[-1][:-4], b"pass"]
+    return _password_again(words)
+
+
+def _password_again(words: list[bytes]) -> list[bytes]:
+    """The name's words without a confirmation after a password word
+    (`password_confirmation` is named as `password` is: it holds the same password)."""
+    if len(words) > 1 and words[-1] in _CONFIRMING and _PASSWORD_WORD.search(words[-2]):
+        return words[:-1]
+    return words
 
 
 def _value_after(
@@ -443,27 +826,46 @@ def _value_after(
         value = u.group()
         if data[u.end() : u.end() + 1] == b"&" and data[u.end() + 1 : u.end() + 2] in _BLANK:
             value += b"&"  # `pw: Summer1999&` ends the line: not a URL query's separator
+        elif password and data[u.end() : u.end() + 1] in (b"'", b'"'):
+            inner = _PLAIN_SCALAR.match(data, vs)  # `password: 1t'sMyP4ss`: YAML text
+            if (
+                inner is not None
+                and _ends_line(data, inner.end())
+                and _setting_line(data, start - len(kq), m)
+            ):
+                value = inner.group()
         if op == b">":
             value = value.split(b"<", 1)[0]
         if _SETTING.match(value):
             return None  # `A= B=c`: the value is empty, the next word a setting
+        setting = _setting_line(data, start - len(kq), m)
+        # on a setting's line, TitleCase words are a password (`dspassword=LetsDocker`);
+        # lowerCamel may be a variable (`pw=promiseWarning`)
+        titled = setting and value[:1].isupper()
         if (
             password
             and op in (b"=", b":")
-            and is_literal_password(value)
-            and b"=" not in value
-            and not (_CAMEL.fullmatch(value) and value.isalpha())  # `pw=promiseWarning`
-            and not _SNAKE_NAME.fullmatch(value)  # `password: vault_db_password`: a name
             and (
-                not _bare_word(value)
-                or value.lower() in _DEFAULT_PASSWORDS
-                or _setting_line(data, start - len(kq), m)
+                is_literal_password(value, password_name=titled)
+                or (_weak_password(value) and not _commented(data, line_start, start))
+                or (
+                    _kebab_password(value, data[start : m.start()])
+                    and _setting_line(data, start - len(kq), m, blanks=True)
+                    and not _commented(data, line_start, start)
+                )
             )
+            and b"=" not in value
+            and not (_CAMEL.fullmatch(value) and value.isalpha() and not titled)
+            # `password: vault_db_password`: a name; in an .env line it is the text itself
+            and not (_SNAKE_NAME.fullmatch(value) and not (setting and op == b"="))
+            and (not _bare_word(value) or value.lower() in _DEFAULT_PASSWORDS or setting)
             and _ends_setting(data, start - len(kq), vs + len(value))
         ):
             return Candidate(vs, vs + len(value), value)  # `password: mysql` in config
         if not _plausible_unquoted(value, data[u.end() : u.end() + 1]):
             return None
+    if _FORM_LABEL.fullmatch(value):
+        return None  # `label :password_confirmation, 'Confirm*'`: a form's label
     if (
         literal
         and (
@@ -475,18 +877,118 @@ def _value_after(
     ):
         return Candidate(vs, vs + len(value), value)  # npm, Heroku, codecov tokens are UUIDs
     if not looks_random(value) and not (
-        (password or (literal and _chosen_secret(value)))
-        and quote
-        and (op not in (b",", b"(", b">") or _SETTER.search(data, max(0, start - 8), start + 1))
-        and is_literal_password(value)
+        quote
+        and (
+            op not in (b",", b"(", b">")
+            or _SETTER.search(data, max(0, start - 8), start + 1)
+            or (op == b"," and _env_default(data, line_start, start - len(kq)))
+        )
+        and (
+            (
+                password
+                and (
+                    is_literal_password(value, password_name=True)
+                    or _kebab_password(value, data[start : m.start()])
+                    or _weak_password(value)
+                )
+                and (op in (b"==", b"===") or not _in_assertion(data, line_start, start))
+            )
+            or (literal and _chosen_secret(value) and is_literal_password(value))
+        )
     ):
         return None
     return Candidate(vs, vs + len(value), value)
 
 
-def is_literal_password(value: bytes) -> bool:
+def _env_default(data: bytes, line_start: int, key_start: int) -> bool:
+    """`os.environ.get('ADMIN_PASSWORD', '…')`, `getenv("DB_PASS", "…")`: the second
+    argument of an environment lookup is the password used whenever it is unset."""
+    return _FALLBACK_FROM.search(data, max(line_start, key_start - 40), key_start) is not None
+
+
+def _in_assertion(data: bytes, line_start: int, start: int) -> bool:
+    """`assertEqual(out, '{"password": "secret"}')`, `assert_file f, [~r/password: "…"/]`:
+    the name is inside what a test compares, an expected output rather than a setting."""
+    return _ASSERTION.search(data, max(line_start, start - _ASSERTION_BACK), start) is not None
+
+
+def _commented(data: bytes, line_start: int, start: int) -> bool:
+    """`# Password: Test`: the name is in a comment, where a bare word is as often prose."""
+    return data[max(line_start, start - _LOOK_BACK) : start].lstrip().startswith(_COMMENT_MARKS)
+
+
+_COMMENT_MARKS = (b"#", b"//", b";", b"/*", b"*", b"--", b"<!--")
+
+
+# Weak passwords people set, which as words elsewhere are stand-ins or placeholders:
+# the words for a password, and the defaults products ship (Elasticsearch's `changeme`,
+# the Java keystore's `changeit`) or people reach for first.
+_WEAK_PASSWORDS = frozenset(
+    b"password passwd secret passphrase changeme changeit qwerty test letmein".split()
+)
+# what people put before the word: `myPassword`, `SomeSecret`, `topsecret` (not `new`,
+# `default`: `newPassword`, `defaultPassword` name a field)
+_OWNERS = (b"my", b"some", b"top", b"super", b"very")
+_WEAK_SHAPE = re.compile(rb"!?([a-z@$0-9]+?)\d*!?")
+
+
+def _weak_password(value: bytes) -> bool:
+    """A weak password people really set that elsewhere reads as a stand-in: the word
+    "password" or "secret" however spelled, numbered or owned (`secret2`, `s3cr3t`,
+    `myPassword`, `SomePassword1`, `!ChangeMe!`), and the defaults products ship
+    (`changeme`, `changeit`, `qwerty`, `test`). Assigned to a password name it counts
+    (a committed password is a leak whatever its strength) where it is set: quoted,
+    or a setting's value outside a comment, and not inside what a test compares.
+
+    The whole value, so not `your-password-here`, `password_hash`, `*passwd` or
+    `secret!!!` (a word stressed, as documentation writes it). Still not a password:
+    the name numbered (`passphrase: passphrase2`, `_echoes_name`), an absence or a
+    type, a mask (`xxxxxxxx`), what a test checks (`wrong`, `invalid`), and words
+    addressed to the reader (`your-password`)."""
+    m = _WEAK_SHAPE.fullmatch(value.lower())
+    if m is None:
+        return False
+    word = m[1].translate(_UNLEET).rstrip(b"0123456789")
+    for owner in _OWNERS:
+        if word.startswith(owner) and word[len(owner) :] in _WEAK_PASSWORDS:
+            return True
+    return word in _WEAK_PASSWORDS
+
+
+_KEBAB = re.compile(rb"[a-z0-9]+(?:-[a-z0-9]+)+")
+# words that make a joined value a placeholder: addressed to the reader (`my-db-password`,
+# `your-password`), stressing the word (`super-secret-password`), or saying it is a
+# stand-in (`test-db-password`, `dummy-password`)
+_STAND_IN_PARTS = frozenset(
+    b"my your our super top very some secret new old test dummy fake example sample".split()
+)
+
+
+def _kebab_password(value: bytes, name: bytes) -> bool:
+    """`xray-password`, `relay-pass`: a lower-case kebab-case value ending in the
+    password word, under a password name, is the password a fixture or a sample
+    config sets, named after what it opens.
+
+    Not when a word is addressed to the reader, stresses the word or says it is a
+    stand-in (`my-db-password`, `s3cr3t-pw`, `test-db-password`), nor when its other
+    words are the name's own (`HTTPS_KEYSTORE_PASSWORD = "keystore-password"`,
+    `SSH_PASSPHRASE: "ssh-pass"`: a constant naming a setting). A snake_case value
+    (`harbor_db_password`) stays a variable's name.
+    """
+    if not _KEBAB.fullmatch(value):
+        return False
+    parts = value.split(b"-")
+    if not _PASSWORD_WORD.search(parts[-1]):
+        return False
+    if _STAND_IN_PARTS.intersection(p.translate(_UNLEET) for p in parts):
+        return False
+    named = {w.lower() for w in _WORD_SPLIT.findall(name)}
+    return not named.issuperset(p for p in parts if not _PASSWORD_WORD.search(p))
+
+
+def is_literal_password(value: bytes, *, password_name: bool = False) -> bool:
     """`looks_like_password`, and not the name of one (`my-db-password`, `YOUR_TOKEN`)."""
-    return looks_like_password(value) and not names_a_secret(value)
+    return looks_like_password(value, password_name=password_name) and not names_a_secret(value)
 
 
 def names_a_secret(value: bytes) -> bool:
@@ -510,12 +1012,14 @@ def names_a_secret(value: bytes) -> bool:
 _LINE_HEAD = re.compile(rb"[ \t]*(?:(?:#|//|;)[ \t]*)?(?:-[ \t]+|export[ \t]+|-e[ \t]+)?[\"']?\Z")
 
 
-def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
+def _setting_line(data: bytes, key_start: int, m: re.Match[bytes], *, blanks: bool = False) -> bool:
     """`POSTGRES_PASSWORD=gitea`, `  password: hello`: a setting on a line of its own
     in a config file, .env file or compose list, where a bare word is the value itself.
 
     In code a bare word after `=` is a variable (`password = line`), so `=` counts
-    only as .env and properties files write it, with nothing between name and value.
+    only as .env and properties files write it, with nothing between name and value;
+    with `blanks`, also as INI files write it (`password = relay-password`), for
+    values code cannot hold.
     """
     window = max(0, key_start - _LOOK_BACK)
     line_start = data.rfind(b"\n", window, key_start) + 1
@@ -524,7 +1028,7 @@ def _setting_line(data: bytes, key_start: int, m: re.Match[bytes]) -> bool:
     if not _LINE_HEAD.match(data, line_start, key_start):
         return False
     if m["op"] == b"=":
-        return m.start("op") == m.end("kq") and m.end() == m.end("op")
+        return blanks or (m.start("op") == m.end("kq") and m.end() == m.end("op"))
     return m["op"] == b":"
 
 
@@ -592,7 +1096,7 @@ def _bare_word(value: bytes) -> bool:
     return value.isalpha() and (value.islower() or value.istitle() or value.isupper())
 
 
-def looks_like_password(value: bytes) -> bool:
+def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
     """A literal that can only be a password, however weak: not a stand-in,
     reference, expression, type name, path, hash or validation rule.
 
@@ -600,13 +1104,16 @@ def looks_like_password(value: bytes) -> bool:
     `looks_random` this accepts `mysql` or `Passw0rd`; what it rejects is
     what people write where no password is: `${DB_PASSWORD}`, `password`,
     `string`, `DB_PASSWORD`, `settings.password`, `required|min:8`.
+
+    `password_name`: the value is a quoted literal assigned to a password name, where
+    two camelCase words are a password (`sailsRules`), not a phrase (`_phrase`).
     """
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
         return False
-    if value.startswith(b"--") or (value.isalpha() and value.isupper()):
+    if value.startswith(b"--") or (value.isalpha() and value.isupper() and not password_name):
         return False  # `NO_PWD="--no-password"`: a flag; `--password PASS`: a metavariable
-    if any(c >= 128 for c in value):
+    if any(c >= 128 for c in value) and not (password_name and _typed_symbols(value)):
         return False  # words in another script: a label or message, not a password
     low = value.lower()
     if (
@@ -633,17 +1140,41 @@ def looks_like_password(value: bytes) -> bool:
         or _SCHEME_PATH.match(value)
         or _COLOUR.fullmatch(value)
         or _PERCENT_WORDS.search(value)
-        or (_CAMEL_JOIN.search(value) and _word_case(value))  # `IAmSensitive`: a phrase
+        or (_CAMEL_JOIN.search(value) and _word_case(value) and _phrase(value, password_name))
     )
+
+
+def _typed_symbols(value: bytes) -> bool:
+    """`dolphins🐋`, `ꊐ⌒Ⅳ🤐`, `naïve42`: what is not ASCII is symbols, emoji or a
+    letter on its own, as a password mixes them in; not two letters of another script
+    in a row (`Пароль2024секрет`, `密码`), which are words of a label or message.
+    Bytes that are not UTF-8 are read as Latin-1 (`dkajc\xe91`, one accented letter)."""
+    import unicodedata
+
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        text = value.decode("latin-1")
+    letters = [ord(ch) >= 128 and unicodedata.category(ch).startswith("L") for ch in text]
+    return not any(a and b for a, b in itertools.pairwise(letters))
+
+
+def _phrase(value: bytes, two_words_pass: bool) -> bool:
+    """`IAmSensitive`, `ThisIsMySecret`: words run together in camelCase, a sentence
+    rather than a password. With `two_words_pass` (the value of a password name) two
+    words are a password people make (`sailsRules`, `TestPW`); three make a sentence."""
+    return not two_words_pass or len(_WORD_SPLIT.findall(value)) >= 3
 
 
 def _stand_in(low: bytes) -> bool:
     """`password`, `none`, `string`; `s3cret`, `t0k3n2`, `topsecret`: the word "secret"
-    or "token" however spelled, numbered or stressed; `hunter2`, the Internet's joke
-    password, as much a stand-in as `foo`.
+    or "token" however spelled, numbered or stressed; `hunter2` and
+    `correcthorsebatterystaple`, the Internet's joke and xkcd's example passwords, as
+    much stand-ins as `foo`.
 
     Not `Passw0rd`, `password1`, `mypassword`: spelled out as a password they are
-    the passwords people set most, and a weak password is still a leak.
+    the passwords people set most, and a weak password is still a leak. Under a
+    password name `s3cret` and `topsecret` count too (`_weak_password`).
     """
     word = low.rstrip(b"!?")
     if word in _STAND_INS or word in _MODE_WORDS:
@@ -652,9 +1183,10 @@ def _stand_in(low: bytes) -> bool:
     for louder in (b"", b"top", b"super", b"very", b"my", b"so"):
         if plain.startswith(louder) and plain[len(louder) :] in _SPELLED_STAND_INS:
             return True
-    return plain == b"hunter"
+    return plain == b"hunter" or _NON_LETTERS.sub(b"", plain) == b"correcthorsebatterystaple"
 
 
+_NON_LETTERS = re.compile(rb"[^a-z]+")
 _SPELLED_STAND_INS = frozenset([b"secret", b"token", b"key", b"phrase"])
 
 
@@ -703,6 +1235,8 @@ def looks_random(value: bytes) -> bool:
     h = filters.entropy(value)
     if _HEX.fullmatch(value):
         return n >= 16 and h >= 3.0
+    if _PRODUCT_KEY.fullmatch(value):
+        return h >= 3.0 and not value.replace(b"-", b"").isalpha()
     if (value == low or value == value.upper()) and _word_like(low):
         return False
     classes = (
@@ -738,5 +1272,13 @@ def _word_like(low: bytes) -> bool:
     parts = [p for p in _SEGMENTS.split(low) if p]
     if all(len(p) <= 16 and _LETTERS_THEN_DIGITS.fullmatch(p) for p in parts):
         return True
-    # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`)
-    return len(parts) > 1 and any(_WORD.fullmatch(p) for p in parts)
+    # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`) or
+    # before a digest (`build-4ddbc191d40e…`); not before a long random run
+    # (`fiwueeb-3942jjh3jh23i4h23i4h2`)
+    return (
+        len(parts) > 1
+        and any(_WORD.fullmatch(p) for p in parts)
+        and all(
+            len(p) <= 8 or _LETTERS_THEN_DIGITS.fullmatch(p) or _HEX.fullmatch(p) for p in parts
+        )
+    )

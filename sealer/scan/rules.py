@@ -435,7 +435,11 @@ def _format_rule(f: vendors.Format) -> Rule:
 # --- the table -----------------------------------------------------------------
 
 # "key" hits are narrowed to api/access/private/… compounds by the generic rule itself
-_GENERIC_KEYWORDS = (b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key")
+_GENERIC_KEYWORDS = (
+    b"secret", b"token", b"pass", b"pwd", b"pw", b"credential", b"key", b"oauth_verifier",
+    b"psw", b"pssw", b"pasw",  # PSWD, PSSWD, PASWORD: the password word misspelt
+    b"auth_salt", b"authsalt", b"nonce_salt", b"noncesalt", b"in_salt", b"insalt",  # WordPress
+)  # fmt: skip
 
 RULES: tuple[Rule, ...] = (
     Rule(

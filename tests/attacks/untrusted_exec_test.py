@@ -36,7 +36,7 @@ def test_cmd_does_not_inherit_key_material(age_key: AgeKey, tmp_path: Path) -> N
     )
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout)
-    assert seen["password"] == "s3cret"
+    assert seen["password"] == "s3cret"  # sealer:allow
     assert seen["KEEP_ME"] == "yes"
     for name in ("SEALER_AGE_KEY", "SOPS_AGE_KEY", "SEALER_SSH_PASSPHRASE", "SEALER_PKCS11_PIN"):
         assert name not in seen

@@ -207,7 +207,7 @@ metadata:
   namespace: prod
 type: kubernetes.io/basic-auth
 data:
-  password: cGFzc3dvcmQ=
+  password: cGFzc3dvcmQ=  # sealer:allow (base64 of the word "password")
 stringData:
   username: app
 """

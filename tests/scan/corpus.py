@@ -456,7 +456,7 @@ def _placeholder_values(f: Fakes, st: dict[str, str]) -> list[str]:
         "<{snake}>".format(**st),
         "<YOUR_{UPPER}>".format(**st),
         "your-{kebab}-here".format(**st),
-        "changeme",
+        "change-me",  # an instruction (`changeme`, a product's default, is a password)
         "change_me_please",
         "xxxxxxxxxxxxxxxxxxxx",
         "********",

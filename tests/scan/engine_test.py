@@ -193,6 +193,10 @@ def _bytes_examined(unit: bytes, repeats: int) -> tuple[int, int]:
         b"pw:IhqSb1Gg ",  # sealer:allow (a hostile shape, not a secret)
         b"token: ab ",
         b"key: Ab12/Cd34+Ef56/Gh78+Ij ",  # sealer:allow (a hostile shape, not a secret)
+        b"key = 'Ab12Cd34Ef56Gh78Ij ",  # a string never closed: read over lines, bounded
+        b'wrappedKey = ("Ab12Cd34" + ',  # concatenations that never end
+        b"secret: []byte{17, 201, 88, ",  # a list of numbers that never ends
+        b'tokens = ["Ab12Cd34Ef56Gh78Ij ',
     ],
 )
 def test_many_names_on_one_long_line_cost_work_linear_in_its_length(

@@ -1,0 +1,63 @@
+"""Key material written as a list of numbers, after a secret's or key's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from sealer.scan import byte_arrays, engine
+
+# sixteen invented bytes, in no order
+BYTES = "17, 201, 88, 3, 250, 64, 129, 47, 9, 176, 33, 222, 95, 140, 7, 61"
+HEX = (
+    "0x4e, 0xa1, 0x07, 0xd3, 0x5c, 0x92, 0x1b, 0xe8, 0x36, 0x7f, 0xc4, 0x20, 0x9a, 0x61, 0xb5, 0x0d"
+)
+
+
+def found(text: str) -> list[bytes]:
+    data = text.encode()
+    return [data[h.start : h.end] for h in engine.scan(data)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"\tSecret: []byte{{{BYTES}}},",  # sealer:allow - Go, in a struct literal
+        f"\taesKey := crypto.AES128Key{{{BYTES}}}",  # sealer:allow - a named array type
+        f"#define SESSION_KEY {{{HEX}}}",  # sealer:allow - a C macro
+        f"static const uint8_t key[16] = {{{HEX}}};",  # sealer:allow - a C array
+        f"byte[] secretKey = new byte[] {{{BYTES}}};",  # sealer:allow - Java
+        f"signing_key = bytes([{BYTES}])",  # sealer:allow - Python
+    ],
+)
+def test_a_list_of_sixteen_numbers_named_as_a_key_is_found(line: str) -> None:
+    assert found(line) == [(BYTES if BYTES in line else HEX).encode()]
+
+
+def test_a_macro_continued_over_lines_is_read_to_its_end() -> None:
+    text = "#define APP_KEY {0x35, 0x34, 0x65, 0x9b, 0x1c, 0x2e, 023, 010, \\\n"  # sealer:allow
+    text += "                041, 033, 043, 000, 0x7a, 0x11, 0xc0, 0x5d}\n"
+    assert found(text) == [text[text.index("0x35") : text.index("}")].encode()]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Token: []byte{0xde, 0xad, 0xbe, 0xef},",  # four bytes: a test value, not a key
+        "token := ResetToken{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}",  # counting
+        "key := ResetToken{16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}",
+        "secret = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, "
+        "0xcc, 0xdd, 0xee, 0xff]",  # counting by one step
+        "key = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2]",  # a few values repeated
+        f"weights = [{BYTES}]",  # numbers, but not under a key's name
+        f"sort_key = [{BYTES}]",  # a key that is not a cryptographic one
+    ],
+)
+def test_short_counting_or_unnamed_lists_are_not_keys(line: str) -> None:
+    assert found(line) == []
+
+
+def test_the_list_is_read_from_the_position_given() -> None:
+    data = f"x = {{{BYTES}}}".encode()
+    c = byte_arrays.key_bytes(data, 4)
+    assert c is not None and data[c.start : c.end] == BYTES.encode()
+    assert byte_arrays.key_bytes(b"x = {1, 2, 3}", 4) is None
