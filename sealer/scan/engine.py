@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -87,12 +88,21 @@ class _Keywords:
         # A match hides keywords that start inside it and run past its end (`sk` in
         # `sk_live_` hides `k_live_`). keyword -> [(offset j inside it, the rest of each
         # keyword that starts with keyword[j:], past the match's end)]
+        # The keywords starting with a given text are a run of the sorted list, found by
+        # bisection: set-up grows with the keywords' total length, not its square.
         self.overlaps: dict[bytes, list[tuple[int, tuple[bytes, ...]]]] = {}
+        ordered = sorted(words)
         for w in words:
             for j in range(1, len(w)):
-                rests = tuple(k[len(w) - j :] for k in words if k.startswith(w[j:]) and k != w[j:])
+                tail = w[j:]
+                rests = []
+                for k in itertools.islice(ordered, bisect.bisect_left(ordered, tail), None):
+                    if not k.startswith(tail):
+                        break
+                    if k != tail:
+                        rests.append(k[len(tail) :])
                 if rests:
-                    self.overlaps.setdefault(w, []).append((j, rests))
+                    self.overlaps.setdefault(w, []).append((j, tuple(rests)))
         self._rx: Any = None
 
     def _automaton(self) -> Any:
