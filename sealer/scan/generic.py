@@ -148,9 +148,10 @@ _ASSIGN = re.compile(
     rb"|(?P<op>:=|::=|=>|\?=|\|\|=|<-|={2,3}(?=[ \t]*[\"'])|=(?![=~>])"
     rb"|:(?![:/]|\\(?![\"']))|,|\(|>"
     # `getenv("DB_PASSWORD") or "…"`, `process.env.SECRET || '…'`: the fallback is the value
-    rb"|\)?[ \t]*(?:\|\||\?\?|or)(?=[ \t]+[\"'])))"
+    rb"|(?:\)[ \t]*)?(?:\|\||\?\?|or)(?=[ \t]+[\"'])))"
     rb"[ \t]*(?:@(?=\"))?(?P<vq>\\?[\"'`]?)"  # `@"…"`: an Objective-C string
 )
+_ASSIGN_REACH = 200  # how far an assignment may run: aligned blanks, a type, the quote
 _UNQUOTED = re.compile(rb"[^\s\"'`,;&<>(){}\[\]\\]{1,300}")
 _MAX_VALUE = 300
 
@@ -204,11 +205,12 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         done.add(start)
         after = data[i : i + _MAX_IDENT].translate(_IDENT_MAP)
         end = i + (after.find(b" ") if b" " in after else len(after))
-        m = _ASSIGN.match(data, end)  # cheap, and most keyword hits are not assignments
+        # cheap, and most keyword hits are not assignments; bounded, as blanks may run on
+        m = _ASSIGN.match(data, end, end + _ASSIGN_REACH)
         if m is not None and m["op"] == b",":
             rest = _GO_SECOND.match(data, m.start("op"))
             if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
-                m = _ASSIGN.match(data, rest.end())
+                m = _ASSIGN.match(data, rest.end(), rest.end() + _ASSIGN_REACH)
         at = _list_at(data, start, end, m)
         if m is None and at < 0:
             continue
@@ -264,7 +266,8 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 # a string's opening, maybe in parentheses: `("…"`, a triple quote, `"…`
 _STRING_OPEN = re.compile(rb"(?:\([ \t]*)?(?P<q>\"\"\"|'''|[\"'`])")
 # the next literal of a concatenation, on the next line: `"…"\n  "…"`, `"…" +\n  "…"`
-_NEXT_PIECE = re.compile(rb"[ \t]*\+?[ \t]*\r?\n[ \t]*\+?[ \t]*(?P<q>[\"'])")
+# (each blank run is followed by what ends it, so a line of blanks costs linear time)
+_NEXT_PIECE = re.compile(rb"[ \t]*(?:\+[ \t]*)?\r?\n[ \t]*(?:\+[ \t]*)?(?P<q>[\"'])")
 _MAX_STRING = 4096
 _INDENT = re.compile(rb"[ \t]*")
 _MAX_LINES = 16
@@ -304,7 +307,11 @@ def _string_over_lines(
             close = -1  # the line ends first: the string goes on
         if close >= 0:
             pieces.append(data[pos:close])
-            nxt = None if len(q) == 3 else _NEXT_PIECE.match(data, close + 1)
+            nxt = (  # bounded: blanks to the file's end cost one window, not the file
+                None
+                if len(q) == 3
+                else _NEXT_PIECE.match(data, close + 1, min(limit, close + 1 + _MAX_VALUE))
+            )
             # joined only in parentheses or by `+`: a JSON or YAML line's next key is not
             if nxt is None or nxt["q"] != q or not (in_parens or b"+" in nxt[0]):
                 break
@@ -929,7 +936,7 @@ _WEAK_PASSWORDS = frozenset(
 # what people put before the word: `myPassword`, `SomeSecret`, `topsecret` (not `new`,
 # `default`: `newPassword`, `defaultPassword` name a field)
 _OWNERS = (b"my", b"some", b"top", b"super", b"very")
-_WEAK_SHAPE = re.compile(rb"!?([a-z@$0-9]+?)\d*!?")
+_WEAK_SHAPE = re.compile(rb"!?([a-z@$0-9]+)!?")  # trailing digits stripped in code
 
 
 def _weak_password(value: bytes) -> bool:
@@ -948,7 +955,7 @@ def _weak_password(value: bytes) -> bool:
     m = _WEAK_SHAPE.fullmatch(value.lower())
     if m is None:
         return False
-    word = m[1].translate(_UNLEET).rstrip(b"0123456789")
+    word = m[1].rstrip(b"0123456789").translate(_UNLEET).rstrip(b"0123456789")
     for owner in _OWNERS:
         if word.startswith(owner) and word[len(owner) :] in _WEAK_PASSWORDS:
             return True

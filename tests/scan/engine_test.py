@@ -164,7 +164,9 @@ class _CountingBytes(bytes):
 
 
 class _CountingPattern:
-    """A compiled pattern that adds up how many bytes its searches span."""
+    """A compiled pattern that adds up how many bytes its searches and matches may
+    span: a match without an end bound counts the whole rest of the file, as a
+    pattern with blank runs may backtrack over all of it."""
 
     def __init__(self, pattern: re.Pattern[bytes]) -> None:
         self.pattern = pattern
@@ -172,6 +174,14 @@ class _CountingPattern:
     def search(self, data: bytes, start: int = 0, end: int = sys.maxsize) -> Any:
         _CountingBytes.spanned += _span(len(data), start, end)
         return self.pattern.search(data, start, end)
+
+    def match(self, data: bytes, start: int = 0, end: int = sys.maxsize) -> Any:
+        _CountingBytes.spanned += _span(len(data), start, end)
+        return self.pattern.match(data, start, end)
+
+    def fullmatch(self, data: bytes, start: int = 0, end: int = sys.maxsize) -> Any:
+        _CountingBytes.spanned += _span(len(data), start, end)
+        return self.pattern.fullmatch(data, start, end)
 
 
 def _span(size: int, start: int | None, end: int | None) -> int:
@@ -197,6 +207,9 @@ def _bytes_examined(unit: bytes, repeats: int) -> tuple[int, int]:
         b'wrappedKey = ("Ab12Cd34" + ',  # concatenations that never end
         b"secret: []byte{17, 201, 88, ",  # a list of numbers that never ends
         b'tokens = ["Ab12Cd34Ef56Gh78Ij ',
+        b'key = "x"' + b" " * 64,  # blanks after a string, where a next piece could follow
+        b"password" + b" " * 64,  # blanks after a name, where an operator could follow
+        b'password = "' + b"a" * 64 + b'" ',  # a long weak-looking value
     ],
 )
 def test_many_names_on_one_long_line_cost_work_linear_in_its_length(
@@ -206,6 +219,8 @@ def test_many_names_on_one_long_line_cost_work_linear_in_its_length(
     name (line start, `assert` before `==`, allow markers) stay bounded, so twice
     the line is about twice the work, not four times."""
     monkeypatch.setattr(generic, "_ASSERTION", _CountingPattern(generic._ASSERTION))
+    for name in ("_ASSIGN", "_NEXT_PIECE", "_WEAK_SHAPE"):
+        monkeypatch.setattr(generic, name, _CountingPattern(getattr(generic, name)))
     monkeypatch.setattr(engine, "_ALLOW", _CountingPattern(engine._ALLOW))
     monkeypatch.setattr(engine, "_ALLOW_NEXT", _CountingPattern(engine._ALLOW_NEXT))
     hits, small = _bytes_examined(unit, 1000)
