@@ -231,8 +231,8 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if plain_key and not secret_name:  # `keystore_password` is read as a password
             if not _is_key_name(name) or _describes(data, start):
                 continue
-            found = _string_over_lines(data, m, long_line=True) or _value_after(data, start, m)
-            if found is not None and _key_material(found.secret):
+            found = _key_reading(data, m, _value_after(data, start, m), long_line=True)
+            if found is not None:
                 yield found
             continue
         if not secret_name or _describes(data, start):
@@ -246,8 +246,8 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if found is None:
             found = _mapped_uuid(data, name, m)
         if found is None:  # a long line only for a key (`wrappedKey`), not a token's
-            found = _string_over_lines(data, m, long_line=_is_key_name(name))
-            if found is not None and _key_material(found.secret):
+            found = _key_reading(data, m, None, long_line=_is_key_name(name))
+            if found is not None:
                 yield found
             continue
         if _echoes_name(name, found.secret) and not (
@@ -329,6 +329,19 @@ def _string_over_lines(
     if value.startswith(_PUBLIC_KEY) or filters.is_placeholder(value, runs=False):
         return None
     return Candidate(first, first + len(pieces[0]), value)
+
+
+def _key_reading(
+    data: bytes, m: re.Match[bytes], one_line: Candidate | None, *, long_line: bool
+) -> Candidate | None:
+    """Key material after a key's name: the one-line reading (`_value_after`) when it
+    holds key material, else the string written over lines. In that order: where the
+    first piece is key material (`key = "Zm9v…=" +` then `"QWxh…=="`) it stays the
+    secret, as earlier releases reported it, so ignore files made then still match."""
+    if one_line is not None and _key_material(one_line.secret):
+        return one_line
+    found = _string_over_lines(data, m, long_line=long_line)
+    return found if found is not None and _key_material(found.secret) else None
 
 
 def _names_tokens(ident: bytes) -> bool:

@@ -209,3 +209,18 @@ def test_wordpress_cookie_salts_are_secrets_other_salts_are_not(line: str, found
 )
 def test_a_type_annotation_has_a_blank_before_its_equals_sign(line: str, found: bool) -> None:
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+PIECE_A = "Rk9vQmFyUXV4V2liYmxlMTIzNDU2Nzg5MA=="  # sealer:allow - invented, base64 key material
+PIECE_B = "UGxvdWdoU2hhcmVHcmFpbjk4NzY1NDMyMQ=="  # sealer:allow - invented
+
+
+@pytest.mark.parametrize("name", ["key", "aesKey"])
+def test_a_key_whose_first_piece_is_key_material_keeps_that_piece_as_its_secret(
+    name: str,
+) -> None:
+    """Earlier releases reported the first piece of `key = "…" +` then `"…"` when it
+    was key material on its own: its fingerprint, in teams' ignore files, must hold."""
+    text = f'{name} = "{PIECE_A}" +\n    "{PIECE_B}"\n'
+    hits = engine.scan(text.encode())
+    assert [h.fingerprint for h in hits] == [engine.fingerprint("generic-secret", PIECE_A.encode())]
