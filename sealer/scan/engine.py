@@ -11,6 +11,7 @@ in the table (the more specific format) wins.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import itertools
 import re
@@ -35,6 +36,8 @@ class Hit:
     start: int
     end: int
     secret: bytes
+    # generic fingerprints of the hits this one won an overlap against (`_drop_overlaps`)
+    won_over: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -44,10 +47,13 @@ class Hit:
     def accepted_as(self) -> tuple[str, ...]:
         """Ignore-file entries that accept this hit: its own fingerprint, and the generic
         rule's for the same secret, so an entry made when only the generic rule found a
-        secret still holds after a more specific rule (a new vendor format) takes it."""
+        secret still holds after a more specific rule (a new vendor format) takes it.
+        Also the generic fingerprint of a hit this one won an overlap against: a
+        repository's own rule now wins over the generic rule, and an entry made when
+        the generic rule won must still hold."""
         if self.rule.id == GENERIC:
-            return (self.fingerprint,)
-        return (self.fingerprint, fingerprint(GENERIC, self.secret))
+            return (self.fingerprint, *self.won_over)
+        return (self.fingerprint, fingerprint(GENERIC, self.secret), *self.won_over)
 
     def redacted(self) -> str:
         return redact(self.secret, self.rule.show)
@@ -266,9 +272,20 @@ def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
     for hit in sorted(hits, key=lambda h: (_ORDER.get(h.rule.id, len(_ORDER)), h.start)):
         i = bisect.bisect_left(starts, hit.start)
         if i > 0 and kept[i - 1].end > hit.start:
+            _lost_to(kept, i - 1, hit)
             continue
         if i < len(kept) and kept[i].start < hit.end:
+            _lost_to(kept, i, hit)
             continue
         kept.insert(i, hit)
         starts.insert(i, hit.start)
     return kept
+
+
+def _lost_to(kept: list[Hit], i: int, loser: Hit) -> None:
+    """A generic hit lost an overlap to a repository's own rule (one not in `_ORDER`):
+    the winner is accepted by the loser's fingerprint too, as releases where the
+    generic rule won reported that one (an ignore entry made then must still hold)."""
+    winner = kept[i]
+    if loser.rule.id == GENERIC and winner.rule.id not in _ORDER:
+        kept[i] = dataclasses.replace(winner, won_over=(*winner.won_over, loser.fingerprint))

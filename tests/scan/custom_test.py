@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sealer.errors import ConfigError
-from sealer.scan import custom
+from sealer.scan import custom, engine
 from tests.helpers import sealer
 from tests.scan.fakes import Fakes
 
@@ -157,3 +157,22 @@ def test_sarif_describes_custom_rules_too(tmp_path: Path) -> None:
     assert [(r["id"], r["shortDescription"]["text"]) for r in rules] == [
         ("acme-token", "ACME internal token")
     ]
+
+
+def test_an_ignore_entry_for_the_generic_finding_accepts_a_custom_rule_that_now_wins(
+    tmp_path: Path,
+) -> None:
+    """A repository's own rule wins an overlap against the generic rule; an ignore
+    entry made when the generic rule reported the secret must still accept it, though
+    the team's rule takes a different secret (here its whole match)."""
+    (tmp_path / ".gitleaks.toml").write_text(
+        "[[rules]]\nid = \"team-key\"\nregex = '''api_key = \"tk_[A-Za-z0-9]{24}\"'''\n"
+    )
+    secret = "tk_" + Fakes(5).s(24, "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    (tmp_path / "a.py").write_text(f'api_key = "{secret}"\n')
+    assert findings(tmp_path, "a.py") == [("a.py", "team-key")]
+    (tmp_path / ".sealer").mkdir()
+    (tmp_path / ".sealer" / "scan-ignore").write_text(
+        engine.fingerprint(engine.GENERIC, secret.encode()) + "\n"
+    )
+    assert findings(tmp_path, "a.py") == []
