@@ -38,7 +38,9 @@ _NUMBER = re.compile(
 def key_bytes(data: bytes, i: int) -> Candidate | None:
     """The list of numbers at `i` (after a name and its `=`), if it holds key material:
     sixteen numbers or more that neither count by one step nor repeat a few values.
-    The candidate spans the numbers; its secret is their text, as written."""
+    The candidate spans the numbers as written; its secret, which the fingerprint
+    covers, is the bytes in hex (`_normal_form`), so reformatting the list (gofmt,
+    black, clang-format; hex or decimal) keeps an ignore entry valid."""
     m = _OPEN.match(data, i)
     if m is None:
         return None
@@ -53,7 +55,13 @@ def key_bytes(data: bytes, i: int) -> Candidate | None:
         pos = n.end()
     if len(values) < _MIN_BYTES or not _random_enough(values):
         return None
-    return Candidate(first, last, data[first:last])
+    return Candidate(first, last, _normal_form(values))
+
+
+def _normal_form(values: list[int]) -> bytes:
+    """The bytes the list holds, in hex: `{0x4e, 0xa1}`, `[78, 161]` and `{(byte) 0x4e,
+    (byte) -95}` are all `4ea1` (a signed Java byte is its low eight bits)."""
+    return bytes(v & 0xFF for v in values).hex().encode()
 
 
 def _number(text: bytes) -> int:

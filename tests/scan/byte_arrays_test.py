@@ -61,3 +61,18 @@ def test_the_list_is_read_from_the_position_given() -> None:
     c = byte_arrays.key_bytes(data, 4)
     assert c is not None and data[c.start : c.end] == BYTES.encode()
     assert byte_arrays.key_bytes(b"x = {1, 2, 3}", 4) is None
+
+
+def test_a_list_reformatted_keeps_its_fingerprint() -> None:
+    """The fingerprint covers the bytes, not their text: gofmt, black or a switch to
+    hex must not turn an accepted finding back into a failure."""
+    signed = ", ".join(f"(byte) {v - 256 if v > 127 else v}" for v in map(int, BYTES.split(", ")))
+    texts = [
+        f"\tSecret: []byte{{{BYTES}}},",  # sealer:allow
+        "\tSecret: []byte{\n\t\t" + BYTES.replace(", ", ",\n\t\t") + ",\n\t}",  # sealer:allow
+        "\tSecret: []byte{" + ", ".join(f"0x{int(v):02x}" for v in BYTES.split(", ")) + "}",
+        f"byte[] secret = new byte[] {{{signed}}};",  # sealer:allow
+    ]
+    prints = [h.fingerprint for t in texts for h in engine.scan(t.encode())]
+    expected = bytes(int(v) for v in BYTES.split(", ")).hex().encode()
+    assert prints == [engine.fingerprint(engine.GENERIC, expected)] * len(texts)
