@@ -7,7 +7,9 @@ as a string: `Secret: []byte{176, 203, 206, …}`, `aesKey := lorawan.AES128Key{
 so shorter lists (`Token: []byte{0xde, 0xad, 0xbe, 0xef}`) are test values.
 
 Read only where the generic rule has already found a secret's or key's name and
-its assignment: this module says whether the text after it is such a list.
+its assignment, the name's last word saying key, secret, token or seed
+(`names_key_bytes`): this module says whether the text after it is such a list.
+A number that is not a byte (outside -128..255) means the list is not a key.
 A list counting up or down by one step (`{0, 1, 2, …, 15}`, `{0x00, 0x11, …}`) or
 repeating a few numbers is a stand-in, as `abcdef` is in a string.
 """
@@ -35,6 +37,17 @@ _NUMBER = re.compile(
 )
 
 
+# the name's last word: `aesKey`, `SESSION_KEY`, `Secret`, `seed`; not `keyCodes`,
+# `keyLengths`, `KEY_ORDER`, `key_sizes`, `keymap` (numbers about keys, not a key)
+_KEY_NAME = re.compile(rb"(?i:key|secret|token|seed)\Z")
+
+
+def names_key_bytes(name: bytes) -> bool:
+    """Whether a list of numbers under this name could be a key's bytes: the name's
+    last word says key, secret, token or seed."""
+    return _KEY_NAME.search(name) is not None
+
+
 def key_bytes(data: bytes, i: int) -> Candidate | None:
     """The list of numbers at `i` (after a name and its `=`), if it holds key material:
     sixteen numbers or more that neither count by one step nor repeat a few values.
@@ -50,7 +63,10 @@ def key_bytes(data: bytes, i: int) -> Candidate | None:
         n = _NUMBER.match(data, pos)
         if n is None or n.end() == pos:
             break
-        values.append(_number(n[1]))
+        value = _number(n[1])
+        if not -128 <= value <= 255:
+            return None  # not a byte (`keyLengths = [16, 24, …, 512]`): not key material
+        values.append(value)
         last = n.end(1)
         pos = n.end()
     if len(values) < _MIN_BYTES or not _random_enough(values):

@@ -216,7 +216,12 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             continue
         name = data[start:end]
         secret_name = _is_secret_name(name)
-        if at >= 0 and (secret_name or _is_key_name(name)) and not _describes(data, start):
+        if (
+            at >= 0
+            and (secret_name or _is_key_name(name))
+            and byte_arrays.names_key_bytes(name)
+            and not _describes(data, start)
+        ):
             found = byte_arrays.key_bytes(data, at)  # `Secret: []byte{176, 203, …}`
             if found is not None:
                 yield found

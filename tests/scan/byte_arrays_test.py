@@ -76,3 +76,25 @@ def test_a_list_reformatted_keeps_its_fingerprint() -> None:
     prints = [h.fingerprint for t in texts for h in engine.scan(t.encode())]
     expected = bytes(int(v) for v in BYTES.split(", ")).hex().encode()
     assert prints == [engine.fingerprint(engine.GENERIC, expected)] * len(texts)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # numbers about keys, not a key: the name's last word is not key/secret/token/seed
+        "const keyCodes = [13, 27, 32, 9, 8, 46, 33, 34, 35, 36, 45, 112, 113, 114, 120, 17];",
+        f"KEY_ORDER = [{BYTES}]",
+        f"key_sizes := []int{{{BYTES}}}",
+        f"keymap = [{BYTES}]",
+        # not bytes: a number outside -128..255 is no key's byte
+        "secretKey = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 7, 11, 200, 3, 90]",
+        "token = [-3, 77, 140, 9, 201, 33, 68, 250, 12, 99, 181, 45, 6, 222, -129, 58]",
+    ],
+)
+def test_lists_of_other_numbers_or_under_other_names_are_not_keys(line: str) -> None:
+    assert found(line) == []
+
+
+@pytest.mark.parametrize("name", ["walletSecretSeed", "aesKey", "SESSION_SECRET", "csrf_token"])
+def test_a_list_under_a_name_ending_in_key_secret_token_or_seed_is_read(name: str) -> None:
+    assert found(f"{name} = [{BYTES}]") == [BYTES.encode()]  # sealer:allow
