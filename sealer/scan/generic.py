@@ -18,7 +18,6 @@ URLs, hashes with their scheme prefix, identifiers and word sequences.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -1170,18 +1169,23 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
 
 
 def _typed_symbols(value: bytes) -> bool:
-    """`dolphins🐋`, `ꊐ⌒Ⅳ🤐`, `naïve42`: what is not ASCII is symbols, emoji or a
-    letter on its own, as a password mixes them in; not two letters of another script
-    in a row (`Пароль2024секрет`, `密码`), which are words of a label or message.
-    Bytes that are not UTF-8 are read as Latin-1 (`dkajc\xe91`, one accented letter)."""
+    """`dolphins🐋`-like: what is not ASCII is symbols or emoji (Unicode category S,
+    with emoji's joiner and variation selector), as a password mixes them in. Not a
+    letter of another script, not even one (`Lykilorð`, `Şifrə`: "password"
+    translated in a locale file; `Пароль2024`: a label), nor bytes that are not
+    UTF-8 (in Latin-1 they are letters)."""
     import unicodedata
 
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError:
-        text = value.decode("latin-1")
-    letters = [ord(ch) >= 128 and unicodedata.category(ch).startswith("L") for ch in text]
-    return not any(a and b for a, b in itertools.pairwise(letters))
+        return False
+    return all(
+        ord(ch) < 128 or ch in _EMOJI_GLUE or unicodedata.category(ch)[0] == "S" for ch in text
+    )
+
+
+_EMOJI_GLUE = "\u200d\ufe0f"  # zero-width joiner, emoji presentation selector
 
 
 def _phrase(value: bytes, two_words_pass: bool) -> bool:

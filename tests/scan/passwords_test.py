@@ -155,8 +155,9 @@ def test_the_default_of_an_environment_lookup_is_a_password() -> None:
     ("value", "found"),
     [
         ("dolphins\N{SPOUTING WHALE}", True),  # emoji mixed in
-        ("\N{YI SYLLABLE NZURX}\N{ARC}\N{ROMAN NUMERAL FOUR}\N{ZIPPER-MOUTH FACE}", True),
-        ("tulip\N{LATIN SMALL LETTER E WITH ACUTE}42", True),  # one accented letter
+        ("\N{BLACK STAR}\N{ARC}7q\N{ZIPPER-MOUTH FACE}", True),  # sealer:allow
+        ("otter\N{WOMAN}\u200d\N{PERSONAL COMPUTER}9", True),  # an emoji sequence, joined
+        ("tulip\N{LATIN SMALL LETTER E WITH ACUTE}42", False),  # a letter: a word's
         ("\u041f\u0430\u0440\u043e\u043b\u044c2024", False),  # a word in Cyrillic: a label
         ("\u5bc6\u7801\u9519\u8bef", False),  # Chinese words: a message
     ],
@@ -166,6 +167,19 @@ def test_symbols_and_emoji_in_a_password_are_typed_but_words_of_another_script_a
 ) -> None:
     line = f'[archive unzipWithPassword:@"{value}" error:nil];'
     assert (rule_ids(line) == ["generic-secret"]) is found
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Lykilor\N{LATIN SMALL LETTER ETH}",
+        "Salas\N{LATIN SMALL LETTER O WITH TILDE}na",
+        "\N{LATIN CAPITAL LETTER S WITH CEDILLA}ifr\N{LATIN SMALL LETTER SCHWA}",
+    ],
+)
+def test_the_word_password_translated_in_a_locale_file_is_a_label(value: str) -> None:
+    assert rule_ids(f'  "password": "{value}",\n') == []
+    assert rule_ids(f"password: {value}\n") == []
 
 
 @pytest.mark.parametrize(
