@@ -748,11 +748,15 @@ def _is_password_name(ident: bytes) -> bool:
 _CONFIRMING = frozenset(b"confirm confirmation confirmed again repeat repeated".split())
 
 
-# `MYSQLPASS`, `DBPASS`, `ROOTPASS`: a name in capitals with a word run into PASS;
-# not the English words that end in it, nor `SSH_ASKPASS` (the program that asks)
-_PASS_COMPOUND = re.compile(rb"[A-Z0-9]{2,}PASS")
-_PASS_WORDS = frozenset(
-    b"BYPASS COMPASS SURPASS TRESPASS OVERPASS UNDERPASS ENCOMPASS MULTIPASS ASKPASS".split()
+# `MYSQLPASS`, `DBPASS`, `ROOTPASS`: a name in capitals with whose password it is run
+# into PASS: a database, server, service or account. Not any word before PASS: the
+# English words ending in it (`BYPASS`, `COMPASS`), signal processing's and
+# graphics' passes (`LOWPASS`, `RENDERPASS`, `SUBPASS`), `SSH_ASKPASS` (the program
+# that asks).
+_PASS_COMPOUND = re.compile(
+    rb"(?:DB|SQL|MYSQL|PG|PGSQL|POSTGRES|MARIADB|MONGO|MONGODB|ORACLE|MSSQL|REDIS|RABBIT"
+    rb"|RABBITMQ|AMQP|MQTT|ROOT|ADMIN|SU|USER|APP|API|WEB|HTTP|PROXY|SMTP|MAIL|IMAP|POP"
+    rb"|FTP|SFTP|SSH|LDAP|BIND|DN|VNC|RDP|WIFI|WPA|KEY|STORE|TRUST|DEPLOY|BACKUP)PASS"
 )
 
 
@@ -762,7 +766,7 @@ def _name_words(ident: bytes) -> list[bytes]:
     `password_confirmation` is password (`_password_again`)."""
     raw = _WORD_SPLIT.findall(ident)
     words = [w.lower() for w in raw]
-    if raw and _PASS_COMPOUND.fullmatch(raw[-1]) and raw[-1] not in _PASS_WORDS:
+    if raw and _PASS_COMPOUND.fullmatch(raw[-1]):
         words[-1:] = [words[-1][:-4], b"pass"]
     return _password_again(words)
 

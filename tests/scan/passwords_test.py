@@ -192,6 +192,13 @@ def test_the_word_password_translated_in_a_locale_file_is_a_label(value: str) ->
         ('GIT_ASKPASS = "Lq4vTz8wNe"', False),  # the program that asks for it
         ('BYPASS = "Lq4vTz8wNe"', False),
         ('compass = "Lq4vTz8wNe"', False),
+        ("LOWPASS=Lq4vTz8wNe", False),  # a filter: signal processing's word
+        ("HIGHPASS: Lq4vTz8wNe", False),
+        ('RENDERPASS = "Lq4vTz8wNe"', False),  # graphics' passes
+        ("SUBPASS=Lq4vTz8wNe", False),
+        ("NOPASS=Lq4vTz8wNe", False),
+        ("SMTPPASS=Lq4vTz8wNe", True),  # sealer:allow - whose: a mail server's
+        ("LDAP_BINDPASS=Lq4vTz8wNe", True),  # sealer:allow
     ],
 )
 def test_capitals_in_names_and_values(line: str, found: bool) -> None:
