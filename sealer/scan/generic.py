@@ -262,7 +262,11 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             )
         ):
             continue
-        if chosen and not looks_random(found.secret) and not _chosen_value(data, start, m, found):
+        if (
+            chosen
+            and not looks_random(found.secret)
+            and not _chosen_value(data, start, m, found, name)
+        ):
             continue
         yield found
 
@@ -676,17 +680,20 @@ _ROLE_WORDS = frozenset(b"anonymous guest public".split())
 _FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=1234%n"`: a format string
 
 
-def _chosen_value(data: bytes, start: int, m: re.Match[bytes], found: Candidate) -> bool:
+def _chosen_value(
+    data: bytes, start: int, m: re.Match[bytes], found: Candidate, name: bytes
+) -> bool:
     """What a credential named for its owner (`_names_chosen_secret`) may hold beyond
     random-looking values: one run of letters (`"xyzzyplugh"`, `"testsecret"`), or a
     literal that is not a word or a name (`_chosen_secret`). Not words and numbers
     joined (`some-key`, `bar123`, `key:session:token`), a number, a role word
-    (`anonymous`), a format string, or unquoted a bare word (`authKey: auth`) except
-    in a `.env` line (`JWT_SECRET=supersecretvalue`)."""
+    (`anonymous`), a format string, a stand-in for the name's own credential
+    (`_owned_stand_in`), or unquoted a bare word (`authKey: auth`) except in a
+    `.env` line (`JWT_SECRET=supersecretvalue`)."""
     value = found.secret
     if filters.is_uuid(value):
         return True  # the one-line reading has judged the name (`api_token`: a UUID token)
-    if not is_literal_password(value):
+    if not is_literal_password(value) or _owned_stand_in(name, value):
         return False  # a stand-in, placeholder, reference or name (`changeme`, `secret2`)
     quoted = data[found.start - 1 : found.start] in (b'"', b"'", b"`") or (
         m["op"] == b"=" and _setting_line(data, start - len(m["kq"]), m)
@@ -698,6 +705,35 @@ def _chosen_value(data: bytes, start: int, m: re.Match[bytes], found: Candidate)
     if value.isalpha():
         return quoted or not _bare_word(value)
     return _chosen_secret(value)
+
+
+_CREDENTIAL_NOUNS = (b"secret", b"token", b"key")
+# what a development setting holds until a real one is set: `insecure`, `development`
+_DEV_WORDS = frozenset(b"insecure development develop devel dev local localdev".split())
+# the words around a credential's own word in a stand-in: `secretvalue`, `apitoken`
+_FILLER_WORDS = _DEV_WORDS | frozenset(
+    b"""value val here test testing demo sample example dummy fake placeholder default
+    my your our the a not no api app for""".split()
+)
+_LETTER_RUNS = re.compile(rb"[a-z]+")
+
+
+def _owned_stand_in(name: bytes, value: bytes) -> bool:
+    """`client_secret: "secretvalue"`, `access_token = "apitoken"`, `SECRET_KEY =
+    "devsecret"`: the name's own credential word with filler words around it
+    (`value`, `api`, `dev`, `test`, `not`) says what goes there rather than being
+    it; so do a development setting's words alone (`insecure`, `development`) and a
+    negation (`notreal`, `not-a-secret`). Not a word of its own around it
+    (`supersecretvalue` stays a chosen value)."""
+    low = value.lower()
+    plain = low.translate(_UNLEET)
+    named = name.lower()
+    for word in _CREDENTIAL_NOUNS:
+        if word in named and word in plain:
+            rest = _LETTER_RUNS.findall(plain.replace(word, b" "))
+            if all(part in _FILLER_WORDS for part in rest):
+                return True
+    return plain.strip(b"-_.") in _DEV_WORDS or (low.startswith(b"not") and low[3:4] != b"e")
 
 
 def _tight_colon(data: bytes, m: re.Match[bytes]) -> bool:

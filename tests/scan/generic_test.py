@@ -40,6 +40,18 @@ def test_go_assignments_with_a_second_result_are_read(line: str) -> None:
         ("SECRET_KEY = 'quuxfrobnitz'", True),  # sealer:allow - a framework's secret key
         ("config.oauth_token_secret = 'quuxfrobnitz'", True),  # sealer:allow
         ('clusterSecretKey: "cluster"', False),  # the key inside a Kubernetes secret
+        # the name's own credential word in the value: what goes there, not what is
+        ('client_secret: "oursecretvalue"', False),
+        ('access_token = "demotoken"', False),
+        ("SECRET_KEY = 'localsecret'", False),
+        ('"apiKey": "appkeyhere"', False),
+        ('access_token = "walrustoken"', True),  # sealer:allow - a word of its own
+        ('cookie_secret = "notreally"', False),  # a negation
+        ('jwt_secret: "not-for-prod"', False),
+        ('auth_token = "insecure"', False),  # what a development setting holds
+        ("SESSION_SECRET = 'development'", False),
+        ('client_secret: "quokkamarble"', True),  # sealer:allow - a chosen word still counts
+        ('client_secret: "notebookfern"', True),  # sealer:allow - not a negation
     ],
 )
 def test_a_credential_named_for_its_owner_holds_whatever_literal_is_chosen(
