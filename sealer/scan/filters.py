@@ -15,6 +15,8 @@ _PLACEHOLDER = re.compile(
     rb"example|sample|dummy|fake|placeholder|redacted|changeme|change[_-]me|replace[_-]?me"
     rb"|your[_-]|<[^>]*>|\$\{|\{\{|\$\(|%\(|xxxx|\*\*\*|\.\.\.|todo|insert[_-]|[_-]here\b"
     rb"|not[_-]?a[_-]?(?:real|secret)|do[_-]?not[_-]?use|lorem|ipsum|foobar|####|\.\.$"
+    # the UUIDs documentation shows (RFC 4122's, and the one most tutorials copy)
+    rb"|550e8400-e29b-41d4|123e4567-e89b-12d3"
 )
 _SEQUENCES = (
     b"abcdef", b"bcdefg", b"123456", b"234567", b"012345", b"qwerty", b"asdfgh",

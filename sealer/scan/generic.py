@@ -368,7 +368,9 @@ _LIST_OPEN = re.compile(rb"(?:\[\][\w.]{1,40}\{|[\w.]{0,40}\(\[?|\[|\{)[ \t]*(?P
 
 def _first_listed(data: bytes, at: int) -> Candidate | None:
     """The first string of a list under a plural name, when it looks random (device
-    tokens, API secrets); lexers' token lists hold words and signs."""
+    tokens, API secrets); lexers' token lists hold words and signs. Not hex of an
+    MD5's or SHA-1's length (32, 40): in a list that is as often a digest (of a
+    token, a file, a test's input); an APNs device token is 64 hex digits."""
     o = _LIST_OPEN.match(data, at)
     if o is None:
         return None
@@ -380,6 +382,7 @@ def _first_listed(data: bytes, at: int) -> Candidate | None:
         any(c in value for c in b" \t\r\n\\")
         or not looks_random(value)
         or _word_like(value.lower())
+        or (len(value) in (32, 40) and _HEX.fullmatch(value))
     ):
         return None
     return Candidate(o.end(), close, value)

@@ -68,6 +68,8 @@ def test_a_credential_named_for_its_owner_holds_whatever_literal_is_chosen(
         ('"token": "3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9"', True),  # sealer:allow
         ('    token = "3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9"', False),  # a variable: an id
         ("  token: '00000000-0000-0000-0000-000000000000'", False),  # the nil UUID
+        ("  token: '123e4567-e89b-12d3-a456-426614174000'", False),  # documentation's UUID
+        ('  "secret" => "550e8400-e29b-41d4-a716-446655440000",', False),  # RFC 4122's
         ("  request: '3f0c9a52-71be-4d0e-9c43-a8d2e6b1f7c9'", False),
     ],
 )
@@ -158,7 +160,9 @@ def test_strings_over_lines_that_are_not_keys_are_quiet(text: str) -> None:
 @pytest.mark.parametrize(
     ("line", "found"),
     [
-        ('Tokens: []string{"5c0e9a1f47b2d8e36a91c4f07b2e5d8a"},', True),  # sealer:allow
+        ('Tokens: []string{"5c0e9a1f47b2d8e36a91c4f07b2e5d8a' + "7e" * 16 + '"},', True),
+        ('Tokens: []string{"5c0e9a1f47b2d8e36a91c4f07b2e5d8a"},', False),  # an MD5's length
+        ("refresh_tokens = ['9f4b1c0e5d2a7b3c8e6f1a0d4c7b2e5a9d3f6c1b']", False),  # SHA-1's
         ("device_tokens = ['Zq8Wm3Rt7Kx1Lp4Vb9Nc2Hs6']", True),  # sealer:allow
         ('tokens = ["if", "else", "while"]', False),  # a lexer's tokens
         ("tokens = ['<=', '>=', '==']", False),
