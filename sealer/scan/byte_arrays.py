@@ -1,8 +1,8 @@
 """Key material written as its bytes: a list of sixteen numbers or more.
 
 C, Go, Java and Python programs keep a fixed key as the bytes themselves, not
-as a string: `Secret: []byte{176, 203, 206, …}`, `aesKey := lorawan.AES128Key{95,
-234, …}`, `#define AESKEY {0x35, 0x34, …}`, `byte[] key = new byte[] {(byte) 0x9f,
+as a string: `Secret: []byte{17, 201, 88, …}`, `aesKey := radio.AES128Key{61,
+140, …}`, `#define AESKEY {0x35, 0x34, …}`, `byte[] key = new byte[] {(byte) 0x9f,
 …}`, `key = bytes([223, 66, …])`. Sixteen bytes is the shortest key in use (AES-128),
 so shorter lists (`Token: []byte{0xde, 0xad, 0xbe, 0xef}`) are test values.
 
@@ -24,7 +24,7 @@ from sealer.scan.candidate import Candidate
 _MIN_BYTES = 16
 _MAX_BYTES = 512  # an RSA key in bytes is longer, but the first 512 decide
 # what may stand before the opening bracket: a type or constructor
-# (`[]byte`, `lorawan.AES128Key`, `new byte[]`, `bytes(`, `bytearray(`, `(uint8_t[])`)
+# (`[]byte`, `radio.AES128Key`, `new byte[]`, `bytes(`, `bytearray(`, `(uint8_t[])`)
 _OPEN = re.compile(
     rb"(?:new[ \t]+)?(?:\[\][\w.]{1,40}|[A-Za-z_][\w.]{0,60}(?:\[\d*\])*|\([\w \t]{1,30}\[\d*\]\))?"
     rb"[ \t]*(?:\([ \t]*)?[{\[][ \t\r\n\\]*"

@@ -37,7 +37,7 @@ _SECRET_NAME = re.compile(
     rb"|oauthverifier"  # OAuth 1.0a: the code that trades a request token for an access token
 )
 _SHORT_PASSWORD = frozenset([b"pass", b"pw", b"pwd"])  # DB_PASS, SMTP_PW: whole words only
-# the word abbreviated or misspelt, as a whole word: PSWD, X3_PSWD, PSSWD, PASWORD, PSWRD
+# the word abbreviated or misspelt, as a whole word: PSWD, Q7_PSWD, PSSWD, PASWORD, PSWRD
 _PASSWORD_SPELLING = re.compile(rb"pa?ss?w(?:o?r)?d")
 # the name's last word: `keyPassword`, `DB_PASS`; not `password_encryption`, `passwordFile`
 _PASSWORD_WORD = re.compile(
@@ -208,7 +208,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         m = _ASSIGN.match(data, end, end + _ASSIGN_REACH)
         if m is not None and m["op"] == b",":
             rest = _GO_SECOND.match(data, m.start("op"))
-            if rest is not None:  # `secretData, _ := hex.DecodeString("…")`
+            if rest is not None:  # `sealKey, _ := hex.DecodeString("…")`
                 m = _ASSIGN.match(data, rest.end(), rest.end() + _ASSIGN_REACH)
         at = _list_at(data, start, end, m)
         if m is None and at < 0:
@@ -221,7 +221,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             and byte_arrays.names_key_bytes(name)
             and not _describes(data, start)
         ):
-            found = byte_arrays.key_bytes(data, at)  # `Secret: []byte{176, 203, …}`
+            found = byte_arrays.key_bytes(data, at)  # `Secret: []byte{17, 201, …}`
             if found is not None:
                 yield found
                 continue
@@ -257,7 +257,7 @@ def assignments(data: bytes, positions: list[int]) -> Iterator[Candidate]:
         if _echoes_name(name, found.secret) and not (
             password
             and (
-                _kebab_password(found.secret, name)  # `xray-password`
+                _kebab_password(found.secret, name)  # `tern-password`
                 or _the_word_itself(name, found.secret, quoted=bool(m["kq"]))
             )
         ):
@@ -487,7 +487,7 @@ def _key_material(value: bytes) -> bool:
     digits. Not hex: a `key` of hex digits is as often a digest or an id.
 
     Also a key typed as printable characters, 24 or more with letters of both
-    cases, digits and signs (`q4t7w!z%C*F-JaNd…`: what key generators print for
+    cases, digits and signs (`h8Rk#2v!Lq@9WzPe…`: what key generators print for
     an AES key), lower-case base 36 (`_lower_key`), and a licence key's groups
     (`TQ7F-9XKD-…`)."""
     if _JENKINS_SECRET.match(value):
@@ -518,7 +518,7 @@ _SIGNS = re.compile(rb"[^A-Za-z0-9]+")
 
 def _lower_key(value: bytes) -> bool:
     """20 lower-case letters and digits or more, the digits in three runs or more
-    (`alskdjflkj5lk123j345l3`): typed or generated in base 36. Not hex (a digest),
+    (`mvnbxcqwe4rt921yu55op8`): typed or generated in base 36. Not hex (a digest),
     and not words with a number (`_word_like`: `looks_random` has ruled those out)."""
     return (
         len(value) >= 20
@@ -666,7 +666,7 @@ _OWNER_WORDS = frozenset(
 def _names_chosen_secret(ident: bytes) -> bool:
     """`client_secret`, `CookieSecret`, `config.JWT.Secret`, `oauth_token_secret`,
     `access_token`, `SECRET_KEY`: a credential named for whose it is. Like a password,
-    whatever literal it holds is the credential (`"xyzzyplugh"`), unless a stand-in,
+    whatever literal it holds is the credential (`"gorpwhistle"`), unless a stand-in,
     reference or name. Not a bare `token` or `secret` (a lexer's token, a Kubernetes
     secret's name), nor other keys (`signing_key: "rotate"`): a key is generated,
     not chosen, so a word there is a mode or a name."""
@@ -680,14 +680,14 @@ def _names_chosen_secret(ident: bytes) -> bool:
 
 # what an owned credential holds when it is not secret: OAuth 1.0's anonymous consumer
 _ROLE_WORDS = frozenset(b"anonymous guest public".split())
-_FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=1234%n"`: a format string
+_FORMAT = re.compile(rb"%[-+ #0-9.]*[a-zA-Z]")  # `"Api-Key=9081%s"`: a format string
 
 
 def _chosen_value(
     data: bytes, start: int, m: re.Match[bytes], found: Candidate, name: bytes
 ) -> bool:
     """What a credential named for its owner (`_names_chosen_secret`) may hold beyond
-    random-looking values: one run of letters (`"xyzzyplugh"`, `"testsecret"`), or a
+    random-looking values: one run of letters (`"gorpwhistle"`, `"quuxfrobnitz"`), or a
     literal that is not a word or a name (`_chosen_secret`). Not words and numbers
     joined (`some-key`, `bar123`, `key:session:token`), a number, a role word
     (`anonymous`), a format string, a stand-in for the name's own credential
@@ -906,7 +906,7 @@ def _value_after(
         if _SETTING.match(value):
             return None  # `A= B=c`: the value is empty, the next word a setting
         setting = _setting_line(data, start - len(kq), m)
-        # on a setting's line, TitleCase words are a password (`dspassword=LetsDocker`);
+        # on a setting's line, TitleCase words are a password (`dspassword=MintHarbor`);
         # lowerCamel may be a variable (`pw=promiseWarning`)
         titled = setting and value[:1].isupper()
         if (
@@ -1032,7 +1032,7 @@ _STAND_IN_PARTS = frozenset(
 
 
 def _kebab_password(value: bytes, name: bytes) -> bool:
-    """`xray-password`, `relay-pass`: a lower-case kebab-case value ending in the
+    """`tern-password`, `relay-pass`: a lower-case kebab-case value ending in the
     password word, under a password name, is the password a fixture or a sample
     config sets, named after what it opens.
 
@@ -1173,7 +1173,7 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
     `string`, `DB_PASSWORD`, `settings.password`, `required|min:8`.
 
     `password_name`: the value is a quoted literal assigned to a password name, where
-    two camelCase words are a password (`sailsRules`), not a phrase (`_phrase`).
+    two camelCase words are a password (`reefLantern`), not a phrase (`_phrase`).
     """
     n = len(value)
     if n < 4 or n > 128 or value.startswith(_START_REFERENCE) or _REFERENCE.search(value):
@@ -1212,7 +1212,7 @@ def looks_like_password(value: bytes, *, password_name: bool = False) -> bool:
 
 
 def _typed_symbols(value: bytes) -> bool:
-    """`dolphins🐋`-like: what is not ASCII is symbols or emoji (Unicode category S,
+    """`marlin7🐬`: what is not ASCII is symbols or emoji (Unicode category S,
     with emoji's joiner and variation selector), as a password mixes them in. Not a
     letter of another script, not even one (`Lykilorð`, `Şifrə`: "password"
     translated in a locale file; `Пароль2024`: a label), nor bytes that are not
@@ -1234,7 +1234,7 @@ _EMOJI_GLUE = "\u200d\ufe0f"  # zero-width joiner, emoji presentation selector
 def _phrase(value: bytes, two_words_pass: bool) -> bool:
     """`IAmSensitive`, `ThisIsMySecret`: words run together in camelCase, a sentence
     rather than a password. With `two_words_pass` (the value of a password name) two
-    words are a password people make (`sailsRules`, `TestPW`); three make a sentence."""
+    words are a password people make (`reefLantern`, `OpsPW`); three make a sentence."""
     return not two_words_pass or len(_WORD_SPLIT.findall(value)) >= 3
 
 
@@ -1346,7 +1346,7 @@ def _word_like(low: bytes) -> bool:
         return True
     # a fixture-style name: a word among short tags (`tok-bravo-91c2`, `no-rule-3c`) or
     # before a digest (`build-4ddbc191d40e…`); not before a long random run
-    # (`fiwueeb-3942jjh3jh23i4h23i4h2`)
+    # (`plorvak-8125kkd7kd91m6d41m6d4`)
     return (
         len(parts) > 1
         and any(_WORD.fullmatch(p) for p in parts)
