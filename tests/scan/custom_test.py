@@ -166,7 +166,7 @@ def test_an_ignore_entry_for_the_generic_finding_accepts_a_custom_rule_that_now_
     entry made when the generic rule reported the secret must still accept it, though
     the team's rule takes a different secret (here its whole match)."""
     (tmp_path / ".gitleaks.toml").write_text(
-        "[[rules]]\nid = \"team-key\"\nregex = '''api_key = \"tk_[A-Za-z0-9]{24}\"'''\n"
+        "[[rules]]\nid = \"team-key\"\nregex = '''api_key = \"tk_[A-Za-z0-9]{24}\"'''\n"  # sealer:allow
     )
     secret = "tk_" + Fakes(5).s(24, "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
     (tmp_path / "a.py").write_text(f'api_key = "{secret}"\n')
