@@ -452,7 +452,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "private-key-der",
-        "private key as base64 DER (PKCS#1, PKCS#8, SEC1; PKCS#12 opening without a password)",
+        "private key as base64 DER (PKCS#1, PKCS#8, SEC1; PKCS#12 holding a key in the clear)",
         (b"mii", b"mhcc", b"migh", b"mig2", b"mc4c"),
         finder=keys.der_keys,
         show=0,
