@@ -149,15 +149,29 @@ def pkcs12_holds_plain_key(der: bytes) -> bool:
     return False
 
 
+# where a `_B64_RUN` may start: sixty base64 characters after a non-base64 one
+_RUN_START = re.compile(rb"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{60}")
+
+
 def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """Base64 DER private keys: `MII…`, `MHc…`, `MC4…` runs that decode to one, and
-    base64 PKCS#12 bundles holding a key in the clear (`pkcs12_holds_plain_key`)."""
-    seen: set[int] = set()
+    base64 PKCS#12 bundles holding a key in the clear (`pkcs12_holds_plain_key`).
+
+    A run must start on a keyword's line; it is read from there up to `_MAX_KEY`,
+    and no later search starts inside it, so each byte is read a bounded number of
+    times however many keywords the file holds."""
+    n = len(data)
+    cursor = 0
     for start, end in line_windows(data, positions):
-        for m in _B64_RUN.finditer(data, start, min(len(data), end + _MAX_KEY)):
-            if m.start(1) in seen or m.start(1) > end:
+        if cursor > end:
+            continue  # the line is inside the run just read
+        for s in _RUN_START.finditer(data, max(start, cursor), min(n, end + 60)):
+            if s.start() < cursor:  # a later line of the run just read
                 continue
-            seen.add(m.start(1))
+            m = _B64_RUN.match(data, s.start(), min(n, s.start() + _MAX_KEY))
+            if m is None:
+                continue
+            cursor = m.end()
             if data.rfind(b"-----BEGIN", max(0, m.start(1) - 300), m.start(1)) >= 0:
                 continue  # a PEM block's body: the PEM rule judges it (encrypted, `...`)
             run = m.group(1)
@@ -177,6 +191,7 @@ def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 
 # `-----BEGIN`, or `Bag Attributes` (what `openssl pkcs12 -nodes` writes before each
 # PEM block, the private key's among them), base64-encoded
+_PEM_START = re.compile(rb"(?<![A-Za-z0-9+/])(?:LS0tLS1CRUdJTi|QmFnIEF0dHJpYnV0ZXM)")
 _PEM_B64 = re.compile(
     rb"(?<![A-Za-z0-9+/])((?:LS0tLS1CRUdJTi|QmFnIEF0dHJpYnV0ZXM)[A-Za-z0-9+/]{40,}={0,2})"
 )
@@ -184,11 +199,19 @@ _PEM_KEY_BEGIN = re.compile(rb"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----")
 
 
 def encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
-    """A PEM private key base64-encoded once more (`tls.key: LS0tLS1CRUdJTi…`)."""
+    """A PEM private key base64-encoded once more (`tls.key: LS0tLS1CRUdJTi…`), at the
+    sorted `positions` of its two keywords. A run must start on a keyword's line and
+    is read up to `_MAX_KEY` from there; no later search starts inside it."""
+    n = len(data)
+    cursor = 0
     for start, end in line_windows(data, positions):
-        for m in _PEM_B64.finditer(data, start, min(len(data), end + _MAX_KEY)):
-            if m.start(1) > end:
-                break
+        if cursor > end:
+            continue  # the line is inside the run just read
+        for s in _PEM_START.finditer(data, max(start, cursor), end):
+            m = _PEM_B64.match(data, s.start(), min(n, s.start() + _MAX_KEY))
+            if m is None:
+                continue
+            cursor = m.end()
             text = m.group(1)
             pem = _decode(text[: 4 * 1024 if text.startswith(b"LS0t") else _MAX_KEY])
             if pem is None:

@@ -337,7 +337,8 @@ def _encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     LS0tLS1CRUdJTi…`), `openssl pkcs12 -nodes` output, or base64 text with a key
     somewhere inside (a values file or JSON document encoded into a Secret); the key
     inside is judged as the PEM rule judges one (encrypted, stand-ins, entropy)."""
-    yield from keys.encoded_pem_keys(data, positions)
+    whole = [i for i in positions if data[i : i + 4].lower() in (b"ls0t", b"qmfn")]
+    yield from keys.encoded_pem_keys(data, whole)
     inner = [i for i in positions if data[i : i + 14].lower() in keys.ENCODED_PRIVATE_KEY]
     for start, end, text in keys.base64_texts(data, inner):
         at = text.lower().find(b"private key")
