@@ -141,10 +141,11 @@ _CLIENT_FLAG = re.compile(
     rb"[ \t]-p)[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
 )
 # PowerShell: `ConvertTo-SecureString -String "…" -AsPlainText -Force`, the string
-# possibly among the switches, possibly in escaped quotes inside a larger string
+# possibly among the switches, possibly in escaped quotes inside a larger string;
+# never a switch itself (`-Key $key`, `-String $env:PW`)
 _SECURE_STRING = re.compile(
     rb"(?i:convertto-securestring)(?:[ \t]+-\w+)*[ \t]+(?:\\?[\"'])?"
-    rb"(?P<s>[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)\"']|\Z)"
+    rb"(?P<s>(?!-)[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)\"']|\Z)"
 )
 
 

@@ -128,6 +128,10 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "pip install mysql-python; cc -pthread x.c",
         'extra_args += ["--password", password]',
         "$p = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "$k = ConvertTo-SecureString -Key $key",  # switches, not the string
+        "$p = ConvertTo-SecureString -String $env:PW -AsPlainText -Force",
+        "$p = ConvertTo-SecureString -SecureKey $sk",
+        "$p = ConvertTo-SecureString -AsPlainText -Force -String (Get-Content pw.txt)",
         "x-auth-token: from_header",
         "docker build --build-arg BYPASS=Qv8tz2Lw --build-arg PASSWORD_FILE=x .",
         "heroku config:set SMTP_PASSWORD=xxxxxxxx",
