@@ -125,20 +125,20 @@ _OPENSSL_PASS = re.compile(
 )
 # the MySQL clients' `-pPASSWORD` (attached: `-p` alone prompts), `sshpass -p PASSWORD`
 _ATTACHED_P = re.compile(
-    rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?[ \t]"
-    rb"[^\n|;&<>]{0,200}?[ \t]-p(?=[^\s])"
+    rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?"
+    rb"(?:[ \t][^\n|;&<>]{0,200}?)?[ \t]-p(?=[^\s])"
     rb"|\bsshpass[ \t]+-p[ \t]*)[\"']?(?P<s>[^\s\"'`|;&<>]{3,128})[\"']?(?=[\s;|&)]|\Z)"
 )
 # Clients whose short flag for the password is their own: `redis-cli -a …`,
 # `ldapsearch -w …`, `mongosh -p …`, `docker login -p …` (as `-p` is a port or a path
-# elsewhere, the command must be on the line, before it)
+# elsewhere, the command must be on the line, before it; the flag may come first)
+_ARGS = rb"(?:[ \t][^\n|;&<>]{0,200}?)?"  # the arguments before the flag, if any
 _CLIENT_FLAG = re.compile(
-    rb"(?:(?<=[\s;&|(`\"'/])|\A)(?:redis-cli[ \t][^\n|;&<>]{0,200}?[ \t]-a"
-    rb"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)[ \t][^\n|;&<>]{0,200}?"
-    rb"[ \t]-w"
-    rb"|mongo(?:sh|dump|restore|export|import|stat|top)?[ \t][^\n|;&<>]{0,200}?[ \t]-p"
-    rb"|(?:docker|podman|nerdctl|buildah|skopeo|oras|az)[ \t]+login[ \t][^\n|;&<>]{0,200}?"
-    rb"[ \t]-p)[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
+    rb"(?:(?<=[\s;&|(`\"'/])|\A)(?:redis-cli" + _ARGS + rb"[ \t]-a"
+    rb"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)" + _ARGS + rb"[ \t]-w"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top)?" + _ARGS + rb"[ \t]-p"
+    rb"|(?:docker|podman|nerdctl|buildah|skopeo|oras|az)[ \t]+login" + _ARGS + rb"[ \t]-p"
+    rb")[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
 )
 # PowerShell: `ConvertTo-SecureString -String "…" -AsPlainText -Force`, the string
 # possibly among the switches, possibly in escaped quotes inside a larger string;

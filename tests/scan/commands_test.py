@@ -78,6 +78,11 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ('ldapsearch -x -D "cn=admin,dc=corp" -w admin -b dc=corp', "admin"),  # sealer:allow
         ("mongosh -u root -p Hq7vT2pLx --quiet", "Hq7vT2pLx"),  # sealer:allow
         ("docker login -u ci -p Zr8kW3eQv5 registry.internal", "Zr8kW3eQv5"),  # sealer:allow
+        ("redis-cli -a Tz7qW2vkLp ping", "Tz7qW2vkLp"),  # sealer:allow
+        ("docker login -p Zr8kW3eQv5 registry.internal", "Zr8kW3eQv5"),  # sealer:allow
+        ("mysql -pRw3tYp8q app", "Rw3tYp8q"),  # sealer:allow
+        ("ldapsearch -w Qv8tz2Lw -x -b dc=corp", "Qv8tz2Lw"),  # sealer:allow
+        ("mongosh -p Hq7vT2pLx --quiet", "Hq7vT2pLx"),  # sealer:allow
         (
             "$p = ConvertTo-SecureString -String 'Xv8#kq3Lz' -AsPlainText -Force",  # sealer:allow
             "Xv8#kq3Lz",
@@ -124,6 +129,8 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "docker login -u $REGISTRY_USER -p $REGISTRY_PASSWORD registry.internal",
         "docker login -u user -p pass https://registry",
         "ssh -p 2222 ops@host",  # `-p` is a port for other commands
+        "mysql -p",  # `-p` alone, first: a prompt
+        "redis-cli -a $REDIS_PASSWORD ping",
         "mysqldump -uroot -p$MYSQL_PWD app",
         "pip install mysql-python; cc -pthread x.c",
         'extra_args += ["--password", password]',
