@@ -243,12 +243,24 @@ _CURL_USER = re.compile(
 _CURL_HEADER = re.compile(
     # `-H "Token: …"`, `--header 'X-Api-Key: …'`, `-H "apikey: <uuid>"`
     rb"(?:(?<=\s)-H|--header)[ \t]*(?P<q>[\"'])(?P<name>[\w-]{0,40}?"
-    rb"(?i:token|api-?key|secret|session|access-key|auth-key|password))[ \t]*:[ \t]*"
+    rb"(?i:token|api-?key|secret|session-key|access-key|auth-key|password))[ \t]*:[ \t]*"
     rb"(?P<s>[^\s\"']{8,256})(?P=q)"
 )
 
 
 _HEX_KEY = re.compile(rb"(?=[0-9]*[a-fA-F])[0-9a-fA-F]{16,}")
+# What may stand before the secret word in a header whose value is only an id's shape
+# (a UUID, hex): words that make it a credential (`X-Api-Token`, `Deploy-Token`), not
+# the name of something else whose token is an id or a digest (`X-Cache-Token`,
+# `Page-Token`, `X-Request-Token`: ETags, cursors, request ids)
+_CREDENTIAL_WORDS = frozenset(
+    b"x api auth access private deploy client app user service personal secret session".split()
+)
+
+
+def _names_a_credential(name: bytes) -> bool:
+    """`Token`, `apikey`, `X-Api-Token`, `Deploy-Token`; not `X-Cache-Token`."""
+    return all(w in _CREDENTIAL_WORDS for w in re.split(rb"[-_]", name.lower())[:-1])
 
 
 def _command_end(data: bytes, start: int) -> int:
@@ -309,15 +321,18 @@ def curl_header_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """An API key or token in a curl `-H` header other than Authorization (`-H
     "Token: …"`, `--header 'X-Api-Key: …'`), on the curl line or a line it continues:
     a random-looking value, a UUID (many services' API keys are UUIDs) or 16 hex
-    digits or more (in a header named for a key, hex is the key, not a digest)."""
+    digits or more (in a header named for a key, hex is the key, not a digest). A
+    UUID or hex counts only when the name's other words make it a credential
+    (`_names_a_credential`): `X-Cache-Token: <hex>` is an ETag, not a key."""
     seen: set[int] = set()
     for start, end in _commands(data, positions):
         for m in _CURL_HEADER.finditer(data, start, end):
             value = m["s"]
             if m.start("s") in seen:
                 continue
-            if generic.looks_random(value) or (
+            if (generic.looks_random(value) and not _HEX_KEY.fullmatch(value)) or (
                 (filters.is_uuid(value) or _HEX_KEY.fullmatch(value))
+                and _names_a_credential(m["name"])
                 and not filters.is_placeholder(value)
             ):
                 seen.add(m.start("s"))

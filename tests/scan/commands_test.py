@@ -194,6 +194,9 @@ def test_curl_user_look_alikes_are_quiet(text: str) -> None:
     ("text", "secret"),
     [
         ('curl -H "Token: 9fe2a4c1d7b3e805" https://api', "9fe2a4c1d7b3e805"),  # sealer:allow
+        ('curl -H "X-Session-Key: 9fe2a4c1d7b3e805" api', "9fe2a4c1d7b3e805"),  # sealer:allow
+        ('curl -H "X_API_TOKEN: 3b8e1f0a6c2d4e97" https://api', "3b8e1f0a6c2d4e97"),  # sealer:allow
+        ('curl -H "X-Cache-Token: Qz8rWm3vKt5pLx2n" api', "Qz8rWm3vKt5pLx2n"),  # sealer:allow
         (
             "curl -X GET \\\n  -H 'X-Deploy-Token: 6a1f4c3e-9b2d-4e8f-a7c5-0d3b1e9f2a64' \\\n"  # sealer:allow
             "  https://api\n",
@@ -212,6 +215,8 @@ def test_curl_header_keys(text: str, secret: str) -> None:
         'curl -H "X-Api-Key: $API_KEY" https://api',
         'curl -H "Token: 00000000-0000-0000-0000-000000000000" https://api',
         'curl -H "X-Request-Token: deploy-preview" https://api',
+        'curl -H "Cache-Session: deadbeefdeadbeef" https://api',  # a header, not a key
+        'curl -H "Page-Token: 7c9e6679-7425-40de-944b-e07fc1f90ae7" https://api',  # a cursor
     ],
 )
 def test_curl_header_look_alikes_are_quiet(text: str) -> None:
@@ -249,3 +254,9 @@ def test_macros_defined_as_secrets(line: str, secret: str) -> None:
 )
 def test_macro_look_alikes_are_quiet(line: str) -> None:
     assert found(line) == []
+
+
+def test_hex_under_a_token_header_named_for_something_else_is_no_header_key() -> None:
+    # an ETag-like digest (the generic rule judges `…Token: <hex>` on its own terms)
+    line = 'curl -H "X-Cache-Token: 5d41a02bc4b2a761" https://api'  # sealer:allow
+    assert "curl-header-key" not in [rule for rule, _ in found(line)]
