@@ -100,10 +100,32 @@ _SECRET_FLAG = re.compile(
     # ends: a blank, a shell operator, a bracket, or markup (`-Password x</code>`)
     rb"(?P<sep>=|:(?!:)|[\"'][ \t]*,[ \t]*|[ \t]+)" + _VALUE + rb"(?=[\s;|&)\],<]|\Z)"
 )
-_PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
+# the secret words that name a password (the others, `token`, `secret`, `api_key`,
+# name a value that must look random)
+PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
+
+
+def ends_in_secret_word(name: bytes, word: bytes) -> bool:
+    """Whether the secret `word` that ends `name` is the name's last word, not the end
+    of another: alone (`password`), after `_`, `.` or `-` (`ADMIN_PASSWORD`,
+    `auth.password`, `x-token`), camelCase (`dbPassword`, `accessToken`), or run on in
+    an upper-case name when it is 5 letters or more (`PGPASSWORD`, `GHTOKEN`). Not
+    `compass`, `bypass`, `BYPASS`, `PASSWORD_FILE` (the word is not last)."""
+    if not name.endswith(word):
+        return False
+    head = name[: len(name) - len(word)]
+    camel = head[-1:].islower() and word[:1].isupper()
+    joined = len(word) >= 5 and name.isupper()
+    return not head or head.endswith((b"_", b".", b"-")) or camel or joined
 
 
 def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
+    """Whether `value`, given to a flag whose last word is `word` after `sep`, is the
+    secret: not the next flag, an openssl password source (`env:X`), help text
+    (`string:`) or an argv list's variable; under a password word any literal when it
+    was written where only a value stands (quoted, `=`, `:`, an argv item), only a
+    well-known default password after a bare blank (`--password options` is prose);
+    under a token, secret or API key word, a random-looking value."""
     if value.startswith(b"-"):
         return False  # the next flag: this one takes no value here
     if value.lower().startswith((b"pass:", b"env:", b"file:", b"fd:")):
@@ -112,7 +134,7 @@ def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
         return False  # `-basic-auth-password string: the password to…`: help text
     if b"," in sep and not quoted:
         return False  # `["--password", password]`: a variable in an argv list
-    if not word.lower().endswith(_PASSWORD_WORDS):
+    if not word.lower().endswith(PASSWORD_WORDS):
         return generic.looks_random(value)
     if quoted or sep.strip() in (b"=", b":") or b"," in sep:
         return generic.looks_like_password(value)
@@ -172,17 +194,13 @@ _ENV_PREFIX = re.compile(
 
 
 def _setting_value_ok(name: bytes, word: bytes, value: bytes) -> bool:
-    """The name's last word is the secret word (`ADMIN_PASSWORD`, `auth.password`,
-    `dbPassword`, `PGPASSWORD`; not `PASSWORD_FILE`, `compass`, `BYPASS`), and the
+    """The name's last word is the secret word (`ends_in_secret_word`), and the
     value fits it."""
-    head = name[: len(name) - len(word)]
-    camel = head[-1:].islower() and word[:1].isupper()
-    joined = len(word) >= 5 and name.isupper()  # `PGPASSWORD`, `GHTOKEN`; not `BYPASS`
-    if head and not (head.endswith((b"_", b".", b"-")) or camel or joined):
+    if not ends_in_secret_word(name, word):
         return False  # `compass`, `bypass`: the word inside another
     if value.startswith((b"-", b"#")):
         return False  # the next flag; a comment (`X_PWD=### set by the installer`)
-    if word.lower() in _PASSWORD_WORDS:
+    if word.lower() in PASSWORD_WORDS:
         return generic.is_literal_password(value)  # not `test-smtp-password`: a name
     return generic.looks_random(value)
 

@@ -354,14 +354,17 @@ def _jwk_members(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     inner = [i for i in positions if data[i : i + 6].lower() in keys.ENCODED_KTY]
     for start, end, text in keys.base64_texts(data, inner):
         members = keys.jwk_private_members(text, [m.start() for m in _KTY.finditer(text)])
-        if any(_key_material(c.secret) for c in members):
+        if any(_jwk_key_material(c.secret) for c in members):
             yield Candidate(start, end, data[start:end])
 
 
 _KTY = _rx(rb"kty")
 
 
-def _key_material(member: bytes) -> bool:
+def _jwk_key_material(member: bytes) -> bool:
+    """Whether a JSON Web Key's `d` or `k` member found inside base64 text holds a key:
+    varied enough (entropy 3.0, as the rule asks of a plain member) and not a
+    stand-in (`REPLACE_ME`, `xxxx…`)."""
     return filters.entropy(member) >= 3.0 and not filters.is_placeholder(member)
 
 

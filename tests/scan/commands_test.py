@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sealer.scan import engine
+from sealer.scan import commands, engine
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -260,3 +260,21 @@ def test_hex_under_a_token_header_named_for_something_else_is_no_header_key() ->
     # an ETag-like digest (the generic rule judges `…Token: <hex>` on its own terms)
     line = 'curl -H "X-Cache-Token: 5d41a02bc4b2a761" https://api'  # sealer:allow
     assert "curl-header-key" not in [rule for rule, _ in found(line)]
+
+
+@pytest.mark.parametrize(
+    ("name", "word", "last"),
+    [
+        (b"password", b"password", True),
+        (b"ADMIN_PASSWORD", b"PASSWORD", True),
+        (b"auth.password", b"password", True),
+        (b"accessToken", b"Token", True),
+        (b"PGPASSWORD", b"PASSWORD", True),  # run on, upper case, 5 letters or more
+        (b"compass", b"pass", False),
+        (b"BYPASS", b"PASS", False),  # run on but short: the end of another word
+        (b"sessiontoken", b"token", False),  # run on in lower case
+    ],
+)
+def test_the_secret_word_must_be_the_names_last_word(name: bytes, word: bytes, last: bool) -> None:
+    # one reading for command lines and escaped text (`sealer/scan/escaped.py`)
+    assert commands.ends_in_secret_word(name, word) is last
