@@ -100,10 +100,32 @@ _SECRET_FLAG = re.compile(
     # ends: a blank, a shell operator, a bracket, or markup (`-Password x</code>`)
     rb"(?P<sep>=|:(?!:)|[\"'][ \t]*,[ \t]*|[ \t]+)" + _VALUE + rb"(?=[\s;|&)\],<]|\Z)"
 )
-_PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
+# the secret words that name a password (the others, `token`, `secret`, `api_key`,
+# name a value that must look random)
+PASSWORD_WORDS = (b"password", b"passwd", b"passphrase", b"pwd", b"pass")
+
+
+def ends_in_secret_word(name: bytes, word: bytes) -> bool:
+    """Whether the secret `word` that ends `name` is the name's last word, not the end
+    of another: alone (`password`), after `_`, `.` or `-` (`ADMIN_PASSWORD`,
+    `auth.password`, `x-token`), camelCase (`dbPassword`, `accessToken`), or run on in
+    an upper-case name when it is 5 letters or more (`PGPASSWORD`, `GHTOKEN`). Not
+    `compass`, `bypass`, `BYPASS`, `PASSWORD_FILE` (the word is not last)."""
+    if not name.endswith(word):
+        return False
+    head = name[: len(name) - len(word)]
+    camel = head[-1:].islower() and word[:1].isupper()
+    joined = len(word) >= 5 and name.isupper()
+    return not head or head.endswith((b"_", b".", b"-")) or camel or joined
 
 
 def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
+    """Whether `value`, given to a flag whose last word is `word` after `sep`, is the
+    secret: not the next flag, an openssl password source (`env:X`), help text
+    (`string:`) or an argv list's variable; under a password word any literal when it
+    was written where only a value stands (quoted, `=`, `:`, an argv item), only a
+    well-known default password after a bare blank (`--password options` is prose);
+    under a token, secret or API key word, a random-looking value."""
     if value.startswith(b"-"):
         return False  # the next flag: this one takes no value here
     if value.lower().startswith((b"pass:", b"env:", b"file:", b"fd:")):
@@ -112,7 +134,7 @@ def _flag_value_ok(word: bytes, sep: bytes, value: bytes, quoted: bool) -> bool:
         return False  # `-basic-auth-password string: the password to…`: help text
     if b"," in sep and not quoted:
         return False  # `["--password", password]`: a variable in an argv list
-    if not word.lower().endswith(_PASSWORD_WORDS):
+    if not word.lower().endswith(PASSWORD_WORDS):
         return generic.looks_random(value)
     if quoted or sep.strip() in (b"=", b":") or b"," in sep:
         return generic.looks_like_password(value)
@@ -125,26 +147,27 @@ _OPENSSL_PASS = re.compile(
 )
 # the MySQL clients' `-pPASSWORD` (attached: `-p` alone prompts), `sshpass -p PASSWORD`
 _ATTACHED_P = re.compile(
-    rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?[ \t]"
-    rb"[^\n|;&<>]{0,200}?[ \t]-p(?=[^\s])"
+    rb"(?:(?:(?<=[\s;&|(`\"'/])|\A)mysql(?:dump|admin|import|check|slap)?"
+    rb"(?:[ \t][^\n|;&<>]{0,200}?)?[ \t]-p(?=[^\s])"
     rb"|\bsshpass[ \t]+-p[ \t]*)[\"']?(?P<s>[^\s\"'`|;&<>]{3,128})[\"']?(?=[\s;|&)]|\Z)"
 )
 # Clients whose short flag for the password is their own: `redis-cli -a …`,
 # `ldapsearch -w …`, `mongosh -p …`, `docker login -p …` (as `-p` is a port or a path
-# elsewhere, the command must be on the line, before it)
+# elsewhere, the command must be on the line, before it; the flag may come first)
+_ARGS = rb"(?:[ \t][^\n|;&<>]{0,200}?)?"  # the arguments before the flag, if any
 _CLIENT_FLAG = re.compile(
-    rb"(?:(?<=[\s;&|(`\"'/])|\A)(?:redis-cli[ \t][^\n|;&<>]{0,200}?[ \t]-a"
-    rb"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)[ \t][^\n|;&<>]{0,200}?"
-    rb"[ \t]-w"
-    rb"|mongo(?:sh|dump|restore|export|import|stat|top)?[ \t][^\n|;&<>]{0,200}?[ \t]-p"
-    rb"|(?:docker|podman|nerdctl|buildah|skopeo|oras|az)[ \t]+login[ \t][^\n|;&<>]{0,200}?"
-    rb"[ \t]-p)[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
+    rb"(?:(?<=[\s;&|(`\"'/])|\A)(?:redis-cli" + _ARGS + rb"[ \t]-a"
+    rb"|ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)" + _ARGS + rb"[ \t]-w"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top)?" + _ARGS + rb"[ \t]-p"
+    rb"|(?:docker|podman|nerdctl|buildah|skopeo|oras|az)[ \t]+login" + _ARGS + rb"[ \t]-p"
+    rb")[ \t]+" + _VALUE + rb"(?=[\s;|&)<]|\Z)"
 )
 # PowerShell: `ConvertTo-SecureString -String "…" -AsPlainText -Force`, the string
-# possibly among the switches, possibly in escaped quotes inside a larger string
+# possibly among the switches, possibly in escaped quotes inside a larger string;
+# never a switch itself (`-Key $key`, `-String $env:PW`)
 _SECURE_STRING = re.compile(
     rb"(?i:convertto-securestring)(?:[ \t]+-\w+)*[ \t]+(?:\\?[\"'])?"
-    rb"(?P<s>[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)\"']|\Z)"
+    rb"(?P<s>(?!-)[^\s\"'\\$(`]{1,128})(?:\\?[\"'])?(?=[\s;|)\"']|\Z)"
 )
 
 
@@ -171,17 +194,13 @@ _ENV_PREFIX = re.compile(
 
 
 def _setting_value_ok(name: bytes, word: bytes, value: bytes) -> bool:
-    """The name's last word is the secret word (`ADMIN_PASSWORD`, `auth.password`,
-    `dbPassword`, `PGPASSWORD`; not `PASSWORD_FILE`, `compass`, `BYPASS`), and the
+    """The name's last word is the secret word (`ends_in_secret_word`), and the
     value fits it."""
-    head = name[: len(name) - len(word)]
-    camel = head[-1:].islower() and word[:1].isupper()
-    joined = len(word) >= 5 and name.isupper()  # `PGPASSWORD`, `GHTOKEN`; not `BYPASS`
-    if head and not (head.endswith((b"_", b".", b"-")) or camel or joined):
+    if not ends_in_secret_word(name, word):
         return False  # `compass`, `bypass`: the word inside another
     if value.startswith((b"-", b"#")):
         return False  # the next flag; a comment (`X_PWD=### set by the installer`)
-    if word.lower() in _PASSWORD_WORDS:
+    if word.lower() in PASSWORD_WORDS:
         return generic.is_literal_password(value)  # not `test-smtp-password`: a name
     return generic.looks_random(value)
 
@@ -242,12 +261,24 @@ _CURL_USER = re.compile(
 _CURL_HEADER = re.compile(
     # `-H "Token: …"`, `--header 'X-Api-Key: …'`, `-H "apikey: <uuid>"`
     rb"(?:(?<=\s)-H|--header)[ \t]*(?P<q>[\"'])(?P<name>[\w-]{0,40}?"
-    rb"(?i:token|api-?key|secret|session|access-key|auth-key|password))[ \t]*:[ \t]*"
+    rb"(?i:token|api-?key|secret|session-key|access-key|auth-key|password))[ \t]*:[ \t]*"
     rb"(?P<s>[^\s\"']{8,256})(?P=q)"
 )
 
 
 _HEX_KEY = re.compile(rb"(?=[0-9]*[a-fA-F])[0-9a-fA-F]{16,}")
+# What may stand before the secret word in a header whose value is only an id's shape
+# (a UUID, hex): words that make it a credential (`X-Api-Token`, `Deploy-Token`), not
+# the name of something else whose token is an id or a digest (`X-Cache-Token`,
+# `Page-Token`, `X-Request-Token`: ETags, cursors, request ids)
+_CREDENTIAL_WORDS = frozenset(
+    b"x api auth access private deploy client app user service personal secret session".split()
+)
+
+
+def _names_a_credential(name: bytes) -> bool:
+    """`Token`, `apikey`, `X-Api-Token`, `Deploy-Token`; not `X-Cache-Token`."""
+    return all(w in _CREDENTIAL_WORDS for w in re.split(rb"[-_]", name.lower())[:-1])
 
 
 def _command_end(data: bytes, start: int) -> int:
@@ -308,15 +339,18 @@ def curl_header_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """An API key or token in a curl `-H` header other than Authorization (`-H
     "Token: …"`, `--header 'X-Api-Key: …'`), on the curl line or a line it continues:
     a random-looking value, a UUID (many services' API keys are UUIDs) or 16 hex
-    digits or more (in a header named for a key, hex is the key, not a digest)."""
+    digits or more (in a header named for a key, hex is the key, not a digest). A
+    UUID or hex counts only when the name's other words make it a credential
+    (`_names_a_credential`): `X-Cache-Token: <hex>` is an ETag, not a key."""
     seen: set[int] = set()
     for start, end in _commands(data, positions):
         for m in _CURL_HEADER.finditer(data, start, end):
             value = m["s"]
             if m.start("s") in seen:
                 continue
-            if generic.looks_random(value) or (
+            if (generic.looks_random(value) and not _HEX_KEY.fullmatch(value)) or (
                 (filters.is_uuid(value) or _HEX_KEY.fullmatch(value))
+                and _names_a_credential(m["name"])
                 and not filters.is_placeholder(value)
             ):
                 seen.add(m.start("s"))

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sealer.scan import generic
+from sealer.scan import commands, generic
 from sealer.scan.candidate import Candidate, line_windows
 
 _SECRET_WORD = rb"(?i:password|passwd|pwd|passphrase|token|secret|api_?key|apikey|access_?key)"
-_PASSWORD_WORDS = (b"password", b"passwd", b"pwd", b"passphrase")
 # `%26token%3D…` / `%3Ftoken%3D…`: `&` or `?`, the name, `=`, all percent-encoded
 _ENCODED_QUERY = re.compile(
     rb"(?i:%26|%3F)(?P<name>[A-Za-z0-9_.-]{0,40}?(?P<word>" + _SECRET_WORD + rb"))(?i:%3D)"
@@ -31,16 +30,13 @@ _HTML_QUOTED = re.compile(
 
 
 def _value_ok(name: bytes, word: bytes, value: bytes) -> bool:
-    before = name[-len(word) - 1 : -len(word)]  # what joins the last word to the name
-    if (
-        len(name) > len(word)
-        and before not in b"_.-"
-        and not (
-            before.islower() and word[:1].isupper()  # camelCase: `accessToken`
-        )
-    ):
+    """Whether `value` is the secret the `name` it is given to names: the secret word
+    must be the name's last word (`commands.ends_in_secret_word`: `access_token`,
+    `accessToken`, not `bypass`); under a password word any literal that is not a
+    stand-in or a name, under any other a random-looking value."""
+    if not commands.ends_in_secret_word(name, word):
         return False  # the word inside another (`bypass`), not the name's last word
-    if word.lower() in _PASSWORD_WORDS:
+    if word.lower() in commands.PASSWORD_WORDS:
         return generic.is_literal_password(value)
     return generic.looks_random(value)
 

@@ -2,7 +2,7 @@
 
 `privateKey = "MIIEvQIBADANBgkq…"` is a whole RSA key in one string; so is
 `tls.key: LS0tLS1CRUdJTi…` (a PEM file, base64-encoded again, as Kubernetes
-secrets hold it), a PKCS#12 bundle that opens without a password, and the `d`
+secrets hold it), a PKCS#12 bundle holding a key in the clear, and the `d`
 or `k` member of a JSON Web Key. Each is told apart from certificates, public
 keys and ciphertext by what it decodes to, not by its name.
 """
@@ -78,11 +78,8 @@ def is_private_key_der(der: bytes) -> bool:
 
 # PFX (RFC 7292): SEQUENCE { version INTEGER 3, authSafe ContentInfo { pkcs7-data, … } }
 _PKCS7_DATA = bytes.fromhex("06092a864886f70d010701")
-# What opening bundles may cost, so a committed file cannot make the scan slow: the
-# KDF and MAC iteration counts of one bundle together (OpenSSL writes 2,048 each,
-# Java's keytool 10,000 each), and the bundles opened per file.
-_MAX_ITERATIONS = 50_000
-_MAX_BUNDLES = 8
+# a SafeBag holding a PKCS#8 private key as it is, not shrouded (1.2.840.113549.1.12.10.1.1)
+_KEY_BAG = bytes.fromhex("060b2a864886f70d010c0a0101")
 
 
 def is_pkcs12_der(der: bytes) -> bool:
@@ -94,58 +91,87 @@ def is_pkcs12_der(der: bytes) -> bool:
     return info is not None and der[info[1] : info[1] + len(_PKCS7_DATA)] == _PKCS7_DATA
 
 
-def _iteration_counts(der: bytes, start: int, end: int, depth: int = 0) -> int:
-    """The sum of the work factors in `der[start:end]`: the INTEGERs that follow an
-    OCTET STRING in one SEQUENCE (a salt, then its iteration count: PKCS#12's PBE and
-    MAC parameters, PBKDF2's; scrypt's cost, block size and parallelism), nested ones
-    and DER inside OCTET STRINGs included. An RSA key's INTEGERs follow no salt. A
-    count longer than 8 bytes counts as more than any bound."""
-    total = 0
-    after_salt = False
-    i = start
-    while i + 2 <= end:
-        tag = der[i]
-        length = _der_length(der, i + 1)
-        if length is None or length[1] + length[0] > end:
-            break
-        body, body_end = length[1], length[1] + length[0]
-        if tag == 0x02 and after_salt:
-            size = length[0]
-            total += int.from_bytes(der[body:body_end], "big") if size <= 8 else _MAX_ITERATIONS + 1
-        elif depth < 32 and (tag & 0x20 or (tag == 0x04 and der[body : body + 1] == b"\x30")):
-            total += _iteration_counts(der, body, body_end, depth + 1)
-        after_salt = tag == 0x04 or (tag == 0x02 and after_salt)
-        i = body_end
-    return total
+def _element(der: bytes, i: int, end: int, tag: int) -> tuple[int, int] | None:
+    """(start, end) of the contents of the DER element at `i` if its tag is `tag` and
+    it ends by `end`; None for any other tag, an indefinite (BER) length or overrun."""
+    if i >= end or der[i] != tag:
+        return None
+    length = _der_length(der, i + 1)
+    if length is None or length[1] + length[0] > end:
+        return None
+    return length[1], length[1] + length[0]
 
 
-def pkcs12_opens_without_password(der: bytes) -> bool:
-    """Whether the PKCS#12 bundle gives up a private key with no password or an empty
-    one: the key is then as good as in the clear (a bundle that needs a password is
-    judged like a passphrase-encrypted PEM key, and not reported)."""
-    if _iteration_counts(der, 0, len(der)) > _MAX_ITERATIONS:
+def _members(der: bytes, span: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each SEQUENCE inside `span`, stopping at anything else."""
+    i, end = span
+    while (member := _element(der, i, end, 0x30)) is not None:
+        yield member
+        i = member[1]
+
+
+def _data_content(der: bytes, info: tuple[int, int]) -> tuple[int, int] | None:
+    """The OCTET STRING a pkcs7-data ContentInfo carries (`[0] EXPLICIT`), if it is one."""
+    start, end = info
+    if der[start : start + len(_PKCS7_DATA)] != _PKCS7_DATA:
+        return None  # encryptedData, envelopedData: not read
+    explicit = _element(der, start + len(_PKCS7_DATA), end, 0xA0)
+    return None if explicit is None else _element(der, explicit[0], explicit[1], 0x04)
+
+
+def pkcs12_holds_plain_key(der: bytes) -> bool:
+    """Whether a PKCS#12 bundle carries a private key in the clear: a `keyBag` in
+    SafeContents that are plain `data`, not encrypted.
+
+    The bundle is walked, never opened: no KDF runs and nothing is decrypted, so a
+    committed bundle costs time linear in its size whatever it asks for. A bundle
+    whose key is shrouded or whose SafeContents are encrypted (with a password or an
+    empty one) is not reported, like a passphrase-encrypted PEM key; so is anything
+    the walk cannot read (BER indefinite lengths, unexpected tags).
+    """
+    pfx = _element(der, 0, len(der), 0x30)
+    version = None if pfx is None else _element(der, pfx[0], pfx[1], 0x02)
+    if pfx is None or version is None or der[version[0] : version[1]] != b"\x03":
         return False
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    for password in (None, b""):
-        try:
-            key, _, _ = pkcs12.load_key_and_certificates(der, password)
-        except ValueError:
+    auth_info = _element(der, version[1], pfx[1], 0x30)
+    auth_safe = None if auth_info is None else _data_content(der, auth_info)
+    safes = None if auth_safe is None else _element(der, auth_safe[0], auth_safe[1], 0x30)
+    if safes is None:
+        return False
+    for info in _members(der, safes):
+        contents = _data_content(der, info)
+        bags = None if contents is None else _element(der, contents[0], contents[1], 0x30)
+        if bags is None:
             continue
-        return key is not None
+        for bag_start, _ in _members(der, bags):
+            if der[bag_start : bag_start + len(_KEY_BAG)] == _KEY_BAG:
+                return True
     return False
+
+
+# where a `_B64_RUN` may start: sixty base64 characters after a non-base64 one
+_RUN_START = re.compile(rb"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{60}")
 
 
 def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     """Base64 DER private keys: `MII…`, `MHc…`, `MC4…` runs that decode to one, and
-    base64 PKCS#12 bundles that open without a password."""
-    seen: set[int] = set()
-    bundles = 0
+    base64 PKCS#12 bundles holding a key in the clear (`pkcs12_holds_plain_key`).
+
+    A run must start on a keyword's line; it is read from there up to `_MAX_KEY`,
+    and no later search starts inside it, so each byte is read a bounded number of
+    times however many keywords the file holds."""
+    n = len(data)
+    cursor = 0
     for start, end in line_windows(data, positions):
-        for m in _B64_RUN.finditer(data, start, min(len(data), end + _MAX_KEY)):
-            if m.start(1) in seen or m.start(1) > end:
+        if cursor > end:
+            continue  # the line is inside the run just read
+        for s in _RUN_START.finditer(data, max(start, cursor), min(n, end + 60)):
+            if s.start() < cursor:  # a later line of the run just read
                 continue
-            seen.add(m.start(1))
+            m = _B64_RUN.match(data, s.start(), min(n, s.start() + _MAX_KEY))
+            if m is None:
+                continue
+            cursor = m.end()
             if data.rfind(b"-----BEGIN", max(0, m.start(1) - 300), m.start(1)) >= 0:
                 continue  # a PEM block's body: the PEM rule judges it (encrypted, `...`)
             run = m.group(1)
@@ -153,9 +179,8 @@ def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
             if der is None:
                 continue
             if is_pkcs12_der(der):
-                bundles += 1
-                whole = _decode(run) if bundles <= _MAX_BUNDLES else None
-                if whole is None or not pkcs12_opens_without_password(whole):
+                whole = _decode(run)
+                if whole is None or not pkcs12_holds_plain_key(whole):
                     continue
             elif not is_private_key_der(der):
                 continue
@@ -166,6 +191,7 @@ def der_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
 
 # `-----BEGIN`, or `Bag Attributes` (what `openssl pkcs12 -nodes` writes before each
 # PEM block, the private key's among them), base64-encoded
+_PEM_START = re.compile(rb"(?<![A-Za-z0-9+/])(?:LS0tLS1CRUdJTi|QmFnIEF0dHJpYnV0ZXM)")
 _PEM_B64 = re.compile(
     rb"(?<![A-Za-z0-9+/])((?:LS0tLS1CRUdJTi|QmFnIEF0dHJpYnV0ZXM)[A-Za-z0-9+/]{40,}={0,2})"
 )
@@ -173,11 +199,19 @@ _PEM_KEY_BEGIN = re.compile(rb"-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----")
 
 
 def encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
-    """A PEM private key base64-encoded once more (`tls.key: LS0tLS1CRUdJTi…`)."""
+    """A PEM private key base64-encoded once more (`tls.key: LS0tLS1CRUdJTi…`), at the
+    sorted `positions` of its two keywords. A run must start on a keyword's line and
+    is read up to `_MAX_KEY` from there; no later search starts inside it."""
+    n = len(data)
+    cursor = 0
     for start, end in line_windows(data, positions):
-        for m in _PEM_B64.finditer(data, start, min(len(data), end + _MAX_KEY)):
-            if m.start(1) > end:
-                break
+        if cursor > end:
+            continue  # the line is inside the run just read
+        for s in _PEM_START.finditer(data, max(start, cursor), end):
+            m = _PEM_B64.match(data, s.start(), min(n, s.start() + _MAX_KEY))
+            if m is None:
+                continue
+            cursor = m.end()
             text = m.group(1)
             pem = _decode(text[: 4 * 1024 if text.startswith(b"LS0t") else _MAX_KEY])
             if pem is None:

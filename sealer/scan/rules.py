@@ -337,7 +337,8 @@ def _encoded_pem_keys(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     LS0tLS1CRUdJTi…`), `openssl pkcs12 -nodes` output, or base64 text with a key
     somewhere inside (a values file or JSON document encoded into a Secret); the key
     inside is judged as the PEM rule judges one (encrypted, stand-ins, entropy)."""
-    yield from keys.encoded_pem_keys(data, positions)
+    whole = [i for i in positions if data[i : i + 4].lower() in (b"ls0t", b"qmfn")]
+    yield from keys.encoded_pem_keys(data, whole)
     inner = [i for i in positions if data[i : i + 14].lower() in keys.ENCODED_PRIVATE_KEY]
     for start, end, text in keys.base64_texts(data, inner):
         at = text.lower().find(b"private key")
@@ -353,14 +354,17 @@ def _jwk_members(data: bytes, positions: list[int]) -> Iterator[Candidate]:
     inner = [i for i in positions if data[i : i + 6].lower() in keys.ENCODED_KTY]
     for start, end, text in keys.base64_texts(data, inner):
         members = keys.jwk_private_members(text, [m.start() for m in _KTY.finditer(text)])
-        if any(_key_material(c.secret) for c in members):
+        if any(_jwk_key_material(c.secret) for c in members):
             yield Candidate(start, end, data[start:end])
 
 
 _KTY = _rx(rb"kty")
 
 
-def _key_material(member: bytes) -> bool:
+def _jwk_key_material(member: bytes) -> bool:
+    """Whether a JSON Web Key's `d` or `k` member found inside base64 text holds a key:
+    varied enough (entropy 3.0, as the rule asks of a plain member) and not a
+    stand-in (`REPLACE_ME`, `xxxx…`)."""
     return filters.entropy(member) >= 3.0 and not filters.is_placeholder(member)
 
 
@@ -452,7 +456,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "private-key-der",
-        "private key as base64 DER (PKCS#1, PKCS#8, SEC1; PKCS#12 opening without a password)",
+        "private key as base64 DER (PKCS#1, PKCS#8, SEC1; PKCS#12 holding a key in the clear)",
         (b"mii", b"mhcc", b"migh", b"mig2", b"mc4c"),
         finder=keys.der_keys,
         show=0,

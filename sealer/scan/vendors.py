@@ -68,7 +68,8 @@ FORMATS: tuple[Format, ...] = (
            3.5, 5),
     # `sk-` and 32 lower-case hex digits (CredSweeper's MIT-licensed config; OpenAI's
     # `sk-` keys are base62 and longer)
-    Format("deepseek-key", "DeepSeek API key", ("sk-",), r"sk-[a-f0-9]{32}", 3.0, 3),
+    # not after a `/`: `/v1/sk-<md5>` in a URL path is a resource named by a digest
+    Format("deepseek-key", "DeepSeek API key", ("sk-",), r"(?<!/)sk-[a-f0-9]{32}", 3.0, 3),
     Format("defined-networking-key", "Defined Networking API key", ("dnkey-",),
            r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}", 3.0, 6),
     Format("docker-swarm-token", "Docker swarm join token or unlock key",

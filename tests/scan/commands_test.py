@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sealer.scan import engine
+from sealer.scan import commands, engine
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -78,6 +78,11 @@ def test_sql_look_alikes_are_quiet(line: str) -> None:
         ('ldapsearch -x -D "cn=admin,dc=corp" -w admin -b dc=corp', "admin"),  # sealer:allow
         ("mongosh -u root -p Hq7vT2pLx --quiet", "Hq7vT2pLx"),  # sealer:allow
         ("docker login -u ci -p Zr8kW3eQv5 registry.internal", "Zr8kW3eQv5"),  # sealer:allow
+        ("redis-cli -a Tz7qW2vkLp ping", "Tz7qW2vkLp"),  # sealer:allow
+        ("docker login -p Zr8kW3eQv5 registry.internal", "Zr8kW3eQv5"),  # sealer:allow
+        ("mysql -pRw3tYp8q app", "Rw3tYp8q"),  # sealer:allow
+        ("ldapsearch -w Qv8tz2Lw -x -b dc=corp", "Qv8tz2Lw"),  # sealer:allow
+        ("mongosh -p Hq7vT2pLx --quiet", "Hq7vT2pLx"),  # sealer:allow
         (
             "$p = ConvertTo-SecureString -String 'Xv8#kq3Lz' -AsPlainText -Force",  # sealer:allow
             "Xv8#kq3Lz",
@@ -124,10 +129,16 @@ def test_settings_passed_to_a_command(line: str, secret: str) -> None:
         "docker login -u $REGISTRY_USER -p $REGISTRY_PASSWORD registry.internal",
         "docker login -u user -p pass https://registry",
         "ssh -p 2222 ops@host",  # `-p` is a port for other commands
+        "mysql -p",  # `-p` alone, first: a prompt
+        "redis-cli -a $REDIS_PASSWORD ping",
         "mysqldump -uroot -p$MYSQL_PWD app",
         "pip install mysql-python; cc -pthread x.c",
         'extra_args += ["--password", password]',
         "$p = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "$k = ConvertTo-SecureString -Key $key",  # switches, not the string
+        "$p = ConvertTo-SecureString -String $env:PW -AsPlainText -Force",
+        "$p = ConvertTo-SecureString -SecureKey $sk",
+        "$p = ConvertTo-SecureString -AsPlainText -Force -String (Get-Content pw.txt)",
         "x-auth-token: from_header",
         "docker build --build-arg BYPASS=Qv8tz2Lw --build-arg PASSWORD_FILE=x .",
         "heroku config:set SMTP_PASSWORD=xxxxxxxx",
@@ -183,6 +194,9 @@ def test_curl_user_look_alikes_are_quiet(text: str) -> None:
     ("text", "secret"),
     [
         ('curl -H "Token: 9fe2a4c1d7b3e805" https://api', "9fe2a4c1d7b3e805"),  # sealer:allow
+        ('curl -H "X-Session-Key: 9fe2a4c1d7b3e805" api', "9fe2a4c1d7b3e805"),  # sealer:allow
+        ('curl -H "X_API_TOKEN: 3b8e1f0a6c2d4e97" https://api', "3b8e1f0a6c2d4e97"),  # sealer:allow
+        ('curl -H "X-Cache-Token: Qz8rWm3vKt5pLx2n" api', "Qz8rWm3vKt5pLx2n"),  # sealer:allow
         (
             "curl -X GET \\\n  -H 'X-Deploy-Token: 6a1f4c3e-9b2d-4e8f-a7c5-0d3b1e9f2a64' \\\n"  # sealer:allow
             "  https://api\n",
@@ -201,6 +215,8 @@ def test_curl_header_keys(text: str, secret: str) -> None:
         'curl -H "X-Api-Key: $API_KEY" https://api',
         'curl -H "Token: 00000000-0000-0000-0000-000000000000" https://api',
         'curl -H "X-Request-Token: deploy-preview" https://api',
+        'curl -H "Cache-Session: deadbeefdeadbeef" https://api',  # a header, not a key
+        'curl -H "Page-Token: 7c9e6679-7425-40de-944b-e07fc1f90ae7" https://api',  # a cursor
     ],
 )
 def test_curl_header_look_alikes_are_quiet(text: str) -> None:
@@ -238,3 +254,27 @@ def test_macros_defined_as_secrets(line: str, secret: str) -> None:
 )
 def test_macro_look_alikes_are_quiet(line: str) -> None:
     assert found(line) == []
+
+
+def test_hex_under_a_token_header_named_for_something_else_is_no_header_key() -> None:
+    # an ETag-like digest (the generic rule judges `…Token: <hex>` on its own terms)
+    line = 'curl -H "X-Cache-Token: 5d41a02bc4b2a761" https://api'  # sealer:allow
+    assert "curl-header-key" not in [rule for rule, _ in found(line)]
+
+
+@pytest.mark.parametrize(
+    ("name", "word", "last"),
+    [
+        (b"password", b"password", True),
+        (b"ADMIN_PASSWORD", b"PASSWORD", True),
+        (b"auth.password", b"password", True),
+        (b"accessToken", b"Token", True),
+        (b"PGPASSWORD", b"PASSWORD", True),  # run on, upper case, 5 letters or more
+        (b"compass", b"pass", False),
+        (b"BYPASS", b"PASS", False),  # run on but short: the end of another word
+        (b"sessiontoken", b"token", False),  # run on in lower case
+    ],
+)
+def test_the_secret_word_must_be_the_names_last_word(name: bytes, word: bytes, last: bool) -> None:
+    # one reading for command lines and escaped text (`sealer/scan/escaped.py`)
+    assert commands.ends_in_secret_word(name, word) is last

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from sealer.scan import engine, keys
+from tests.helpers import sealer
 
 
 def rule_ids(text: str) -> list[str]:
@@ -86,38 +87,57 @@ def test_a_certificate_only_bundle_is_not_reported() -> None:
     assert rule_ids(_go_const(der)) == []
 
 
-def test_a_bundle_asking_for_many_iterations_is_not_opened(tmp_path: Path) -> None:
-    # a committed file must not make the scan slow: an empty-password bundle whose KDF
-    # and MAC counts add up past the bound is left unopened (so not reported)
-    key, cert = _key_and_cert()
-    pem = tmp_path / "push.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        + cert.public_bytes(serialization.Encoding.PEM)
-    )
-
-    def export(*flags: str) -> bytes:
-        out = tmp_path / "push.p12"
-        subprocess.run(
-            ["openssl", "pkcs12", "-export", "-in", str(pem), "-out", str(out),
-             "-passout", "pass:", *flags],
-            check=True,
-        )  # fmt: skip
-        return out.read_bytes()
-
-    assert rule_ids(_go_const(export("-iter", "2048"))) == ["private-key-der"]
-    slow = export("-iter", "60000")
-    assert keys.pkcs12_opens_without_password(slow) is False
-    assert rule_ids(_go_const(slow)) == []
+def _openssl_bundles(tmp_path: Path, algorithm: str) -> dict[str, bytes]:
+    """`openssl pkcs12 -export` of a new key and its self-signed certificate: the key
+    in the clear (`-keypbe NONE`), and the usual way with an empty password (key
+    shrouded, certificates encrypted, MAC'd)."""
+    pem, crt, out = tmp_path / "key.pem", tmp_path / "cert.pem", tmp_path / "bundle.p12"
+    subprocess.run(["openssl", "genpkey", "-algorithm", algorithm, "-out", str(pem)], check=True)
+    digest = ["-sm3"] if algorithm == "SM2" else []
+    subprocess.run(["openssl", "req", "-x509", "-new", "-key", str(pem), *digest, "-days", "30",
+                    "-subj", "/CN=push.internal.test", "-out", str(crt)], check=True)  # fmt: skip
+    export = ["openssl", "pkcs12", "-export", "-in", str(crt), "-inkey", str(pem),
+              "-out", str(out), "-passout", "pass:"]  # fmt: skip
+    bundles = {}
+    for name, flags in (("plain", ["-keypbe", "NONE", "-certpbe", "NONE", "-nomac"]),
+                        ("empty password", [])):  # fmt: skip
+        subprocess.run([*export, *flags], check=True)
+        bundles[name] = out.read_bytes()
+    return bundles
 
 
-def test_at_most_eight_bundles_are_opened_per_file() -> None:
-    text = "".join(_go_const(_bundle(serialization.NoEncryption())) for _ in range(10))
-    assert rule_ids(text) == ["private-key-der"] * 8
+def test_a_bundle_is_walked_not_opened(tmp_path: Path) -> None:
+    # a bundle is never decrypted (a committed one may ask for any KDF work): only a
+    # key bag in plain SafeContents counts, even when an empty password would open it
+    bundles = _openssl_bundles(tmp_path, "ED25519")
+    assert rule_ids(_go_const(bundles["plain"])) == ["private-key-der"]
+    assert keys.is_pkcs12_der(bundles["empty password"])
+    assert rule_ids(_go_const(bundles["empty password"])) == []
+
+
+def test_a_bundle_with_a_key_cryptography_cannot_load_does_not_stop_the_scan(
+    tmp_path: Path,
+) -> None:
+    # SM2: OpenSSL makes it, the `cryptography` package raises UnsupportedAlgorithm
+    bundles = _openssl_bundles(tmp_path, "SM2")
+    (tmp_path / "a_plain.go").write_text(_go_const(bundles["plain"]))
+    (tmp_path / "b_empty.go").write_text(_go_const(bundles["empty password"]))
+    (tmp_path / "d_other.py").write_text('PASSWORD = "Vq7-rT2!mz9Lk4pW"\n')  # sealer:allow
+    result = sealer("scan", "--json", "a_plain.go", "b_empty.go", "d_other.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    found = [(f["path"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("a_plain.go", "private-key-der"), ("d_other.py", "generic-secret")]
+
+
+def test_a_walk_that_meets_an_indefinite_length_stops_and_reports_nothing() -> None:
+    der = _bundle(serialization.NoEncryption())
+    assert keys.pkcs12_holds_plain_key(der)
+    # the same bundle with its outer SEQUENCE in BER's indefinite form (0x80 … 00 00)
+    head = keys._der_length(der, 1)
+    assert head is not None
+    ber = b"\x30\x80" + der[head[1] :] + b"\x00\x00"
+    assert keys.pkcs12_holds_plain_key(ber) is False
+    assert keys.pkcs12_holds_plain_key(der[: len(der) // 2]) is False
 
 
 def _pem(key: ec.EllipticCurvePrivateKey, password: bytes | None = None) -> str:
@@ -167,9 +187,12 @@ def test_a_json_web_key_set_encoded_in_base64_is_found_by_its_private_member() -
 
 
 class _CountingRuns:
-    """`keys._B64_TEXT` adding up the bytes its searches go through."""
+    """One of `keys`' patterns, adding up the bytes its searches and matches go
+    through: a search all of its range, a match what it consumed or (failing) the
+    base64 characters it could have read."""
 
     consumed = 0
+    _READABLE = re.compile(rb"[A-Za-z0-9+/=]*")
 
     def __init__(self, pattern: re.Pattern[bytes]) -> None:
         self.pattern = pattern
@@ -182,14 +205,30 @@ class _CountingRuns:
             yield m
         _CountingRuns.consumed += end - last
 
+    def match(self, data: bytes, start: int, end: int) -> re.Match[bytes] | None:
+        m = self.pattern.match(data, start, end)
+        readable = self._READABLE.match(data, start, end)
+        assert readable is not None
+        _CountingRuns.consumed += (m.end() if m else readable.end()) - start + 1
+        return m
 
-@pytest.mark.parametrize("unit", [b"jrdhki ", b"QUJDjrdhkiQUJDREVGSElKS0xN ", b"ufjjvkfursblrv."])
+
+_PATTERNS = ("_B64_TEXT", "_RUN_START", "_B64_RUN", "_PEM_START", "_PEM_B64")
+_LONG_LINE = b"MII" + b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" * 2 + b"\n"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [b"jrdhki ", b"QUJDjrdhkiQUJDREVGSElKS0xN ", b"ufjjvkfursblrv.", b"x ufjjvkfursblrv\n",
+     b"mii\n", b"LS0tLS1CRUdJTi\n", b"QmFnIEF0dHJpYnV0ZXM\n", _LONG_LINE],
+)  # fmt: skip
 def test_many_encoded_keywords_cost_work_linear_in_the_file(
     unit: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A committed file full of keyword look-alikes must not make the scan search
-    back over the same bytes for each: twice the file is about twice the work."""
-    monkeypatch.setattr(keys, "_B64_TEXT", _CountingRuns(keys._B64_TEXT))
+    the same bytes again for each: twice the file is about twice the work."""
+    for name in _PATTERNS:
+        monkeypatch.setattr(keys, name, _CountingRuns(getattr(keys, name)))
 
     def consumed(repeats: int) -> int:
         _CountingRuns.consumed = 0

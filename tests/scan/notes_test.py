@@ -31,6 +31,8 @@ def test_keys_under_a_two_word_label(line: str, secret: str) -> None:
         "Activation key : ABCDE-FGHIJ-KLMNO-PQRST-UVWXY",  # a product key opens no account
         "cache key: user_profile_settings",
         "private key: ${PRIVATE_KEY}",
+        "Signing key: C:\\keys\\release.snk",  # where the key is kept
+        "Signing key: C:/keys/Qm7vRt2x.pfx",
     ],
 )
 def test_labels_followed_by_prose_or_references_are_quiet(line: str) -> None:

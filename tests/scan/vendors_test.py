@@ -27,6 +27,8 @@ def test_deepseek_keys_are_sk_and_32_hex_digits() -> None:
     # inside a word (`scan-disk-…`), or not hex: not this format
     assert rule_ids(f"volume: scan-disk-{f.hex(32)}\n") == []
     assert "deepseek-key" not in rule_ids(f"sk-{f.hex(28)}wxyz\n")
+    # a URL path segment named by a digest (`/v1/sk-<md5>`) is a resource, not a key
+    assert rule_ids(f"GET https://cdn.example.test/v1/sk-{f.hex(32)}/logo.png\n") == []
 
 
 @pytest.mark.parametrize("colour", ["[93m", "[1m", "[1;31m", "[0;32m"])
