@@ -165,8 +165,8 @@ def change_signers(
             },
         }
     )
+    writer.write(entry)  # the entry first: a change is never left without its entry
     fileio.write_atomic(str(path), new)
-    writer.write(entry)
 
 
 # --- recording new files -----------------------------------------------------

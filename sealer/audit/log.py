@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -317,17 +318,23 @@ def build(
 
 def tail(path: Path) -> tuple[int, str]:
     """(number of entries, hash of the last line) of the log at `path`."""
+    count, last, _ = _tail_and_size(path)
+    return count, last
+
+
+def _tail_and_size(path: Path) -> tuple[int, str, int]:
+    """`tail`, and the size in bytes of the log it was read from."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return 0, GENESIS
+        return 0, GENESIS, 0
     except OSError as e:
         raise FileError(f"{path}: cannot read: {e.strerror}") from None
     lines = split_lines(data)
     if not lines:
-        return 0, GENESIS
+        return 0, GENESIS, len(data)
     last = parse_line(lines[-1], len(lines) - 1)
-    return len(lines), line_hash(last.line)
+    return len(lines), line_hash(last.line), len(data)
 
 
 class Writer:
@@ -343,7 +350,7 @@ class Writer:
 
     def __init__(self, path: Path, actor: Actor, base: str | None):
         self.path, self.actor, self.base = path, actor, base
-        self.seq, self.prev = tail(path)
+        self.seq, self.prev, self.size = _tail_and_size(path)
 
     def sign(self, fields: dict[str, Any]) -> bytes:
         """The next line, signed but not yet written (so a failure to sign changes nothing)."""
@@ -374,7 +381,18 @@ class Writer:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
+                # Two sealer commands appending at once would both chain to the same
+                # last line and fork the log. Appenders take this lock, and the log
+                # must still be the size it was when these lines were signed to follow
+                # its last line (one fstat, not a re-read).
+                fcntl.flock(fd, fcntl.LOCK_EX)
                 size = os.fstat(fd).st_size
+                if size != self.size:
+                    raise FileError(
+                        f"{self.path}: another command changed the audit log while this "
+                        "one ran; nothing was written or changed",
+                        hint="run the command again",
+                    )
                 try:
                     while data:
                         data = data[os.write(fd, data) :]
@@ -391,6 +409,7 @@ class Writer:
             raise FileError(f"{self.path}: cannot append: {e.strerror}") from None
         self.seq += len(lines)
         self.prev = line_hash(lines[-1])
+        self.size += sum(len(line) + 1 for line in lines)
 
     def append(self, entries: Iterable[dict[str, Any]]) -> None:
         self.write_all(self.sign_all(entries))

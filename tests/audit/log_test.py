@@ -12,6 +12,7 @@ import pytest
 from sealer.audit import NAMESPACE, canonical, signers, sshsig
 from sealer.audit.log import GENESIS, Actor, Writer, data_key_id, line_hash, parse_line, split_lines
 from sealer.audit.verify import check_log
+from sealer.errors import FileError
 from tests.audit.keys import SshKey, make_ssh_key
 from tests.helpers import REPO, run, tool
 
@@ -106,6 +107,24 @@ try:
 except FileError as e:
     print(e.message)
 """
+
+
+def test_two_commands_appending_at_once_cannot_fork_the_chain(
+    tmp_path: Path, alice: SshKey
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    write_log(path, actor(alice), 2)
+    first, second = Writer(path, actor(alice), None), Writer(path, actor(alice), None)
+    first.append([rekey_fields(2)])
+    before = path.read_bytes()
+    with pytest.raises(FileError, match="another command changed the audit log") as caught:
+        second.append([rekey_fields(3)])  # signed to follow entry 1, as `first`'s was
+    assert caught.value.hint == "run the command again"
+    assert path.read_bytes() == before  # nothing written
+    Writer(path, actor(alice), None).append([rekey_fields(3)])  # a fresh start chains on
+    data = path.read_bytes()
+    assert [json.loads(x)["seq"] for x in split_lines(data)] == [0, 1, 2, 3]
+    assert check_log(data, allowed(("alice@example.invalid", alice))) == []
 
 
 def test_a_batch_cut_short_by_a_full_disk_leaves_no_torn_line(
