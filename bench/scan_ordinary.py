@@ -1,10 +1,11 @@
 """Findings on ordinary code: how many times the scanner speaks on a tree with no leaks.
 
-Scans every text file under each given directory with sealer's engine, one file at a
-time (as `sealer scan` does), and prints each finding as `path:line rule redacted`,
-then the number of files and findings. The findings are for a person to review: on a
-tree such as a virtualenv's site-packages most should be real literal credentials in
-tests, examples and docs, and each new one is a false alarm until someone has read it.
+Scans every file under each given directory the way `sealer scan` reads one
+(`sources.read_file`: its size limit, git's binary test) with sealer's engine, one file
+at a time, and prints each finding as `path:line rule redacted`, then the number of
+text files and findings. The findings are for a person to review: on a tree such as a
+virtualenv's site-packages most should be real literal credentials in tests, examples
+and docs, and each new one is a false alarm until someone has read it.
 
     python bench/scan_ordinary.py [DIR ...]   (default: this interpreter's site-packages)
 """
@@ -12,29 +13,19 @@ tests, examples and docs, and each new one is a false alarm until someone has re
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import sysconfig
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sealer.scan import engine
-
-_MAX_BYTES = 10 * 1024 * 1024  # `sealer scan`'s own limit for one file
+from sealer.scan import engine, sources
 
 
-def text_files(root: Path) -> list[Path]:
-    """Regular files under root, in a stable order, that are not binary (no NUL byte in
-    their first 8 KB, git's own test)."""
-    found = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > _MAX_BYTES:
-            continue
-        with path.open("rb") as f:
-            if b"\0" in f.read(8192):
-                continue
-        found.append(path)
-    return found
+def files_under(root: Path) -> list[Path]:
+    """Regular files under root (symlinks left out), in a stable order."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def main() -> int:
@@ -44,12 +35,14 @@ def main() -> int:
     dirs = args.dirs or [Path(sysconfig.get_paths()["purelib"])]
     files = findings = 0
     for root in dirs:
-        for path in text_files(root):
+        for path in files_under(root):
+            item = sources.read_file(os.fspath(path), sources.DEFAULT_MAX_SIZE)
+            if item is None or item.data is None:
+                continue  # binary, too large or unreadable: `sealer scan` skips it too
             files += 1
-            data = path.read_bytes()
-            for hit in engine.scan(data):
+            for hit in engine.scan(item.data):
                 findings += 1
-                line = data.count(b"\n", 0, hit.start) + 1
+                line = item.data.count(b"\n", 0, hit.start) + 1
                 print(f"{path.relative_to(root)}:{line} {hit.rule.id} {hit.redacted()}")
     print(f"{files} text files, {findings} findings")
     return 0

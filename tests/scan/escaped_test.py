@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sealer.scan import engine
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(h.rule.id, h.secret.decode()) for h in engine.scan(text.encode())]
+from tests.scan.scanned import found
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sealer.scan import engine
-
-
-def rule_ids(text: str) -> list[str]:
-    return [h.rule.id for h in engine.scan(text.encode())]
+from tests.scan.scanned import rule_ids
 
 
 @pytest.mark.parametrize(

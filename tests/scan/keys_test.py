@@ -24,10 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from sealer.scan import engine, keys
 from tests.helpers import sealer
-
-
-def rule_ids(text: str) -> list[str]:
-    return [h.rule.id for h in engine.scan(text.encode())]
+from tests.scan.scanned import rule_ids
 
 
 def _key_and_cert() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:

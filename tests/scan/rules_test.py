@@ -8,15 +8,12 @@ import zlib
 
 import pytest
 
-from sealer.scan import engine, vendors
+from sealer.scan import vendors
 from sealer.scan.rules import BY_ID, RULES
 from tests.scan.fakes import B62, TOKENS, URLSAFE, Fakes, sample
+from tests.scan.scanned import rule_ids
 
 SEEDS = range(5)
-
-
-def rule_ids(text: str) -> list[str]:
-    return [h.rule.id for h in engine.scan(text.encode())]
 
 
 def test_every_rule_but_the_context_ones_has_a_token_generator() -> None:

@@ -9,14 +9,10 @@ import json
 
 import pytest
 
-from sealer.scan import engine
 from tests.scan.fakes import URLSAFE, Fakes
+from tests.scan.scanned import rule_ids
 
 ESC = "\x1b"
-
-
-def rule_ids(text: str) -> list[str]:
-    return [h.rule.id for h in engine.scan(text.encode())]
 
 
 def test_deepseek_keys_are_sk_and_32_hex_digits() -> None:
